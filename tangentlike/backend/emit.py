@@ -1,0 +1,216 @@
+"""IR -> ``ast.Module`` -> source text (``ast.unparse``).
+
+Promise: deterministic output (names from hints, in program order); a value
+used once, by a later op of the same block with only pure ops in between, is
+written inline (``np.tanh(W @ h + x)`` rather than three temporaries); loop
+and branch results become plain variables (``naming``); adjoint code carries
+``# adjoint of line N: <source>`` comments. The module imports only ``numpy``
+and ``tangentlike.runtime``; other objects are module-level names that the
+loader binds (listed in a comment at the top).
+"""
+from __future__ import annotations
+
+import ast
+import re
+
+from ..ir.nodes import Block, walk_ops
+from ..transforms.dce import is_pure
+from .exprs import Globals, call_expr, const_expr, is_literal, subscript_index
+from .naming import Names
+
+_MARK = "#@@ "
+
+
+def _uses(func):
+    counts, user = {}, {}
+    for op in walk_ops(func.body):
+        for a in op.args:
+            counts[id(a)] = counts.get(id(a), 0) + 1
+            user[id(a)] = op
+    return counts, user
+
+
+def _inlinable(block, counts, user, out):
+    for i, op in enumerate(block.ops):
+        for r in op.regions:
+            _inlinable(r, counts, user, out)
+        if op.kind == "const" and is_literal(op.attrs["value"]) or op.kind == "const" \
+                and counts.get(id(op.result), 0) <= 1:
+            out.add(id(op.result))
+            continue
+        if len(op.results) != 1 or op.regions or not is_pure(op) or op.kind == "unpack":
+            continue
+        r = op.result
+        u = user.get(id(r))
+        if counts.get(id(r), 0) != 1 or u is None or u.block is not block:
+            continue
+        j = block.ops.index(u, i)
+        if all(is_pure(o) for o in block.ops[i + 1:j]):
+            out.add(id(r))
+
+
+class FuncEmitter:
+    def __init__(self, func, globals_: Globals, ref_name):
+        self.func, self.g, self.ref_name = func, globals_, ref_name
+        self.counts, self.user = _uses(func)
+        self.inl = set()
+        _inlinable(func.body, self.counts, self.user, self.inl)
+        self.names = Names(func, self.counts, self.inl, reserved=globals_.taken)
+        self.defs = {}
+        self.last_line = None
+
+    def target(self, fn):
+        ref = self.ref_name(fn)
+        return ref if ref else self.g.path(fn)
+
+    def expr(self, v):
+        if id(v) in self.inl and not isinstance(v.owner, Block):
+            return self.op_expr(v.owner)
+        return ast.Name(self.names.name(v), ast.Load())
+
+    def op_expr(self, op):
+        k = op.kind
+        if k == "const":
+            return const_expr(op.attrs["value"], self.g)
+        args = [self.expr(a) for a in op.args]
+        if k == "call":
+            return call_expr(op.attrs["fn"], args, op.attrs.get("kw", ()), self.target)
+        if k == "tuple" or k == "unpack":
+            return ast.Tuple(args, ast.Load()) if k == "tuple" else args[0]
+        if k == "list":
+            return ast.List(args, ast.Load())
+        if k == "dict":
+            return ast.Dict([const_expr(key, self.g) for key in op.attrs["keys"]], args)
+        if k == "slice":
+            return ast.Call(ast.Name("slice", ast.Load()), args, [])
+        raise AssertionError(f"no expression for {k}")
+
+    def store(self, values):
+        if len(values) == 1:
+            return ast.Name(self.names.name(values[0]), ast.Store())
+        return ast.Tuple([ast.Name(self.names.name(v), ast.Store()) for v in values], ast.Store())
+
+    def emit(self) -> ast.FunctionDef:
+        args = ast.arguments([], [ast.arg(self.names.name(p)) for p in self.func.params],
+                             None, [], [], None, [])
+        body = self.block(self.func.body)
+        return ast.FunctionDef(self.func.name, args, body or [ast.Pass()], [], None, None)
+
+    def block(self, block):
+        out = []
+        for op in block.ops:
+            if op.kind == "yield":
+                continue
+            if op.results and all(id(r) in self.inl for r in op.results):
+                continue
+            self.comment(op, out)
+            out.extend(self.stmt(op))
+        return out
+
+    def comment(self, op, out):
+        if not op.attrs.get("adjoint") or op.loc is None or not op.loc.lineno:
+            return
+        if op.loc.lineno != self.last_line:
+            self.last_line = op.loc.lineno
+            text = op.loc.text.strip()
+            out.append(ast.Expr(ast.Constant(f"{_MARK}adjoint of line {op.loc.lineno}: {text}")))
+
+    def assign(self, targets, values):
+        """Parallel assignment ``targets = values``, skipping self-assignments."""
+        pairs = [(t, v) for t, v in zip(targets, values)
+                 if self.names.name(t) != (self.names.name(v) if id(v) not in self.inl else None)]
+        if not pairs:
+            return []
+        lhs = self.store([t for t, _ in pairs])
+        rhs = [self.expr(v) for _, v in pairs]
+        return [ast.Assign([lhs], rhs[0] if len(rhs) == 1 else ast.Tuple(rhs, ast.Load()))]
+
+    def stmt(self, op):
+        k = op.kind
+        method = getattr(self, "s_" + k, None)
+        if method:
+            return method(op)
+        if op.results:
+            return [ast.Assign([self.store(op.results)], self.op_expr(op))]
+        return [ast.Expr(self.op_expr(op))]
+
+    def s_const(self, op):
+        return [ast.Assign([self.store(op.results)], self.op_expr(op))]
+
+    def s_return(self, op):
+        return [ast.Return(self.expr(op.args[0]))]
+
+    def s_setitem(self, op):
+        t, idx, v = op.args
+        sub = ast.Subscript(ast.Name(self.names.name(t), ast.Load()),
+                            subscript_index(self.expr(idx)), ast.Store())
+        return [ast.Assign([sub], self.expr(v))]
+
+    def s_append(self, op):
+        lst = ast.Name(self.names.name(op.args[0]), ast.Load())
+        return [ast.Expr(ast.Call(ast.Attribute(lst, "append", ast.Load()),
+                                  [self.expr(op.args[1])], []))]
+
+    def s_tape(self, op):
+        return [ast.Assign([self.store(op.results)], ast.List([], ast.Load()))]
+
+    def s_push(self, op):
+        vals = [self.expr(a) for a in op.args[1:]]
+        item = vals[0] if len(vals) == 1 else ast.Tuple(vals, ast.Load())
+        return [ast.Expr(ast.Call(ast.Attribute(self.expr(op.args[0]), "append", ast.Load()),
+                                  [item], []))]
+
+    def s_pop(self, op):
+        call = ast.Call(ast.Attribute(self.expr(op.args[0]), "pop", ast.Load()), [], [])
+        return [ast.Assign([self.store(op.results)], call)]
+
+    def s_if(self, op):
+        then = self.block(op.regions[0]) + self.assign(op.results, op.regions[0].ops[-1].args)
+        other = self.block(op.regions[1]) + self.assign(op.results, op.regions[1].ops[-1].args)
+        test = self.expr(op.args[0])
+        if not then and other:
+            test, then, other = ast.UnaryOp(ast.Not(), test), other, []
+        return [ast.If(test, then or [ast.Pass()], other)]
+
+    def s_for(self, op):
+        body = op.regions[0]
+        n = len(op.results)
+        pre = self.assign(body.params[1:], op.args[1:])
+        stmts = self.block(body) + self.assign(body.params[1:], body.ops[-1].args[:n])
+        stmts += self._break(op, body, n)
+        target = ast.Name(self.names.name(body.params[0]), ast.Store())
+        return pre + [ast.For(target, self.expr(op.args[0]), stmts or [ast.Pass()], [], None)]
+
+    def _break(self, op, body, n):
+        if not op.attrs.get("brk"):
+            return []
+        flag = body.ops[-1].args[n]
+        if flag.owner.kind == "const" if not isinstance(flag.owner, Block) else False:
+            return [ast.Break()] if flag.owner.attrs["value"] else []
+        return [ast.If(self.expr(flag), [ast.Break()], [])]
+
+    def s_while(self, op):
+        cond, body = op.regions
+        n = len(op.results)
+        pre = self.assign(body.params, op.args)
+        cstmts = self.block(cond)
+        test = self.expr(cond.ops[-1].args[0])
+        stmts = self.block(body) + self.assign(body.params, body.ops[-1].args[:n])
+        stmts += self._break(op, body, n)
+        if cstmts:
+            guard = ast.If(ast.UnaryOp(ast.Not(), test), [ast.Break()], [])
+            return pre + [ast.While(ast.Constant(True), cstmts + [guard] + stmts, [])]
+        return pre + [ast.While(test, stmts or [ast.Pass()], [])]
+
+
+def unparse(module: ast.Module) -> str:
+    src = ast.unparse(ast.fix_missing_locations(module))
+    out = []
+    for line in src.splitlines():
+        m = re.match(r"^(\s*)(['\"])" + re.escape(_MARK), line)
+        if m:
+            text = ast.literal_eval(line.strip())[len(_MARK):]
+            out.append(f"{m.group(1)}# {text}")
+        else:
+            out.append(line)
+    return "\n".join(out) + "\n"

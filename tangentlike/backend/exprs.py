@@ -1,0 +1,140 @@
+"""Rendering IR values as Python expressions (``ast`` nodes).
+
+Known callables turn back into syntax (``operator.add`` -> ``a + b``,
+``operator.getitem`` -> ``x[i, 1:]``); NumPy objects become ``np.<path>``,
+runtime helpers ``rt.<name>``; any other object (a user function called as a
+primal, a module-level array) is bound to a module-level name at load time
+(``Globals``).
+"""
+from __future__ import annotations
+
+import ast
+import builtins
+import math
+import operator
+
+import numpy as np
+
+from .. import runtime as rt
+
+BIN = {operator.add: ast.Add, operator.sub: ast.Sub, operator.mul: ast.Mult,
+       operator.truediv: ast.Div, operator.pow: ast.Pow, operator.matmul: ast.MatMult,
+       operator.floordiv: ast.FloorDiv, operator.mod: ast.Mod, operator.and_: ast.BitAnd,
+       operator.or_: ast.BitOr, operator.xor: ast.BitXor}
+UN = {operator.neg: ast.USub, operator.pos: ast.UAdd, operator.not_: ast.Not,
+      operator.invert: ast.Invert}
+CMP = {operator.lt: ast.Lt, operator.le: ast.LtE, operator.gt: ast.Gt, operator.ge: ast.GtE,
+       operator.eq: ast.Eq, operator.ne: ast.NotEq, operator.is_: ast.Is,
+       operator.is_not: ast.IsNot}
+
+
+def _name(n):
+    return ast.Name(n, ast.Load())
+
+
+def dotted(path: str):
+    parts = path.split(".")
+    node = _name(parts[0])
+    for p in parts[1:]:
+        node = ast.Attribute(node, p, ast.Load())
+    return node
+
+
+def _literal(v):
+    if v is None or v is Ellipsis or isinstance(v, (bool, str, bytes)):
+        return ast.Constant(v)
+    if isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool):
+        v = v.item() if isinstance(v, np.generic) else v
+        if isinstance(v, float) and math.isnan(v):
+            return dotted("np.nan")
+        if isinstance(v, float) and math.isinf(v):
+            node = dotted("np.inf")
+            return ast.UnaryOp(ast.USub(), node) if v < 0 else node
+        if v < 0:
+            return ast.UnaryOp(ast.USub(), ast.Constant(-v))
+        return ast.Constant(v)
+    if isinstance(v, tuple):
+        elts = [_literal(e) for e in v]
+        return None if any(e is None for e in elts) else ast.Tuple(elts, ast.Load())
+    return None
+
+
+def is_literal(v) -> bool:
+    return _literal(v) is not None or v is None
+
+
+class Globals:
+    """Module-level names for objects that have no literal or known path."""
+
+    def __init__(self, reserved=()):
+        self.objects, self.by_id, self.taken = {}, {}, set(reserved) | {"np", "rt"}
+
+    def path(self, obj) -> str:
+        known = _known_path(obj)
+        if known:
+            return known
+        if id(obj) in self.by_id:
+            return self.by_id[id(obj)]
+        base = getattr(obj, "__name__", None) or "const"
+        base = "".join(c if c.isalnum() or c == "_" else "_" for c in base) or "const"
+        name, k = base, 1
+        while name in self.taken or hasattr(builtins, name):
+            k += 1
+            name = f"{base}_{k}"
+        self.taken.add(name)
+        self.by_id[id(obj)] = name
+        self.objects[name] = obj
+        return name
+
+
+def _known_path(obj):
+    name = getattr(obj, "__name__", None)
+    if obj is np:
+        return "np"
+    if name and isinstance(name, str):
+        if getattr(np, name, None) is obj:
+            return f"np.{name}"
+        if getattr(np.linalg, name, None) is obj:
+            return f"np.linalg.{name}"
+        if getattr(rt, name, None) is obj:
+            return f"rt.{name}"
+        if getattr(builtins, name, None) is obj:
+            return name
+    return None
+
+
+def const_expr(v, globals_: Globals):
+    lit = _literal(v)
+    return lit if lit is not None else dotted(globals_.path(v))
+
+
+def subscript_index(node):
+    """``slice(a, b, c)`` calls become ``a:b:c`` inside a subscript."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "slice" \
+            and len(node.args) == 3:
+        parts = [None if isinstance(a, ast.Constant) and a.value is None else a
+                 for a in node.args]
+        return ast.Slice(*parts)
+    if isinstance(node, ast.Tuple):
+        return ast.Tuple([subscript_index(e) for e in node.elts], ast.Load())
+    return node
+
+
+def call_expr(fn, args, kw, target_name):
+    """The expression for calling ``fn`` on rendered ``args`` (keywords last)."""
+    npos = len(args) - len(kw)
+    pos, kws = args[:npos], [ast.keyword(k, a) for k, a in zip(kw, args[npos:])]
+    if not kws:
+        if fn in BIN and len(pos) == 2:
+            return ast.BinOp(pos[0], BIN[fn](), pos[1])
+        if fn in UN and len(pos) == 1:
+            return ast.UnaryOp(UN[fn](), pos[0])
+        if fn in CMP and len(pos) == 2:
+            return ast.Compare(pos[0], [CMP[fn]()], [pos[1]])
+        if fn is operator.contains:
+            return ast.Compare(pos[1], [ast.In()], [pos[0]])
+        if fn is operator.getitem:
+            return ast.Subscript(pos[0], subscript_index(pos[1]), ast.Load())
+        if fn is list.pop:
+            return ast.Call(ast.Attribute(pos[0], "pop", ast.Load()), [], [])
+    return ast.Call(dotted(target_name(fn)), pos, kws)

@@ -1,0 +1,123 @@
+"""Names for SSA values in emitted Python (out of SSA, structured).
+
+Values that are the same Python variable share one name (union-find groups):
+an in-place write's result and its target; a loop carry's parameter, result,
+its initial value when nothing else reads it, and its next value when the
+parameter is dead by then; an ``if`` result and a branch value only its yield
+reads. A group's name comes from its hints ("h", "dW"), made unique in
+program order, so output is deterministic.
+"""
+from __future__ import annotations
+
+import builtins
+import keyword
+
+from ..ir.nodes import Block, walk_ops
+
+_GENERIC = ("t", "c", "v", "tup", "s")
+
+
+class Names:
+    def __init__(self, func, uses, inlined, reserved=()):
+        self.parent = {}
+        self.uses = uses
+        self.inlined = inlined
+        self.taken = set(reserved)
+        self.names = {}
+        self.hint_of = {}
+        self._group(func.body)
+        for p in func.params:
+            self.name(p)
+
+    # union-find
+    def find(self, v):
+        k = id(v)
+        while self.parent.get(k, k) != k:
+            k = self.parent[k]
+        return k
+
+    def union(self, a, b):
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[rb] = ra
+            ha, hb = self.hint_of.get(ra, a.hint), self.hint_of.get(rb, b.hint)
+            self.hint_of[ra] = ha if ha not in _GENERIC else hb
+
+    def _group(self, block: Block):
+        for i, op in enumerate(block.ops):
+            for r in op.regions:
+                self._group(r)
+            if op.kind in ("setitem", "append"):
+                self.union(op.args[0], op.result)
+            elif op.kind == "if":
+                for j, res in enumerate(op.results):
+                    for region in op.regions:
+                        y = region.ops[-1].args[j]
+                        if self._private(y, region):
+                            self.union(res, y)
+            elif op.kind in ("for", "while"):
+                self._group_loop(op)
+
+    def _group_loop(self, op):
+        body = op.regions[-1]
+        off = 1 if op.kind == "for" else 0
+        inits = op.args[off:]
+        for j, res in enumerate(op.results):
+            p = body.params[j + off]
+            self.union(res, p)
+            if op.kind == "while":
+                self.union(res, op.regions[0].params[j])
+            init = inits[j]
+            if self.uses.get(id(init), 0) == 1 and self._sole(init) \
+                    and id(init) not in self.inlined:
+                self.union(res, init)
+            y = body.ops[-1].args[j]
+            if self._private(y, body) and not _used_from(body, p, y.owner):
+                self.union(res, y)
+
+    def _sole(self, v):
+        """``v`` is an op result, and the variable it shares a buffer with is dead after it."""
+        if isinstance(v.owner, Block):
+            return False
+        if v.owner.kind in ("setitem", "append"):
+            t = v.owner.args[0]
+            return self.uses.get(id(t), 0) == 1 and self._sole(t)
+        return True
+
+    def _private(self, y, block):
+        """``y`` is defined in ``block`` by an op and read only by its yield."""
+        return (not isinstance(y.owner, Block) and y.owner.block is block
+                and self.uses.get(id(y), 0) == 1 and id(y) not in self.inlined)
+
+    def name(self, v) -> str:
+        root = self.find(v)
+        n = self.names.get(root)
+        if n is None:
+            base = _clean(self.hint_of.get(root, v.hint))
+            n, k = base, 1
+            while n in self.taken:
+                k += 1
+                n = f"{base}_{k}"
+            self.taken.add(n)
+            self.names[root] = n
+        return n
+
+
+def _used_from(block, p, start_op) -> bool:
+    """Is ``p`` read at or after ``start_op`` in ``block`` (its yield excluded)?"""
+    after = False
+    for op in block.ops[:-1]:
+        if op is start_op:
+            after = True
+        if after:
+            if p in op.args or any(p in o.args for r in op.regions for o in walk_ops(r)):
+                return True
+    return False
+
+
+def _clean(hint: str) -> str:
+    s = "".join(ch if ch.isalnum() or ch == "_" else "_" for ch in hint) or "v"
+    if s[0].isdigit():
+        s = "v" + s
+    shadows = keyword.iskeyword(s) or s in ("np", "rt") or hasattr(builtins, s)
+    return s + "_" if shadows else s

@@ -1,0 +1,98 @@
+"""The error model (DESIGN §5).
+
+Every error tangentlike raises on purpose is a ``TangentlikeError``. Errors
+about the user's source carry a location (file, line, column, the source line)
+and render it with a caret; errors about API arguments are also ``TypeError`` or
+``ValueError`` so that ordinary ``except`` clauses keep working.
+"""
+from __future__ import annotations
+
+
+class TangentlikeError(Exception):
+    """Base class of every error tangentlike raises on purpose."""
+
+
+class Loc:
+    """A source location: file, 1-based line, 0-based column, the line's text."""
+
+    __slots__ = ("filename", "lineno", "col", "text", "func")
+
+    def __init__(self, filename="<unknown>", lineno=0, col=0, text="", func=""):
+        self.filename, self.lineno, self.col = filename, lineno, col
+        self.text, self.func = text, func
+
+    def __repr__(self):
+        return f"{self.filename}:{self.lineno}"
+
+    def caret(self) -> str:
+        if not self.text:
+            return ""
+        stripped = self.text.lstrip()
+        col = max(0, self.col - (len(self.text) - len(stripped)))
+        return f"\n    {stripped.rstrip()}\n    {' ' * col}^"
+
+
+class LocatedError(TangentlikeError):
+    """An error at a place in the user's source."""
+
+    def __init__(self, message: str, loc: Loc | None = None):
+        self.message, self.loc = message, loc
+        where = f"{loc.filename}, line {loc.lineno}: " if loc else ""
+        super().__init__(where + message + (loc.caret() if loc else ""))
+
+
+class UnsupportedSyntaxError(LocatedError, SyntaxError):
+    """A construct outside the accepted subset."""
+
+    def __init__(self, construct: str, loc: Loc | None = None, hint: str = ""):
+        self.construct = construct
+        msg = f"not supported: {construct}" + (f" ({hint})" if hint else "")
+        LocatedError.__init__(self, msg, loc)
+        if loc:
+            self.filename, self.lineno = loc.filename, loc.lineno
+            self.offset, self.text = loc.col + 1, loc.text
+        self.msg = str(self)
+
+    def __str__(self):
+        return self.args[0] if self.args else self.message
+
+
+class MissingRuleError(LocatedError):
+    """A call to a function with neither a derivative rule nor Python source."""
+
+    def __init__(self, name: str, loc: Loc | None = None):
+        self.name = name
+        super().__init__(
+            f"no derivative rule for {name}, and its source is not available; "
+            "register one with @tangentlike.rules.defvjp", loc)
+
+
+class NoSourceError(TangentlikeError, TypeError):
+    """The function to differentiate has no Python source (a builtin, or made by eval)."""
+
+
+class NonScalarOutputError(TangentlikeError, ValueError):
+    """``grad`` of a function whose output is not a scalar."""
+
+
+class ArgumentError(TangentlikeError, ValueError):
+    """A bad argument to the API (``wrt`` out of range, unknown parameter name, ...)."""
+
+
+class ArgumentTypeError(ArgumentError, TypeError):
+    """An API argument of the wrong type (``wrt=1.5``)."""
+
+
+class DifferentiationTypeError(TangentlikeError, TypeError):
+    """A differentiated argument that is not a float, float array or container of them."""
+
+
+class InternalError(TangentlikeError):
+    """An unexpected failure inside the compiler: a bug to report."""
+
+    def __init__(self, stage: str, func: str, loc: Loc | None, cause: BaseException):
+        self.stage, self.func, self.loc, self.cause = stage, func, loc, cause
+        where = f" at {loc.filename}, line {loc.lineno}" if loc and loc.lineno else ""
+        super().__init__(
+            f"internal error in stage '{stage}' while differentiating {func}{where}: "
+            f"{type(cause).__name__}: {cause}. This is a bug in tangentlike; please report it.")

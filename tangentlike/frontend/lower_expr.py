@@ -1,0 +1,254 @@
+"""Lowering of expressions (gast -> IR values); a mixin of ``Lowerer``.
+
+Every operator becomes a ``call`` of the Python object that implements it
+(``a + b`` -> ``operator.add``), so that derivative rules are keyed by object
+and the backend can turn known objects back into syntax. Methods and
+attributes of local values map to NumPy functions through small tables
+(``x.sum(axis=0)`` -> ``np.sum(x, axis=0)``). Short-circuiting ``and``/``or``
+and conditional expressions become ``if`` ops, so they stay lazy.
+"""
+from __future__ import annotations
+
+import operator
+import types
+
+import gast
+import numpy as np
+
+from .. import runtime as rt
+from ..errors import LocatedError, UnsupportedSyntaxError
+from ..rules import registry
+
+BINOPS = {gast.Add: operator.add, gast.Sub: operator.sub, gast.Mult: operator.mul,
+          gast.Div: operator.truediv, gast.Pow: operator.pow, gast.MatMult: operator.matmul,
+          gast.FloorDiv: operator.floordiv, gast.Mod: operator.mod,
+          gast.BitAnd: operator.and_, gast.BitOr: operator.or_, gast.BitXor: operator.xor}
+UNOPS = {gast.USub: operator.neg, gast.UAdd: operator.pos, gast.Not: operator.not_,
+         gast.Invert: operator.invert}
+CMPOPS = {gast.Lt: operator.lt, gast.LtE: operator.le, gast.Gt: operator.gt,
+          gast.GtE: operator.ge, gast.Eq: operator.eq, gast.NotEq: operator.ne,
+          gast.Is: operator.is_, gast.IsNot: operator.is_not}
+# x.method(...) -> function(x, ...); "varargs" methods take a shape as separate arguments.
+METHODS = {"sum": np.sum, "mean": np.mean, "max": np.max, "min": np.min, "dot": np.dot,
+           "reshape": np.reshape, "transpose": np.transpose, "copy": rt.copy,
+           "ravel": np.ravel, "squeeze": np.squeeze}
+VARARG_METHODS = ("reshape", "transpose")
+ATTRIBUTES = {"shape": np.shape, "T": np.transpose, "ndim": np.ndim, "size": np.size}
+PRIMITIVE_MODULES = ("numpy", "tangentlike", "builtins", "operator", "math", "_operator")
+
+
+class LocalFunc:
+    """A nested ``def``, lambda-lifted: its free variables become parameters."""
+
+    def __init__(self, spec):
+        self.spec = spec
+        self.name = spec.name
+        self.key = spec.key
+
+    def __repr__(self):
+        return f"<nested function {self.spec.qualname}>"
+
+
+def is_user_function(fn) -> bool:
+    if isinstance(fn, LocalFunc):
+        return True
+    if not isinstance(fn, types.FunctionType) or registry.lookup(fn) or registry.is_nondiff(fn):
+        return False
+    mod = (getattr(fn, "__module__", "") or "").split(".")[0]
+    return mod not in PRIMITIVE_MODULES
+
+
+class ExprLowering:
+    def expr(self, node):
+        method = getattr(self, "e_" + type(node).__name__, None)
+        if method is None:
+            raise UnsupportedSyntaxError(f"expression {type(node).__name__}", self.spec.loc(node))
+        self.b.loc = self.spec.loc(node) if hasattr(node, "lineno") else self.b.loc
+        return method(node)
+
+    def e_Constant(self, node):
+        return self.b.const(node.value)
+
+    def e_Name(self, node):
+        name = node.id
+        if name in self.env:
+            v = self.env[name]
+            if isinstance(v, LocalFunc):
+                raise UnsupportedSyntaxError(f"nested function '{name}' used as a value",
+                                             self.spec.loc(node), "call it directly")
+            return v
+        if name in self.locals:
+            raise LocatedError(f"variable '{name}' may be used before it is assigned",
+                               self.spec.loc(node))
+        return self.b.const(self.spec.resolve(name, node), hint=name)
+
+    def static(self, node):
+        """(True, object) when ``node`` names a global, builtin or module attribute."""
+        if isinstance(node, gast.Name) and node.id not in self.locals:
+            return True, self.spec.resolve(node.id, node)
+        if isinstance(node, gast.Attribute):
+            ok, base = self.static(node.value)
+            if ok and isinstance(base, types.ModuleType):
+                if not hasattr(base, node.attr):
+                    raise LocatedError(f"module '{base.__name__}' has no attribute '{node.attr}'",
+                                       self.spec.loc(node))
+                return True, getattr(base, node.attr)
+        return False, None
+
+    def e_Attribute(self, node):
+        ok, obj = self.static(node)
+        if ok:
+            return self.b.const(obj, hint=node.attr)
+        fn = ATTRIBUTES.get(node.attr)
+        if fn is None:
+            raise UnsupportedSyntaxError(f"attribute .{node.attr}", self.spec.loc(node),
+                                         "supported: " + ", ".join(ATTRIBUTES))
+        return self.b.call(fn, [self.expr(node.value)], hint=node.attr.lower())
+
+    def e_BinOp(self, node):
+        left, right = self.expr(node.left), self.expr(node.right)
+        return self.b.call(BINOPS[type(node.op)], [left, right])
+
+    def e_UnaryOp(self, node):
+        if isinstance(node.op, gast.USub) and isinstance(node.operand, gast.Constant) \
+                and isinstance(node.operand.value, (int, float)):
+            return self.b.const(-node.operand.value)
+        return self.b.call(UNOPS[type(node.op)], [self.expr(node.operand)])
+
+    def e_Compare(self, node):
+        left, result = self.expr(node.left), None
+        for op, comp in zip(node.ops, node.comparators):
+            right = self.expr(comp)
+            if isinstance(op, (gast.In, gast.NotIn)):
+                v = self.b.call(operator.contains, [right, left])
+                v = self.b.call(operator.not_, [v]) if isinstance(op, gast.NotIn) else v
+            else:
+                v = self.b.call(CMPOPS[type(op)], [left, right])
+            result = v if result is None else self.b.call(operator.and_, [result, v])
+            left = right
+        return result
+
+    def e_BoolOp(self, node):
+        first = self.expr(node.values[0])
+        if len(node.values) == 1:
+            return first
+        rest = gast.BoolOp(op=node.op, values=node.values[1:])
+        is_and = isinstance(node.op, gast.And)
+        lazy = (lambda: self.expr(rest))  # noqa: E731
+        keep = (lambda: first)  # noqa: E731
+        return self.branch_value(first, lazy if is_and else keep, keep if is_and else lazy)
+
+    def e_IfExp(self, node):
+        return self.branch_value(self.expr(node.test), lambda: self.expr(node.body),
+                                 lambda: self.expr(node.orelse))
+
+    def e_Tuple(self, node):
+        return self.b.op("tuple", [self.expr(e) for e in node.elts], ("tup",)).result
+
+    def e_List(self, node):
+        return self.b.op("list", [self.expr(e) for e in node.elts], ("lst",)).result
+
+    def e_Dict(self, node):
+        keys = []
+        for k in node.keys:
+            if not isinstance(k, gast.Constant):
+                raise UnsupportedSyntaxError("dict with non-constant keys", self.spec.loc(node))
+            keys.append(k.value)
+        vals = [self.expr(v) for v in node.values]
+        return self.b.op("dict", vals, ("d",), {"keys": tuple(keys)}).result
+
+    def e_Slice(self, node):
+        parts = [self.expr(p) if p is not None else self.b.const(None)
+                 for p in (node.lower, node.upper, node.step)]
+        return self.b.op("slice", parts, ("s",)).result
+
+    def e_Subscript(self, node):
+        base = self.expr(node.value)
+        return self.b.call(operator.getitem, [base, self.expr(node.slice)])
+
+    def e_Call(self, node):
+        f = node.func
+        if isinstance(f, gast.Name) and isinstance(self.env.get(f.id), LocalFunc):
+            return self.call_user(self.env[f.id], node)
+        ok, fn = self.static(f)
+        if not ok:
+            if isinstance(f, gast.Attribute):
+                return self.method_call(node)
+            raise UnsupportedSyntaxError("call of a computed function", self.spec.loc(node),
+                                         "call a function by its name")
+        if is_user_function(fn):
+            return self.call_user(fn, node)
+        args = [self.expr(a) for a in node.args]
+        kw = [k.arg for k in node.keywords]
+        args += [self.expr(k.value) for k in node.keywords]
+        return self.b.call(fn, args, hint=_hint(fn), kw=kw)
+
+    def method_call(self, node):
+        f = node.func
+        name = f.attr
+        if name == "append":
+            return self.append(node)
+        fn = METHODS.get(name)
+        if fn is None:
+            raise UnsupportedSyntaxError(f"method .{name}()", self.spec.loc(node),
+                                         "supported: append, " + ", ".join(METHODS))
+        recv = self.expr(f.value)
+        args = [self.expr(a) for a in node.args]
+        if name in VARARG_METHODS and len(args) > 1:
+            args = [self.b.op("tuple", args, ("shape",)).result]
+        kw = [k.arg for k in node.keywords]
+        args += [self.expr(k.value) for k in node.keywords]
+        return self.b.call(fn, [recv] + args, hint=name, kw=kw)
+
+    def append(self, node):
+        f = node.func
+        if not isinstance(f.value, gast.Name) or f.value.id not in self.env or len(node.args) != 1:
+            raise UnsupportedSyntaxError("append to something other than a local list",
+                                         self.spec.loc(node))
+        lst = self.env[f.value.id]
+        new = self.b.op("append", [lst, self.expr(node.args[0])], (f.value.id,)).result
+        self.env[f.value.id] = new
+        return self.b.const(None)
+
+    def call_user(self, fn, node):
+        spec_sig = fn.spec.signature() if isinstance(fn, LocalFunc) else None
+        import inspect
+        sig = spec_sig or inspect.signature(fn)
+        args = [self.expr(a) for a in node.args]
+        kws = {k.arg: self.expr(k.value) for k in node.keywords}
+        if isinstance(fn, LocalFunc):
+            for name in fn.spec.lifted:
+                if name not in self.env:
+                    raise LocatedError(f"nested function '{fn.name}' uses '{name}' before it is "
+                                       "assigned", self.spec.loc(node))
+                kws[name] = self.env[name]
+        try:
+            bound = sig.bind(*args, **kws)
+        except TypeError as e:
+            raise LocatedError(f"bad call to {fn.__name__ if not isinstance(fn, LocalFunc) else fn.name}: {e}",
+                               self.spec.loc(node)) from None
+        for p in sig.parameters.values():
+            if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
+                raise UnsupportedSyntaxError("call of a function with *args/**kwargs parameters",
+                                             self.spec.loc(node))
+        bound.apply_defaults()
+        full = [v if hasattr(v, "owner") and not isinstance(v, type) and _is_value(v)
+                else self.b.const(v) for v in bound.arguments.values()]
+        return self.b.call(fn, full, hint=getattr(fn, "__name__", None) or fn.name)
+
+    def branch_value(self, cond, then_fn, else_fn):
+        """A lazy two-way choice between two expressions, as an ``if`` op."""
+        results = self.lower_branches(cond, then_fn, else_fn, values=True)
+        return results[0]
+
+
+def _is_value(v) -> bool:
+    from ..ir.nodes import Value
+    return isinstance(v, Value)
+
+
+def _hint(fn) -> str:
+    if fn is range:
+        return "rng"
+    name = getattr(fn, "__name__", "t")
+    return name if name.isidentifier() and not name.startswith("_") else "t"

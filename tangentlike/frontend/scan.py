@@ -1,0 +1,92 @@
+"""Syntactic questions the lowering asks about statements (no IR involved).
+
+``assigned_names`` decides loop carries; ``has_break``/``has_continue`` look
+through ``if``s but not into nested loops (whose jumps are their own);
+``has_return`` looks everywhere except nested ``def``s.
+"""
+from __future__ import annotations
+
+import gast
+
+
+def _walk(nodes, into_loops=True):
+    stack = list(nodes) if isinstance(nodes, list) else [nodes]
+    while stack:
+        node = stack.pop()
+        yield node
+        if isinstance(node, gast.FunctionDef):
+            continue
+        for child in gast.iter_child_nodes(node):
+            if not into_loops and isinstance(child, (gast.For, gast.While)):
+                continue
+            stack.append(child)
+
+
+def _stmts(s):
+    return s if isinstance(s, list) else [s]
+
+
+def has_return(s) -> bool:
+    return any(isinstance(n, gast.Return) for n in _walk(_stmts(s)))
+
+
+def has_break(stmts) -> bool:
+    return any(isinstance(n, gast.Break) for n in _walk(_stmts(stmts), into_loops=False))
+
+
+def has_continue(stmts) -> bool:
+    return any(isinstance(n, gast.Continue) for n in _walk(_stmts(stmts), into_loops=False))
+
+
+def may_jump(s) -> bool:
+    if isinstance(s, (gast.For, gast.While)):
+        return has_return(s)
+    return has_break(s) or has_continue(s) or has_return(s)
+
+
+def target_names(t) -> set:
+    if isinstance(t, gast.Name):
+        return {t.id}
+    if isinstance(t, (gast.Tuple, gast.List)):
+        return set().union(*[target_names(e) for e in t.elts]) if t.elts else set()
+    if isinstance(t, gast.Subscript) and isinstance(t.value, gast.Name):
+        return {t.value.id}  # item assignment rebinds the array to its new version
+    return set()
+
+
+def assigned_names(stmts) -> set:
+    out = set()
+    for n in _walk(_stmts(stmts)):
+        if isinstance(n, gast.Assign):
+            for t in n.targets:
+                out |= target_names(t)
+        elif isinstance(n, (gast.AugAssign, gast.AnnAssign, gast.For)):
+            out |= target_names(n.target)
+        elif isinstance(n, gast.Call) and isinstance(n.func, gast.Attribute) \
+                and n.func.attr == "append" and isinstance(n.func.value, gast.Name):
+            out.add(n.func.value.id)
+        elif isinstance(n, gast.FunctionDef):
+            out.add(n.name)
+    return out
+
+
+def local_names(fn_node) -> set:
+    names = {a.id for a in fn_node.args.args}
+    return names | assigned_names(fn_node.body)
+
+
+def free_locals(fn_node, outer_locals) -> set:
+    """Names a nested def reads that are locals of the enclosing function."""
+    own = local_names(fn_node)
+    used = {n.id for n in _walk(fn_node.body) if isinstance(n, gast.Name)}
+    for inner in _walk(fn_node.body):
+        if isinstance(inner, gast.FunctionDef):
+            used |= free_locals(inner, set())
+    return (used - own) & set(outer_locals)
+
+
+def is_range_call(node, lowerer) -> bool:
+    if not (isinstance(node, gast.Call) and isinstance(node.func, gast.Name)):
+        return False
+    ok, obj = lowerer.static(node.func)
+    return ok and obj is range

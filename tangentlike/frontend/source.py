@@ -1,0 +1,126 @@
+"""Reading a function's source and resolving the names it uses.
+
+Promise: ``spec_of(fn)`` returns a ``FuncSpec`` (its gast ``FunctionDef``, file,
+line offset, and the scopes its free names resolve in), or raises
+``NoSourceError``. ``FuncSpec.resolve(name)`` looks a non-local name up the way
+Python would at call time: closure cells, then the module's globals, then
+builtins. Nested ``def``s become ``FuncSpec``s of their own whose free
+variables are extra trailing parameters (lambda lifting).
+"""
+from __future__ import annotations
+
+import builtins
+import hashlib
+import inspect
+import linecache
+import textwrap
+import types
+
+import gast
+
+from ..errors import LocatedError, Loc, NoSourceError, UnsupportedSyntaxError
+
+_MISSING = object()
+
+
+class FuncSpec:
+    """What the frontend needs to lower one function."""
+
+    def __init__(self, node, filename, line0, col0, globals_, closure, name,
+                 lifted=(), key=None, parent=None, pyfunc=None):
+        self.node, self.filename, self.line0, self.col0 = node, filename, line0, col0
+        self.globals, self.closure, self.name = globals_, closure, name
+        self.lifted = tuple(lifted)  # free variables of a nested def, passed as parameters
+        self.key, self.parent, self.pyfunc = key, parent, pyfunc
+        self.text = gast.dump(node)
+        self.hash = hashlib.sha256(self.text.encode()).hexdigest()[:16]
+
+    @property
+    def qualname(self) -> str:
+        return f"{self.parent.qualname}.{self.name}" if self.parent else self.name
+
+    def loc(self, node) -> Loc:
+        lineno = getattr(node, "lineno", None) or self.node.lineno
+        line = lineno + self.line0
+        col = (getattr(node, "col_offset", 0) or 0) + self.col0
+        text = linecache.getline(self.filename, line)
+        return Loc(self.filename, line, col, text, self.qualname)
+
+    def resolve(self, name, node):
+        """The object a free name denotes, or a located error."""
+        for scope in (self.closure, self.globals, vars(builtins)):
+            v = scope.get(name, _MISSING)
+            if v is not _MISSING:
+                return v
+        raise LocatedError(f"name '{name}' is not defined", self.loc(node))
+
+    def param_names(self) -> list:
+        return [a.id for a in self.node.args.args] + list(self.lifted)
+
+    def signature(self) -> inspect.Signature:
+        """The call signature (with lifted free variables as trailing parameters)."""
+        if self.pyfunc is not None:
+            return inspect.signature(self.pyfunc)
+        args = self.node.args
+        names = [a.id for a in args.args]
+        defaults = dict(zip(names[len(names) - len(args.defaults):], args.defaults))
+        params = []
+        for n in names + list(self.lifted):
+            d = defaults.get(n)
+            default = inspect.Parameter.empty if d is None else self._literal(d)
+            params.append(inspect.Parameter(n, inspect.Parameter.POSITIONAL_OR_KEYWORD,
+                                            default=default))
+        return inspect.Signature(params)
+
+    def _literal(self, d):
+        import ast
+        try:
+            return ast.literal_eval(gast.gast_to_ast(d))
+        except Exception:
+            raise UnsupportedSyntaxError(
+                "non-constant default value of a nested function", self.loc(d)) from None
+
+
+def spec_of(fn) -> FuncSpec:
+    """The ``FuncSpec`` of a Python function, or ``NoSourceError``."""
+    if not isinstance(fn, types.FunctionType):
+        kind = type(fn).__name__
+        raise NoSourceError(
+            f"cannot differentiate {getattr(fn, '__name__', fn)!r}: it is a {kind}, not a "
+            "Python function with available source; wrap it in a Python function")
+    try:
+        lines, lineno = inspect.getsourcelines(fn)
+    except (OSError, TypeError):
+        raise NoSourceError(
+            f"the source of {fn.__qualname__} is not available (functions made by eval/exec "
+            "or in an interactive session without a file cannot be read); define it in a "
+            ".py file") from None
+    raw = "".join(lines)
+    src = textwrap.dedent(raw)
+    col0 = len(lines[0]) - len(lines[0].lstrip()) if lines else 0
+    try:
+        tree = gast.parse(src)
+    except SyntaxError:
+        raise NoSourceError(f"the source of {fn.__qualname__} could not be parsed") from None
+    node = tree.body[0] if tree.body else None
+    if not isinstance(node, gast.FunctionDef):
+        if fn.__name__ == "<lambda>":
+            raise UnsupportedSyntaxError(
+                "lambda", Loc(fn.__code__.co_filename, lineno, col0, lines[0], fn.__qualname__),
+                "define the function with def")
+        raise NoSourceError(f"could not find the definition of {fn.__qualname__} in its source")
+    closure = {}
+    for name, cell in zip(fn.__code__.co_freevars, fn.__closure__ or ()):
+        try:
+            closure[name] = cell.cell_contents
+        except ValueError:
+            pass
+    # Dedent keeps line numbers; line0 maps parsed line 1 to the file's line.
+    return FuncSpec(node, fn.__code__.co_filename, lineno - 1, col0, fn.__globals__, closure,
+                    fn.__name__, key=fn, pyfunc=fn)
+
+
+def nested_spec(parent: FuncSpec, node, free: list) -> FuncSpec:
+    return FuncSpec(node, parent.filename, parent.line0, parent.col0, parent.globals,
+                    parent.closure, node.name, lifted=free, key=(parent.key, node.name, node.lineno),
+                    parent=parent)

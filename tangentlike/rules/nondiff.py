@@ -1,0 +1,45 @@
+"""Functions whose outputs carry no derivative: they need no rule.
+
+Promises: each function listed here returns shapes, sizes, indices, booleans,
+integers, fresh constants, or a piecewise-constant function of its inputs
+(``floor``, ``sign``, ...; derivative zero almost everywhere), so the compiler
+may treat its output as a constant. The ``rt`` entries are the masks, counts
+and axes that VJP rules compute from primal values.
+
+``reversed`` is listed for its use in ``reversed(range(n))``; it passes
+elements through, so reversing a sequence of differentiated values is a
+frontend concern (lower it to indexing) rather than this table's.
+"""
+import builtins
+import operator
+
+import numpy as np
+
+from .. import runtime as rt
+from .registry import nondiff
+
+nondiff(
+    # shapes, sizes and type tests
+    np.shape, np.ndim, np.size, builtins.len, builtins.range, builtins.reversed,
+    builtins.int, builtins.bool, builtins.isinstance,
+    np.result_type, np.broadcast_shapes, np.iscomplexobj, np.isscalar,
+    # comparisons and logic
+    operator.lt, operator.le, operator.gt, operator.ge, operator.eq, operator.ne,
+    operator.not_, operator.is_, operator.is_not, operator.truth, operator.contains,
+    np.less, np.less_equal, np.greater, np.greater_equal, np.equal, np.not_equal,
+    np.logical_and, np.logical_or, np.logical_not, np.logical_xor, np.all, np.any,
+    np.isnan, np.isfinite, np.isinf, np.isclose, np.allclose, np.array_equal,
+    # constructors of constants
+    np.zeros, np.ones, np.zeros_like, np.ones_like, np.empty, np.empty_like,
+    np.full, np.full_like, np.arange, np.linspace, np.eye, np.identity,
+    # indices
+    np.argmax, np.argmin, np.argsort, np.argwhere, np.nonzero, np.count_nonzero,
+    np.searchsorted,
+    # piecewise-constant functions
+    np.floor, np.ceil, np.round, np.around, np.rint, np.trunc, np.fix, np.sign,
+    np.heaviside, np.floor_divide, operator.floordiv,
+    # runtime helpers that compute masks, counts and axes from primal values
+    rt.zeros_like, rt.count, rt.extremum_share, rt.tie_split, rt.inverse_axes,
+)
+
+nondiff(rt.stop_gradient)

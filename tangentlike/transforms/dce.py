@@ -1,0 +1,94 @@
+"""Dead-code elimination (pass ``dce``).
+
+Removes pure ops whose results are unused, and unused results of region ops:
+an ``if`` result no one reads, a loop carry whose result is unread and whose
+parameter only feeds its own next value. Iterates to a fixed point. Effects
+(item assignment, ``append``, tape pushes and pops, user-function calls, calls
+of unknown functions) are kept. Output is verified by the pass manager.
+"""
+from __future__ import annotations
+
+from ..ir.nodes import walk_ops
+from ..rules import registry
+
+_PURE_KINDS = ("const", "tuple", "list", "dict", "slice", "unpack")
+_RUNTIME_EFFECTS = ("add_at", "check_scalar")
+
+
+def is_pure(op) -> bool:
+    if op.kind in _PURE_KINDS:
+        return True
+    if op.kind != "call":
+        return False
+    fn = op.attrs["fn"]
+    mod = getattr(fn, "__module__", "") or ""
+    if mod.startswith("tangentlike.runtime"):
+        return fn.__name__ not in _RUNTIME_EFFECTS
+    return bool(registry.lookup(fn) or registry.is_nondiff(fn))
+
+
+def _uses(func):
+    counts = {}
+    for op in walk_ops(func.body):
+        for a in op.args:
+            counts[id(a)] = counts.get(id(a), 0) + 1
+    return counts
+
+
+def dce(func) -> bool:
+    changed_any = False
+    while True:
+        uses = _uses(func)
+        changed = _sweep(func.body, uses)
+        changed_any |= changed
+        if not changed:
+            return changed_any
+
+
+def _sweep(block, uses) -> bool:
+    changed = False
+    keep = []
+    for op in block.ops:
+        for r in op.regions:
+            changed |= _sweep(r, uses)
+        if op.regions:
+            changed |= _prune_results(op, uses)
+        dead = all(uses.get(id(r), 0) == 0 for r in op.results)
+        if dead and (is_pure(op) or (op.regions and _region_pure(op))) and op.kind not in ("yield", "return"):
+            changed = True
+            continue
+        keep.append(op)
+    block.ops = keep
+    return changed
+
+
+def _region_pure(op) -> bool:
+    return all(is_pure(o) or o.kind in ("yield", "if", "for", "while")
+               for r in op.regions for o in walk_ops(r))
+
+
+def _prune_results(op, uses) -> bool:
+    changed = False
+    for i in reversed(range(len(op.results))):
+        if uses.get(id(op.results[i]), 0):
+            continue
+        if op.kind == "if":
+            for r in op.regions:
+                del r.ops[-1].args[i]
+        else:
+            body = op.regions[-1]
+            off = 1 if op.kind == "for" else 0
+            p = body.params[i + off]
+            y = body.ops[-1].args[i]
+            own_use = 1 if y is p else 0
+            cparams = op.regions[0].params if op.kind == "while" else []
+            if uses.get(id(p), 0) > own_use or (cparams and uses.get(id(cparams[i]), 0)):
+                continue
+            del body.params[i + off]
+            del body.ops[-1].args[i]
+            del op.args[i + off]
+            if cparams:
+                del cparams[i]
+        del op.results[i]
+        changed = True
+    return changed

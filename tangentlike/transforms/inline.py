@@ -1,0 +1,108 @@
+"""Inlining a derivative rule's body at a call site.
+
+A rule is a plain function in the subset (``rules/registry``); it is lowered
+once by the ordinary frontend, then its body is copied into the derivative IR
+with its parameters replaced by the call's values. Only the ops that the wanted
+cotangents depend on are copied, so a binary rule used for one operand costs
+what a one-operand rule costs, and primal values the unused half would read
+are not kept for the adjoint sweep.
+"""
+from __future__ import annotations
+
+import inspect
+
+from ..errors import UnsupportedSyntaxError
+from ..frontend.lower import lower
+from ..frontend.source import spec_of
+from ..ir.builder import clone_op_into
+from ..ir.nodes import walk_ops
+
+_LOWERED: dict = {}
+
+
+def rule_ir(fn):
+    ir = _LOWERED.get(fn)
+    if ir is None:
+        ir = _LOWERED[fn] = lower(spec_of(fn))
+    return ir
+
+
+def bind_call(op, rule, rule_fn, argnames_offset):
+    """Map the rule's primal parameter names to the call's argument values."""
+    kw = op.attrs.get("kw", ())
+    npos = len(op.args) - len(kw)
+    params = list(inspect.signature(rule_fn).parameters.values())[argnames_offset:]
+    names = [p.name for p in params]
+    bound = {}
+    for i, a in enumerate(op.args[:npos]):
+        if i >= len(names):
+            raise UnsupportedSyntaxError(f"{len(op.args)} positional arguments to {rule.name}",
+                                         op.loc)
+        bound[names[i]] = a
+    for k, a in zip(kw, op.args[npos:]):
+        if k not in names:
+            raise UnsupportedSyntaxError(f"keyword argument '{k}' of {rule.name}", op.loc,
+                                         "its derivative rule does not take it")
+        bound[k] = a
+    defaults = {p.name: p.default for p in params if p.default is not p.empty}
+    return names, bound, defaults
+
+
+def inline_rule(rev, rule_fn, lead: dict, bound, defaults, wanted: list, multi: bool):
+    """Copy the rule's body into ``rev.b``; returns the values of the ``wanted``
+    outputs (indices into the rule's returned tuple, or [0] for a single value).
+
+    ``lead`` maps the leading rule parameters (``g``, ``ans`` / tangents) to
+    values (or zero-argument callables producing them, for laziness)."""
+    ir = rule_ir(rule_fn)
+    ret = ir.body.ops[-1].args[0]
+    if multi and not (getattr(ret.owner, "kind", None) == "tuple"):
+        raise TypeError(f"rule {rule_fn.__qualname__} must return a tuple literal")
+    outs = [ret.owner.args[i] for i in wanted] if multi else [ret]
+    needed = _needed_ops(ir, outs)
+    vmap = {}
+    for p, name in zip(ir.params, ir.param_names):
+        if not any(id(p) in _args_of(op) for op in needed) and p not in outs:
+            continue
+        vmap[id(p)] = _param_value(rev, name, lead, bound, defaults)
+    for op in ir.body.ops:
+        if op in needed:
+            new = clone_op_into(op, rev.b.block, vmap)
+            _relocate(new, rev.b.loc)
+    return [vmap[id(o)] for o in outs]
+
+
+def _param_value(rev, name, lead, bound, defaults):
+    if name in lead:
+        v = lead[name]
+        return v() if callable(v) else v
+    if name in bound:
+        return rev.avail(bound[name])
+    return rev.b.const(defaults.get(name), hint=name)
+
+
+def _args_of(op):
+    ids = set(map(id, op.args))
+    for r in op.regions:
+        for o in walk_ops(r):
+            ids.update(map(id, o.args))
+    return ids
+
+
+def _needed_ops(ir, outs):
+    want = set(map(id, outs))
+    needed = []
+    for op in reversed(ir.body.ops[:-1]):
+        if any(id(r) in want for r in op.results):
+            needed.append(op)
+            want |= _args_of(op)
+    return set(needed)
+
+
+def _relocate(op, loc):
+    op.loc = loc
+    op.attrs["adjoint"] = True
+    for r in op.regions:
+        for o in walk_ops(r):
+            o.loc = loc
+            o.attrs["adjoint"] = True

@@ -1,0 +1,237 @@
+"""Reverse mode (VJP) on structured SSA (pass ``reverse``).
+
+Input: a verified primal ``Func`` and a mask of active parameters. Output
+(``RevResult``): the primal sweep (a copy of the primal, plus what the adjoint
+needs recorded) and the adjoint sweep (a block computing the cotangent of each
+active parameter from the output cotangent ``g``).
+
+How values reach the adjoint sweep (Griewank & Walther, ch. 4, "taping"):
+a primal value defined at function level is simply read; one defined in an
+``if`` branch is exported as an extra result of the ``if``; one defined in a
+loop body is pushed on a tape at the end of the body and popped at the start of
+the reversed body. Loops whose trip count is not known in advance (``while``,
+``break``) count their iterations; a reversed loop runs the same iterations
+backwards. In-place writes (``w[i] = v``, ``append``) save what they overwrite
+and are undone in the adjoint sweep, so every read sees the value it saw in
+the primal. Cotangents are summed with ``+`` (or ``rt.add`` for containers),
+and scatter-adds into a cotangent owned by the sweep happen in place.
+"""
+from __future__ import annotations
+
+import operator
+
+from .. import runtime as rt
+from ..analysis.activity import kinds as infer_kinds, varied as infer_varied
+from ..errors import MissingRuleError
+from ..frontend.lower_expr import is_user_function
+from ..ir.builder import Builder, clone_block
+from ..ir.nodes import Block, Func, Op, Value, defining_block
+from ..rules import registry
+from .inline import bind_call, inline_rule
+from .reverse_regions import RegionAdjoints
+
+
+class RevResult:
+    def __init__(self, primal, adjoint, out, g, grads, tape):
+        self.primal, self.adjoint, self.out, self.g = primal, adjoint, out, g
+        self.grads, self.tape = grads, tape
+
+
+def clone_func(func: Func) -> Func:
+    vmap = {}
+    body = clone_block(func.body, vmap)
+    return Func(func.name, list(body.params), body, func.loc, list(func.param_names),
+                dict(func.defaults), func.source_hash)
+
+
+class Reverser(RegionAdjoints):
+    def __init__(self, func: Func, mask, param_kinds, unit):
+        self.P = clone_func(func)
+        self.active = [p for p, m in zip(self.P.params, mask) if m]
+        self.varied = infer_varied(self.P, self.active)
+        self.kinds = infer_kinds(self.P, param_kinds)
+        self.unit = unit
+        self.adj, self.owner_of, self.scopes, self.exports = {}, {}, {}, {}
+        self.tape = None
+
+    def run(self) -> RevResult:
+        out = self.P.body.ops[-1].args[0]
+        g = Value("d" + out.hint)
+        self.b = Builder(Block(), self.P.loc, mark=True)
+        if id(out) in self.varied:
+            self.adj[id(out)] = g
+        self.reverse_block(self.P.body)
+        grads = [self.final_adjoint(p) for p in self.active]
+        return RevResult(self.P, self.b.block, out, g, grads, self.tape)
+
+    def final_adjoint(self, p):
+        d = self.adj.get(id(p))
+        return d if d is not None else self.b.call(rt.zeros_like, [p], hint="d" + p.hint)
+
+    def reverse_block(self, block):
+        for op in reversed(block.ops[:-1]):
+            self.b.loc = op.loc
+            getattr(self, "a_" + op.kind)(op)
+
+    # -- accumulation -----------------------------------------------------------
+    def accumulate(self, v, c):
+        if id(v) not in self.varied or c is None:
+            return
+        old = self.adj.get(id(v))
+        if old is None:
+            if c.hint in ("t", "c", "tup") and isinstance(c.owner, Op):
+                c.hint = "d" + v.hint
+            self.adj[id(v)] = c
+            return
+        fn = operator.add if self.kinds.get(id(v)) == "num" else rt.add
+        new = self.b.call(fn, [old, c], hint="d" + v.hint)
+        self.owner_of[id(new)] = id(v)
+        self.adj[id(v)] = new
+
+    def owned_adjoint(self, v):
+        """The cotangent of ``v`` as a buffer the sweep may update in place."""
+        old = self.adj.get(id(v))
+        if old is None:
+            new = self.b.call(rt.zeros_like, [self.avail(v)], hint="d" + v.hint)
+        elif self.owner_of.get(id(old)) == id(v):
+            return old
+        else:
+            new = self.b.call(rt.copy, [old], hint="d" + v.hint)
+        self.owner_of[id(new)] = id(v)
+        return new
+
+    # -- primal values in the adjoint sweep -------------------------------------
+    def avail(self, v):
+        blk = defining_block(v)
+        if blk is self.P.body:
+            return v
+        if id(v) in self.exports:
+            return self.avail(self.exports[id(v)])
+        parent = blk.parent
+        if parent.kind == "if":
+            return self.avail(self.export(v, parent, blk))
+        return self.scopes[id(blk)].get(v)
+
+    def export(self, v, if_op, blk):
+        r = if_op.add_result(v.hint)
+        for region in if_op.regions:
+            y = region.ops[-1]
+            if region is blk:
+                y.args.append(v)
+            else:
+                none = Op("const", [], [], {"value": None}, [], y.loc, region)
+                none.add_result(v.hint)
+                region.ops.insert(len(region.ops) - 1, none)
+                y.args.append(none.result)
+        self.exports[id(v)] = r
+        return r
+
+    def get_tape(self):
+        if self.tape is None:
+            op = Op("tape", [], [], {}, [], self.P.loc, self.P.body)
+            self.tape = op.add_result("tape")
+            self.P.body.ops.insert(0, op)
+        return self.tape
+
+    # -- straight-line ops ------------------------------------------------------
+    def a_const(self, op):
+        pass
+
+    a_slice = a_const
+
+    def a_call(self, op):
+        g = self.adj.get(id(op.results[0]))
+        if g is None or not any(id(a) in self.varied for a in op.args):
+            return
+        fn = op.attrs["fn"]
+        if fn is operator.getitem and id(op.args[0]) in self.varied:
+            acc = self.owned_adjoint(op.args[0])
+            new = self.b.call(rt.add_at, [acc, self.avail(op.args[1]), g], hint=acc.hint)
+            self.owner_of[id(new)] = id(op.args[0])
+            self.adj[id(op.args[0])] = new
+            return
+        if is_user_function(fn):
+            return self.call_adjoint(op, g)
+        rule = registry.lookup(fn)
+        if rule is None or rule.vjp is None:
+            raise MissingRuleError(getattr(fn, "__name__", repr(fn)), op.loc)
+        names, bound, defaults = bind_call(op, rule, rule.vjp, 2)
+        wanted = [(k, names[n]) for k, n in enumerate(rule.vjp_argnums)
+                  if names[n] in bound and id(bound[names[n]]) in self.varied]
+        if not wanted:
+            return
+        lead_names = rule.vjp.__code__.co_varnames[:2]
+        lead = {lead_names[0]: g, lead_names[1]: lambda: self.avail(op.results[0])}
+        cots = inline_rule(self, rule.vjp, lead, bound, defaults, [k for k, _ in wanted],
+                           multi=len(rule.vjp_argnums) > 1)
+        for (_, name), c in zip(wanted, cots):
+            self.accumulate(bound[name], c)
+
+    def call_adjoint(self, op, g):
+        fn = op.attrs["fn"]
+        mask = [id(a) in self.varied for a in op.args]
+        kinds = [self.kinds.get(id(a), "unk") for a in op.args]
+        fwd, bwd = self.unit.reverse_callee(fn, mask, kinds, op.loc)
+        op.attrs["fn"] = fwd
+        res = op.add_result(fwd.callee_name + "_res")
+        args = [a for a, m in zip(op.args, mask) if m]
+        bop = self.b.op("call", [self.avail(res), g], ["d" + a.hint for a in args],
+                        {"fn": bwd, "kw": ()})
+        for a, d in zip(args, bop.results):
+            self.accumulate(a, d)
+
+    def a_tuple(self, op):
+        d = self.adj.get(id(op.result))
+        if d is None:
+            return
+        keys = op.attrs.get("keys") or range(len(op.args))
+        for k, a in zip(keys, op.args):
+            if id(a) in self.varied:
+                self.accumulate(a, self.b.call(operator.getitem, [d, self.b.const(k)],
+                                               hint="d" + a.hint))
+
+    a_list = a_dict = a_tuple
+
+    def a_setitem(self, op):
+        target, idx, value = op.args
+        saved = self.save_overwritten(op)
+        self.b.op("setitem", [self.avail(target), self.avail(idx), self.avail(saved)],
+                  [target.hint])
+        d = self.adj.get(id(op.result))
+        if d is None:
+            return
+        sop = self.b.op("call", [d, self.avail(idx)], ["d" + target.hint, "d" + value.hint],
+                        {"fn": rt.setitem_vjp, "kw": ()})
+        if id(value) in self.varied:
+            dv = self.b.call(rt.unbroadcast, [sop.results[1], self.avail(value)],
+                             hint="d" + value.hint)
+            self.accumulate(value, dv)
+        self.accumulate(target, sop.results[0])
+
+    def save_overwritten(self, op):
+        """Insert ``old = rt.copy(target[idx])`` before an in-place write."""
+        block = op.block
+        b = Builder(Block(), op.loc)
+        cur = b.call(operator.getitem, [op.args[0], op.args[1]], hint="old")
+        saved = b.call(rt.copy, [cur], hint="old")
+        at = block.ops.index(op)
+        for new in b.block.ops:
+            new.block = block
+        block.ops[at:at] = b.block.ops
+        return saved
+
+    def a_append(self, op):
+        lst, value = op.args
+        self.b.op("call", [self.avail(op.result)], [], {"fn": list.pop, "kw": ()})
+        d = self.adj.get(id(op.result))
+        if d is None:
+            return
+        sop = self.b.op("call", [d], ["d" + lst.hint, "d" + value.hint],
+                        {"fn": rt.append_vjp, "kw": ()})
+        self.accumulate(value, sop.results[1])
+        self.accumulate(lst, sop.results[0])
+
+
+def reverse_function(func: Func, mask, param_kinds, unit) -> RevResult:
+    """The reverse-mode transform of ``func`` with respect to the masked parameters."""
+    return Reverser(func, mask, param_kinds, unit).run()

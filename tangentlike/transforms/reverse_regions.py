@@ -1,0 +1,172 @@
+"""Adjoints of ``if``, ``for`` and ``while`` (a mixin of the reverse pass).
+
+An ``if`` becomes an ``if`` on the same condition whose branches are the
+adjoints of the primal branches; it yields the cotangents of the outer values
+either branch touched. A loop becomes a ``for`` over the same iterations in
+reverse; its carries are the cotangents of the loop carries and of the outer
+values the body reads (accumulated across iterations, updated in place when
+the sweep owns them). Values of a loop body that the reversed body reads are
+pushed once per iteration, as one tuple, at the end of the body, and popped at
+the start of the reversed body (LIFO matches the nesting).
+"""
+from __future__ import annotations
+
+import operator
+
+from .. import runtime as rt
+from ..ir.builder import Builder
+from ..ir.nodes import INPLACE_OPS, Block, Op, Value, free_values, walk_ops
+
+
+class Scope:
+    """The reversed body of one loop: which primal values it pops."""
+
+    def __init__(self):
+        self.pops, self.cache = [], {}
+
+    def get(self, v):
+        new = self.cache.get(id(v))
+        if new is None:
+            new = self.cache[id(v)] = Value(v.hint)
+            self.pops.append((v, new))
+        return new
+
+
+def _has_inplace(op) -> bool:
+    return any(o.kind in INPLACE_OPS for r in op.regions for o in walk_ops(r))
+
+
+class RegionAdjoints:
+    def zeros(self, v):
+        return self.b.call(rt.zeros_like, [self.avail(v)], hint="d" + v.hint)
+
+    def a_yield(self, op):
+        pass
+
+    # -- if -----------------------------------------------------------------
+    def a_if(self, op):
+        flows = [(i, self.adj[id(r)]) for i, r in enumerate(op.results)
+                 if self.adj.get(id(r)) is not None]
+        if not flows and not _has_inplace(op):
+            return
+        outer, saved_b = self.adj, self.b
+        blocks, envs = [], []
+        for region in op.regions:
+            self.b, self.adj = Builder(Block(), op.loc, mark=True), dict(outer)
+            for i, g in flows:
+                self.accumulate(region.ops[-1].args[i], g)
+            self.reverse_block(region)
+            blocks.append(self.b.block)
+            envs.append(self.adj)
+        touched = [f for f in free_values(op) if id(f) in self.varied
+                   and any(e.get(id(f)) is not outer.get(id(f)) for e in envs)]
+        for block, env in zip(blocks, envs):
+            self.b = Builder(block, op.loc, mark=True)
+            ys = [env.get(id(f)) or outer.get(id(f)) or self.zeros(f) for f in touched]
+            self.b.yield_(ys)
+        self.adj, self.b = outer, saved_b
+        new = self.b.op("if", [self.avail(op.args[0])], ["d" + f.hint for f in touched],
+                        {"adjoint": True}, blocks)
+        for f, r in zip(touched, new.results):
+            self.adj[id(f)] = r
+
+    # -- loops ----------------------------------------------------------------
+    def add_counter(self, op, body):
+        """Add an iteration counter carry to a primal loop; returns its final value."""
+        block = op.block
+        zero = Op("const", [], [], {"value": 0}, [], op.loc, block)
+        zero.add_result("n_iter")
+        block.ops.insert(block.ops.index(op), zero)
+        n = len(op.results)
+        op.args.append(zero.result)
+        k = body.add_param("k")
+        if op.kind == "while":
+            op.regions[0].add_param("k")
+        y = body.ops[-1]
+        inc = Op("call", [k, None], [], {"fn": operator.add, "kw": ()}, [], op.loc, body)
+        one = Op("const", [], [], {"value": 1}, [], op.loc, body)
+        inc.args[1] = one.add_result("c")
+        inc.add_result("k")
+        body.ops[len(body.ops) - 1:len(body.ops) - 1] = [one, inc]
+        y.args.insert(n, inc.result)
+        return op.add_result("n_iter")
+
+    def a_for(self, op):
+        body = op.regions[0]
+        ncar = len(op.results)
+        if not self._loop_needed(op):
+            return
+        it = op.args[0]
+        if op.attrs.get("brk"):
+            count = self.add_counter(op, body)
+            s = self.b.op("slice", [self.b.const(None), self.avail(count), self.b.const(None)],
+                          ["s"]).result
+            it_val = self.b.call(operator.getitem, [self.avail(it), s], hint="done")
+        else:
+            it_val = self.avail(it)
+        rev = self.b.call(reversed, [it_val], hint="rev")
+        self.loop_adjoint(op, body, body.params[1:1 + ncar], op.args[1:1 + ncar], rev,
+                          body.params[0])
+
+    def a_while(self, op):
+        body = op.regions[1]
+        ncar = len(op.results)
+        if not self._loop_needed(op):
+            return
+        count = self.add_counter(op, body)
+        rng = self.b.call(range, [self.avail(count)], hint="rev")
+        self.loop_adjoint(op, body, body.params[:ncar], op.args[:ncar], rng, None)
+
+    def _loop_needed(self, op):
+        return _has_inplace(op) or any(self.adj.get(id(r)) is not None for r in op.results)
+
+    def loop_adjoint(self, op, body, carries, inits, iterable, item):
+        ys = body.ops[-1].args
+        vc = [j for j, p in enumerate(carries) if id(p) in self.varied]
+        free = [f for f in free_values(op) if id(f) in self.varied]
+        d_init = [self.adj.get(id(op.results[j])) or self.zeros(op.results[j]) for j in vc]
+        f_init = [self.owned_adjoint(f) for f in free]
+        blk = Block()
+        item2 = blk.add_param(item.hint if item is not None else "_")
+        dps = [blk.add_param("d" + carries[j].hint) for j in vc]
+        fps = [blk.add_param("d" + f.hint) for f in free]
+        scope = Scope()
+        if item is not None:
+            scope.cache[id(item)] = item2
+        self.scopes[id(body)] = scope
+        outer, saved_b = self.adj, self.b
+        self.adj, self.b = dict(outer), Builder(blk, op.loc, mark=True)
+        for f, p in zip(free, fps):
+            self.adj[id(f)] = p
+            self.owner_of[id(p)] = id(f)
+        for j, p in zip(vc, dps):
+            self.accumulate(ys[j], p)
+        self.reverse_block(body)
+        outs = [self.adj.get(id(carries[j])) or self.zeros(carries[j]) for j in vc]
+        outs += [self.adj[id(f)] for f in free]
+        self.b.yield_(outs)
+        self.close_scope(scope, body, blk)
+        self.adj, self.b = outer, saved_b
+        new = self.b.op("for", [iterable] + d_init + f_init,
+                        ["d" + carries[j].hint for j in vc] + ["d" + f.hint for f in free],
+                        {"adjoint": True}, (blk,))
+        for f, r in zip(free, new.results[len(vc):]):
+            self.adj[id(f)] = r
+            self.owner_of[id(r)] = id(f)
+        for j, r in zip(vc, new.results):
+            self.accumulate(inits[j], r)
+
+    def close_scope(self, scope, body, adj_block):
+        del self.scopes[id(body)]
+        if not scope.pops:
+            return
+        tape = self.get_tape()
+        vals = [v for v, _ in scope.pops]
+        push = Op("push", [tape] + vals, [], {}, [], body.ops[-1].loc, body)
+        body.ops.insert(len(body.ops) - 1, push)
+        pop = Op("pop", [self.avail(tape)], [], {}, [], adj_block.ops[0].loc if adj_block.ops
+                 else None, adj_block)
+        for _, new in scope.pops:
+            new.owner = pop
+            pop.results.append(new)
+        adj_block.ops.insert(0, pop)

@@ -1,0 +1,181 @@
+"""A compilation unit: the derivative functions one generated module holds.
+
+Differentiating a function that calls user functions produces, per callee and
+per activity pattern of its arguments, a pair ``f_fwd(args) -> (out, saved)`` /
+``f_bwd(saved, dout) -> cotangents`` (recursion reuses the pair being built).
+Nested ``def``s called without differentiation get a plain primal copy.
+Assembly turns a ``RevResult`` into those functions, or into one function
+running both sweeps (the top-level gradient).
+"""
+from __future__ import annotations
+
+from .. import runtime as rt
+from ..errors import MissingRuleError, NoSourceError
+from ..frontend.lower import lower
+from ..frontend.lower_expr import LocalFunc
+from ..frontend.source import spec_of
+from ..ir.builder import Builder
+from ..ir.nodes import Block, Func, Op, Value, walk_ops
+from ..ir.verifier import verify
+from .dce import dce
+
+_LOWERED: dict = {}
+
+
+class GenRef:
+    """A call target that is a function of the generated module."""
+
+    def __init__(self, name, callee_name):
+        self.name = self.__name__ = name
+        self.callee_name = callee_name
+
+    def __repr__(self):
+        return self.name
+
+
+def spec_for(fn, loc=None):
+    if isinstance(fn, LocalFunc):
+        return fn.spec
+    try:
+        return spec_of(fn)
+    except NoSourceError:
+        raise MissingRuleError(getattr(fn, "__name__", repr(fn)), loc) from None
+
+
+def lower_cached(spec) -> Func:
+    key = (spec.key, spec.hash)
+    func = _LOWERED.get(key)
+    if func is None:
+        func = _LOWERED[key] = lower(spec)
+    return func
+
+
+class Unit:
+    def __init__(self, passes):
+        self.funcs, self.refs, self.names, self.passes = [], {}, set(), passes
+
+    def fresh(self, base):
+        name, k = base, 1
+        while name in self.names:
+            k += 1
+            name = f"{base}_{k}"
+        self.names.add(name)
+        return name
+
+    def reverse_callee(self, fn, mask, kinds, loc):
+        from .reverse import reverse_function
+        spec = spec_for(fn, loc)
+        key = (spec.key, spec.hash, tuple(mask), tuple(kinds))
+        if key in self.refs:
+            return self.refs[key]
+        base = spec.name
+        fwd = GenRef(self.fresh(f"{base}_fwd"), base)
+        bwd = GenRef(self.fresh(f"{base}_bwd"), base)
+        self.refs[key] = (fwd, bwd)
+        res = reverse_function(lower_cached(spec), mask, kinds, self)
+        f, b = assemble_split(res, fwd.name, bwd.name, single_tuple=False)
+        self.funcs += [self.passes(f), self.passes(b)]
+        return fwd, bwd
+
+    def add_primal_copies(self):
+        """Give every nested ``def`` still called as a primal a generated copy."""
+        done = {}
+        i = 0
+        while i < len(self.funcs):
+            for op in walk_ops(self.funcs[i].body):
+                fn = op.attrs.get("fn") if op.kind == "call" else None
+                if isinstance(fn, LocalFunc):
+                    if fn.key not in done:
+                        ref = done[fn.key] = GenRef(self.fresh(fn.name), fn.name)
+                        func = lower_cached(fn.spec)
+                        from .reverse import clone_func
+                        copy = clone_func(func)
+                        copy.name = ref.name
+                        self.funcs.append(self.passes(copy))
+                    op.attrs["fn"] = done[fn.key]
+            i += 1
+
+
+def free_in(block) -> list:
+    defined, out, seen = set(map(id, block.params)), [], set()
+    for op in walk_ops(block):
+        for r in op.regions:
+            defined.update(map(id, r.params))
+        for a in op.args:
+            if id(a) not in defined and id(a) not in seen:
+                seen.add(id(a))
+                out.append(a)
+        defined.update(map(id, op.results))
+    return out
+
+
+def _move_ops(src: Block, dst: Block):
+    for op in src.ops:
+        op.block = dst
+        dst.ops.append(op)
+
+
+def _define_const(block, v, value):
+    op = Op("const", [], [v], {"value": value}, [], None, block)
+    v.owner = op
+    block.ops.append(op)
+
+
+def assemble_grad(res, name, fname, wrt_single, with_value) -> Func:
+    """One function: primal sweep, seed, adjoint sweep, return the gradients."""
+    body = res.primal.body
+    body.ops.pop()  # the primal return
+    b = Builder(body, res.primal.loc)
+    b.op("call", [res.out, b.const(fname)], [], {"fn": rt.check_scalar, "kw": ()})
+    _define_const(body, res.g, 1.0)
+    _move_ops(res.adjoint, body)
+    grads = res.grads[0] if wrt_single else b.op("tuple", res.grads, ["grads"]).result
+    out = b.op("tuple", [res.out, grads], ["out"]).result if with_value else grads
+    b.op("return", [out])
+    return Func(name, res.primal.params, body, res.primal.loc, res.primal.param_names)
+
+
+def assemble_split(res, fwd_name, bwd_name, single_tuple) -> tuple:
+    """``fwd(args) -> (out, saved)`` and ``bwd(saved, g) -> cotangent(s)``."""
+    body = res.primal.body
+    ret = body.ops.pop()
+    saved = [v for v in free_in(res.adjoint) if v is not res.g]
+    b = Builder(body, ret.loc)
+    pack = b.op("tuple", saved, ["saved"]).result
+    b.op("return", [b.op("tuple", [res.out, pack], ["res"]).result])
+    fwd = Func(fwd_name, res.primal.params, body, res.primal.loc, res.primal.param_names)
+    bbody = Block()
+    sp, g = bbody.add_param("saved"), bbody.add_param(res.g.hint)
+    res.g.owner = bbody
+    bbody.params[1] = res.g
+    unpack = Op("unpack", [sp], [], {}, [], ret.loc, bbody)
+    mapping = {}
+    for v in saved:
+        mapping[id(v)] = unpack.add_result(v.hint)
+    bbody.ops.append(unpack)
+    _move_ops(res.adjoint, bbody)
+    _substitute(bbody, mapping)
+    bb = Builder(bbody, ret.loc)
+    out = res.grads[0] if len(res.grads) == 1 and not single_tuple else \
+        bb.op("tuple", res.grads, ["grads"]).result
+    bb.op("return", [mapping.get(id(out), out)])
+    bwd = Func(bwd_name, [sp, res.g], bbody, res.primal.loc, ["saved", res.g.hint])
+    del g
+    return fwd, bwd
+
+
+def _substitute(block, mapping):
+    for op in block.ops:
+        if op.kind != "unpack":
+            op.args = [mapping.get(id(a), a) for a in op.args]
+        for r in op.regions:
+            _substitute(r, mapping)
+
+
+def run_passes(func: Func) -> Func:
+    verify(func)
+    dce(func)
+    return verify(func)
+
+
+__all__ = ["Unit", "GenRef", "assemble_grad", "assemble_split", "run_passes", "Value"]

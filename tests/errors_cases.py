@@ -1,0 +1,163 @@
+"""Bad functions for tests/test_errors.py: one mistake each (DESIGN §5).
+
+They live in their own module so that their source and line numbers are
+stable. Each function has exactly one line marked ``# <- ...``: the line the
+error must point to. test_errors.py finds it with ``inspect.getsourcelines``,
+so functions may be added or moved freely, but keep one marker per function
+and keep every other line of a function inside the accepted subset, so that
+the marked construct is the first (and only) thing the compiler can reject.
+"""
+import contextlib
+import math
+
+import numpy as np
+
+
+def _add(a, b=1.0):
+    """A callee inside the subset, for the call-syntax cases."""
+    return a + b
+
+
+# ---------------------------------------------------------------- unsupported syntax
+
+def uses_try(x):
+    y = x * 2.0
+    try:  # <- try
+        y = y * x
+    except ZeroDivisionError:
+        y = x
+    return y
+
+
+def uses_with(x):
+    with contextlib.nullcontext():  # <- with
+        y = x * x
+    return y
+
+
+def uses_yield(x):
+    y = x * x
+    yield y  # <- yield
+
+
+_G = 0.0
+
+
+def uses_global(x):
+    global _G  # <- global
+    _G = x * 2.0
+    return x * _G
+
+
+def _make_uses_nonlocal():
+    acc = 1.0
+
+    def uses_nonlocal(x):
+        nonlocal acc  # <- nonlocal
+        acc = acc + x
+        return acc * x
+
+    return uses_nonlocal
+
+
+uses_nonlocal = _make_uses_nonlocal()
+
+
+def uses_class(x):
+    class Box:  # <- class
+        pass
+    return x * x
+
+
+async def uses_async(x):  # <- async
+    return x * x
+
+
+def uses_lambda(x):
+    sq = lambda t: t * t  # <- lambda
+    return sq(x)
+
+
+def uses_eval(x):
+    y = eval("x * x")  # <- eval
+    return y
+
+
+def uses_exec(x):
+    exec("z = 1")  # <- exec
+    return x * x
+
+
+def uses_star_args(x):
+    return _add(*(x, 2.0))  # <- star
+
+
+_KW = {"b": 2.0}
+
+
+def uses_double_star_kwargs(x):
+    return _add(x, **_KW)  # <- **kwargs
+
+
+def uses_del(x):
+    y = x * x
+    z = y * 2.0
+    del y  # <- del
+    return z
+
+
+def uses_list_comprehension(x):
+    ys = [x * k for k in range(3)]  # <- comprehension
+    return ys[0] + ys[2]
+
+
+def uses_import(x):
+    import operator  # <- import
+    return x * x
+
+
+# ---------------------------------------------------------------- missing derivative rule
+
+def calls_erf(x):
+    y = x * 2.0
+    return math.erf(y)  # <- erf (a C function: no rule, no source)
+
+
+def _erf_helper(t):
+    return math.erf(t) * 2.0  # <- erf, inside a callee
+
+
+def calls_erf_in_helper(x):
+    return _erf_helper(x * x)
+
+
+# ---------------------------------------------------------------- API misuse
+
+def vector_output(x):
+    return x * 2.0
+
+
+def two_params(alpha, beta):
+    return alpha * beta
+
+
+def square(value):
+    return value * value
+
+
+def internal_victim(x):
+    """Used only by the InternalError test, so that no cache can hold it."""
+    return x * x + 3.0 * x
+
+
+# ---------------------------------------------------------------- no source
+
+made_by_eval = eval("lambda x: x * x")
+
+_ns = {}
+exec("def made_by_exec(x):\n    return x * x\n", _ns)
+made_by_exec = _ns["made_by_exec"]
+del _ns
+
+builtin_np_sin = np.sin
+builtin_math_erf = math.erf
