@@ -55,7 +55,7 @@ class FuncEmitter:
         self.counts, self.user = _uses(func)
         self.inl = set()
         _inlinable(func.body, self.counts, self.user, self.inl)
-        self.names = Names(func, self.counts, self.inl, reserved=globals_.taken)
+        self.names = Names(func, self.counts, self.inl, reserved=globals_.taken, user=self.user)
         self.defs = {}
         self.last_line = None
 
@@ -133,6 +133,11 @@ class FuncEmitter:
         if op.results:
             return [ast.Assign([self.store(op.results)], self.op_expr(op))]
         return [ast.Expr(self.op_expr(op))]
+
+    def s_unpack(self, op):
+        target = ast.Tuple([ast.Name(self.names.name(v), ast.Store()) for v in op.results],
+                           ast.Store())
+        return [ast.Assign([target], self.expr(op.args[0]))]
 
     def s_const(self, op):
         return [ast.Assign([self.store(op.results)], self.op_expr(op))]

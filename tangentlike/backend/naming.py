@@ -18,7 +18,8 @@ _GENERIC = ("t", "c", "v", "tup", "s")
 
 
 class Names:
-    def __init__(self, func, uses, inlined, reserved=()):
+    def __init__(self, func, uses, inlined, reserved=(), user=None):
+        self.user = user or {}
         self.parent = {}
         self.uses = uses
         self.inlined = inlined
@@ -72,7 +73,7 @@ class Names:
                     and id(init) not in self.inlined:
                 self.union(res, init)
             y = body.ops[-1].args[j]
-            if self._private(y, body) and not _used_from(body, p, y.owner):
+            if self._private(y, body) and not self._used_from(body, p, y.owner):
                 self.union(res, y)
 
     def _sole(self, v):
@@ -83,6 +84,25 @@ class Names:
             t = v.owner.args[0]
             return self.uses.get(id(t), 0) == 1 and self._sole(t)
         return True
+
+    def _stmt_of(self, op):
+        """The op whose statement evaluates ``op`` (itself, unless it was inlined)."""
+        while len(op.results) == 1 and id(op.result) in self.inlined and id(op.result) in self.user:
+            op = self.user[id(op.result)]
+        return op
+
+    def _used_from(self, block, p, start_op) -> bool:
+        """Is ``p`` read at or after ``start_op`` in ``block`` (its yield excluded)?"""
+        index = {id(op): i for i, op in enumerate(block.ops)}
+        start = index[id(start_op)]
+        for op in walk_ops(block):
+            if op.kind != "yield" and any(a is p for a in op.args):
+                stmt = self._stmt_of(op)
+                while stmt.block is not block:
+                    stmt = stmt.block.parent
+                if index[id(stmt)] >= start and stmt is not block.ops[-1]:
+                    return True
+        return False
 
     def _private(self, y, block):
         """``y`` is defined in ``block`` by an op and read only by its yield."""
@@ -101,18 +121,6 @@ class Names:
             self.taken.add(n)
             self.names[root] = n
         return n
-
-
-def _used_from(block, p, start_op) -> bool:
-    """Is ``p`` read at or after ``start_op`` in ``block`` (its yield excluded)?"""
-    after = False
-    for op in block.ops[:-1]:
-        if op is start_op:
-            after = True
-        if after:
-            if p in op.args or any(p in o.args for r in op.regions for o in walk_ops(r)):
-                return True
-    return False
 
 
 def _clean(hint: str) -> str:

@@ -34,6 +34,7 @@ class Lowerer(ExprLowering):
         self.env = {}
         self.loop_depth = 0
         self.locals = scan.local_names(spec.node) | set(spec.lifted)
+        self.env.update(spec.local_funcs)
 
     def lower(self) -> Func:
         check_subset(self.spec)
@@ -269,8 +270,14 @@ class Lowerer(ExprLowering):
         self.setitem(t.value.id, idx, new)
 
     def s_FunctionDef(self, s):
-        free = sorted(scan.free_locals(s, self.locals))
-        self.env[s.name] = LocalFunc(nested_spec(self.spec, s, free))
+        free = scan.free_locals(s, self.locals) - {s.name}
+        funcs = {n: self.env[n] for n in free if isinstance(self.env.get(n), LocalFunc)}
+        values = free - set(funcs)
+        for lf in funcs.values():
+            values |= set(lf.spec.lifted)
+        spec = nested_spec(self.spec, s, sorted(values))
+        self.env[s.name] = spec.local_funcs[s.name] = LocalFunc(spec)
+        spec.local_funcs.update(funcs)
 
     def assign(self, t, value):
         if isinstance(t, gast.Name):

@@ -32,6 +32,7 @@ class FuncSpec:
         self.globals, self.closure, self.name = globals_, closure, name
         self.lifted = tuple(lifted)  # free variables of a nested def, passed as parameters
         self.key, self.parent, self.pyfunc = key, parent, pyfunc
+        self.local_funcs = {}  # sibling and own nested defs a nested def may call
         self.text = gast.dump(node)
         self.hash = hashlib.sha256(self.text.encode()).hexdigest()[:16]
 
@@ -65,11 +66,12 @@ class FuncSpec:
         names = [a.id for a in args.args]
         defaults = dict(zip(names[len(names) - len(args.defaults):], args.defaults))
         params = []
-        for n in names + list(self.lifted):
+        for n in names:
             d = defaults.get(n)
             default = inspect.Parameter.empty if d is None else self._literal(d)
             params.append(inspect.Parameter(n, inspect.Parameter.POSITIONAL_OR_KEYWORD,
                                             default=default))
+        params += [inspect.Parameter(n, inspect.Parameter.KEYWORD_ONLY) for n in self.lifted]
         return inspect.Signature(params)
 
     def _literal(self, d):
@@ -86,8 +88,8 @@ def spec_of(fn) -> FuncSpec:
     if not isinstance(fn, types.FunctionType):
         kind = type(fn).__name__
         raise NoSourceError(
-            f"cannot differentiate {getattr(fn, '__name__', fn)!r}: it is a {kind}, not a "
-            "Python function with available source; wrap it in a Python function")
+            f"cannot differentiate {getattr(fn, '__name__', fn)!r}: its source is not available "
+            f"(it is a {kind}, not a Python function); wrap it in a Python function")
     try:
         lines, lineno = inspect.getsourcelines(fn)
     except (OSError, TypeError):
@@ -104,6 +106,10 @@ def spec_of(fn) -> FuncSpec:
         raise NoSourceError(f"the source of {fn.__qualname__} could not be parsed") from None
     node = tree.body[0] if tree.body else None
     if not isinstance(node, gast.FunctionDef):
+        if isinstance(node, gast.AsyncFunctionDef):
+            raise UnsupportedSyntaxError(
+                "async def", Loc(fn.__code__.co_filename, lineno, col0, lines[0], fn.__qualname__),
+                "differentiate a plain def")
         if fn.__name__ == "<lambda>":
             raise UnsupportedSyntaxError(
                 "lambda", Loc(fn.__code__.co_filename, lineno, col0, lines[0], fn.__qualname__),

@@ -332,3 +332,29 @@ def stop_gradient(x):
 def append_vjp(g):
     """Cotangents ``(before, value)`` of ``lst.append(value)`` from the list's cotangent ``g``."""
     return g[:-1], g[-1]
+
+
+class _Missing:
+    """Marks a dict key that did not exist before an item assignment."""
+
+    def __repr__(self):
+        return "rt.MISSING"
+
+
+MISSING = _Missing()
+
+
+def save_item(x, idx):
+    """What ``x[idx] = ...`` is about to overwrite (a copy), or ``MISSING`` for a new dict key."""
+    if isinstance(x, dict) and idx not in x:
+        return MISSING
+    return copy(x[idx])
+
+
+def restore_item(x, idx, old):
+    """Undo ``x[idx] = ...`` in place, given what ``save_item`` returned; returns ``x``."""
+    if old is MISSING:
+        del x[idx]
+    else:
+        x[idx] = old
+    return x

@@ -194,9 +194,14 @@ class Reverser(RegionAdjoints):
 
     def a_setitem(self, op):
         target, idx, value = op.args
-        saved = self.save_overwritten(op)
-        self.b.op("setitem", [self.avail(target), self.avail(idx), self.avail(saved)],
-                  [target.hint])
+        array = self.kinds.get(id(target)) == "num"
+        saved = self.save_overwritten(op, array)
+        if array:
+            self.b.op("setitem", [self.avail(target), self.avail(idx), self.avail(saved)],
+                      [target.hint])
+        else:
+            self.b.op("call", [self.avail(target), self.avail(idx), self.avail(saved)], [],
+                      {"fn": rt.restore_item, "kw": ()})
         d = self.adj.get(id(op.result))
         if d is None:
             return
@@ -204,16 +209,20 @@ class Reverser(RegionAdjoints):
                         {"fn": rt.setitem_vjp, "kw": ()})
         if id(value) in self.varied:
             dv = self.b.call(rt.unbroadcast, [sop.results[1], self.avail(value)],
-                             hint="d" + value.hint)
+                             hint="d" + value.hint) if array else sop.results[1]
             self.accumulate(value, dv)
         self.accumulate(target, sop.results[0])
 
-    def save_overwritten(self, op):
-        """Insert ``old = rt.copy(target[idx])`` before an in-place write."""
+    def save_overwritten(self, op, array):
+        """Insert ``old = rt.copy(target[idx])`` (``rt.save_item`` for containers) before
+        an in-place write."""
         block = op.block
         b = Builder(Block(), op.loc)
-        cur = b.call(operator.getitem, [op.args[0], op.args[1]], hint="old")
-        saved = b.call(rt.copy, [cur], hint="old")
+        if array:
+            cur = b.call(operator.getitem, [op.args[0], op.args[1]], hint="old")
+            saved = b.call(rt.copy, [cur], hint="old")
+        else:
+            saved = b.call(rt.save_item, [op.args[0], op.args[1]], hint="old")
         at = block.ops.index(op)
         for new in b.block.ops:
             new.block = block

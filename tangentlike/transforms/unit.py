@@ -46,7 +46,7 @@ def lower_cached(spec) -> Func:
     key = (spec.key, spec.hash)
     func = _LOWERED.get(key)
     if func is None:
-        func = _LOWERED[key] = lower(spec)
+        func = _LOWERED[key] = run_passes(lower(spec))
     return func
 
 

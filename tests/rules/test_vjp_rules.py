@@ -186,7 +186,7 @@ CASES = [
     C(operator.getitem, [num(), num(), num()], 1), C(operator.getitem, (num(), arr(2)), 1),
     C(operator.getitem, {"a": num(), "b": arr(3)}, "b"),
     C(np.copy, arr(3)), C(np.asarray, arr(3)), C(np.asarray, [num(), num()]), C(np.asarray, num()),
-    C(np.asarray, arr(2, 2), dtype=float),
+    C(np.asarray, arr(2, 2), dtype=float), C(np.array, [num(), num()]), C(np.array, arr(3)),
     # the runtime helpers' own rules (second-order derivatives)
     C(rt.matmul_vjp_left, arr(3, 5), arr(3, 4), arr(4, 5)), C(rt.matmul_vjp_left, num(), arr(4), arr(4)),
     C(rt.matmul_vjp_left, arr(5), arr(4), arr(4, 5)), C(rt.matmul_vjp_left, arr(3), arr(3, 4), arr(4)),
