@@ -64,7 +64,9 @@ def normalize_wrt(fn, wrt, names):
 
 
 def _kind(x):
-    return "seq" if isinstance(x, (list, tuple, dict)) else "num"
+    if isinstance(x, (list, tuple, dict)):
+        return "seq"
+    return "scalar" if isinstance(x, (int, float, complex, np.generic)) else "num"
 
 
 def check_differentiable(x, name):
@@ -106,7 +108,9 @@ def _compile(fn, mask, kinds, mode, single=True, with_value=False) -> Compiled:
     name = spec.name
     func = _stage("lower", name, loc, lambda: lower_cached(spec))
     unit = Unit(run_passes)
-    res = _stage("reverse", name, loc, lambda: _reverse.reverse_function(func, mask, kinds, unit))
+    seed = 1.0 if mode == "grad" else None
+    res = _stage("reverse", name, loc,
+                 lambda: _reverse.reverse_function(func, mask, kinds, unit, seed=seed))
 
     def assemble():
         if mode == "grad":

@@ -6,9 +6,11 @@ activity comes for free in reverse mode, since adjoints only flow backwards
 from the output). Non-differentiable primitives (shapes, comparisons, integer
 functions) stop the dependence.
 
-``kinds(func, param_kinds)``: for each value, ``num`` (a number or array),
-``seq`` (a list, tuple or dict) or ``unk``; the reverse pass uses it to add
-cotangents with ``+`` only where that cannot concatenate containers.
+``kinds(func, param_kinds)``: for each value, ``scalar`` (a Python or NumPy
+scalar: shape ``()``), ``num`` (a number or array), ``seq`` (a list, tuple or
+dict) or ``unk``. The reverse pass adds cotangents with ``+`` only where that
+cannot concatenate containers; rule inlining drops ``unbroadcast`` between two
+scalars.
 
 Both iterate loop carries to a fixed point.
 """
@@ -16,6 +18,9 @@ from __future__ import annotations
 
 import operator
 
+import numpy as np
+
+from .. import runtime as rt
 from ..rules import registry
 
 _CONTAINERS = ("tuple", "list", "dict", "append")
@@ -79,15 +84,24 @@ def _stops(op) -> bool:
     return False
 
 
+def is_container(k) -> bool:
+    return k == "seq" or isinstance(k, tuple)
+
+
 def _join(a, b):
     if a is None or a == "none":
         return b
     if b is None or b == "none" or a == b:
         return a
-    return "unk"
+    if isinstance(a, tuple) and isinstance(b, tuple) and len(a) == len(b):
+        return tuple(_join(x, y) for x, y in zip(a, b))
+    if is_container(a) and is_container(b):
+        return "seq"
+    return "num" if {a, b} == {"num", "scalar"} else "unk"
 
 
-def kinds(func, param_kinds) -> dict:
+def kinds(func, param_kinds, callee_kind=None) -> dict:
+    """Kinds of all values; ``callee_kind(fn, arg_kinds)`` gives a user function's result."""
     out = {id(p): k for p, k in zip(func.params, param_kinds)}
 
     def transfer_in(v, sources):
@@ -101,16 +115,21 @@ def kinds(func, param_kinds) -> dict:
             if op.regions:
                 _fixpoint_regions(op, visit, transfer_in, lambda v: out.get(id(v)))
                 if op.kind == "for":
-                    out[id(op.regions[0].params[0])] = "num"
+                    out[id(op.regions[0].params[0])] = "scalar"
                 continue
+            k = _kind_of(op, out)
+            if k == "unk" and op.kind == "call" and callee_kind is not None:
+                k = callee_kind(op.attrs["fn"], [out.get(id(a), "unk") for a in op.args])
             for r in op.results:
-                out[id(r)] = _kind_of(op, out)
+                out[id(r)] = k
 
     visit(func.body)
     return out
 
 
 def _kind_of(op, out):
+    if op.kind == "tuple":
+        return tuple(out.get(id(a)) or "unk" for a in op.args)
     if op.kind in _CONTAINERS:
         return "seq"
     if op.kind == "setitem":
@@ -119,11 +138,46 @@ def _kind_of(op, out):
         v = op.attrs["value"]
         if v is None:
             return "none"
-        return "seq" if isinstance(v, (list, tuple, dict)) else "num"
+        if isinstance(v, (list, tuple, dict)):
+            return "seq"
+        return "scalar" if isinstance(v, (int, float, complex, np.generic)) else "num"
     if op.kind == "call":
-        fn = op.attrs["fn"]
-        if fn is operator.getitem:
-            return "num" if out.get(id(op.args[0])) == "num" else "unk"
-        if registry.lookup(fn) or registry.is_nondiff(fn):
-            return "num"
+        return _call_kind(op, [out.get(id(a)) for a in op.args])
     return "unk"
+
+
+# Functions whose result has the shape of their first argument / is a full reduction.
+_SHAPE_OF_SECOND = (rt.unbroadcast, rt.sum_vjp, rt.as_float_grad)
+_REDUCTIONS = (np.sum, np.mean, np.max, np.min, np.amax, np.amin, float, len)
+
+
+def _call_kind(op, arg_kinds):
+    fn = op.attrs["fn"]
+    npos = len(op.args) - len(op.attrs.get("kw", ()))
+    if fn is operator.getitem:
+        base = arg_kinds[0]
+        if isinstance(base, tuple):
+            ok, i = _const(op.args[1])
+            return base[i] if ok and isinstance(i, int) and -len(base) <= i < len(base) else "unk"
+        return "num" if base in ("num", "scalar") else "unk"
+    if fn in _SHAPE_OF_SECOND and len(arg_kinds) > 1:
+        return arg_kinds[1] or "unk"
+    if fn in _REDUCTIONS and npos == 1 and not op.attrs.get("kw"):
+        return "scalar"
+    elementwise = isinstance(fn, np.ufunc) or fn in _ARITHMETIC
+    if elementwise and all(k == "scalar" for k in arg_kinds):
+        return "scalar"
+    if registry.lookup(fn) or registry.is_nondiff(fn):
+        return "num"
+    return "unk"
+
+
+def _const(v):
+    o = v.owner
+    if getattr(o, "kind", None) == "const":
+        return True, o.attrs["value"]
+    return False, None
+
+
+_ARITHMETIC = (operator.add, operator.sub, operator.mul, operator.truediv, operator.pow,
+               operator.neg, operator.pos, abs)

@@ -15,7 +15,9 @@ from ..errors import UnsupportedSyntaxError
 from ..frontend.lower import lower
 from ..frontend.source import spec_of
 from ..ir.builder import clone_op_into
+from ..analysis.activity import kinds as infer_kinds
 from ..ir.nodes import walk_ops
+from .simplify import fold
 
 _LOWERED: dict = {}
 
@@ -48,12 +50,15 @@ def bind_call(op, rule, rule_fn, argnames_offset):
     return names, bound, defaults
 
 
-def inline_rule(rev, rule_fn, lead: dict, bound, defaults, wanted: list, multi: bool):
+def inline_rule(rev, rule_fn, lead: dict, bound, defaults, wanted: list, multi: bool,
+                lead_kinds=None):
     """Copy the rule's body into ``rev.b``; returns the values of the ``wanted``
     outputs (indices into the rule's returned tuple, or [0] for a single value).
 
     ``lead`` maps the leading rule parameters (``g``, ``ans`` / tangents) to
-    values (or zero-argument callables producing them, for laziness)."""
+    values (or zero-argument callables producing them, for laziness), and
+    ``lead_kinds`` to their kinds. Calls are simplified as they are copied."""
+    lead_kinds = lead_kinds or {}
     ir = rule_ir(rule_fn)
     ret = ir.body.ops[-1].args[0]
     if multi and not (getattr(ret.owner, "kind", None) == "tuple"):
@@ -65,11 +70,29 @@ def inline_rule(rev, rule_fn, lead: dict, bound, defaults, wanted: list, multi: 
         if not any(id(p) in _args_of(op) for op in needed) and p not in outs:
             continue
         vmap[id(p)] = _param_value(rev, name, lead, bound, defaults)
+    kinds = infer_kinds(ir, [_kind_of_param(rev, n, lead_kinds, bound, defaults)
+                             for n in ir.param_names])
     for op in ir.body.ops:
-        if op in needed:
-            new = clone_op_into(op, rev.b.block, vmap)
-            _relocate(new, rev.b.loc)
+        if op not in needed:
+            continue
+        if op.kind == "call" and len(op.results) == 1:
+            args = [vmap.get(id(a), a) for a in op.args]
+            new = fold(op.attrs["fn"], args, [kinds.get(id(a)) for a in op.args], rev.b,
+                       op.attrs.get("kw", ()))
+            if new is not None:
+                vmap[id(op.result)] = new
+                continue
+        _relocate(clone_op_into(op, rev.b.block, vmap), rev.b.loc)
     return [vmap[id(o)] for o in outs]
+
+
+def _kind_of_param(rev, name, lead_kinds, bound, defaults):
+    if name in lead_kinds:
+        return lead_kinds[name]
+    if name in bound:
+        return rev.kinds.get(id(bound[name]), "unk")
+    d = defaults.get(name)
+    return "scalar" if isinstance(d, (int, float)) else ("none" if d is None else "unk")
 
 
 def _param_value(rev, name, lead, bound, defaults):

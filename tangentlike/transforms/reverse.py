@@ -45,19 +45,20 @@ def clone_func(func: Func) -> Func:
 
 
 class Reverser(RegionAdjoints):
-    def __init__(self, func: Func, mask, param_kinds, unit):
+    def __init__(self, func: Func, mask, param_kinds, unit, seed=None):
+        self.seed = seed
         self.P = clone_func(func)
         self.active = [p for p, m in zip(self.P.params, mask) if m]
         self.varied = infer_varied(self.P, self.active)
-        self.kinds = infer_kinds(self.P, param_kinds)
+        self.kinds = infer_kinds(self.P, param_kinds, unit.return_kind)
         self.unit = unit
         self.adj, self.owner_of, self.scopes, self.exports = {}, {}, {}, {}
         self.tape = None
 
     def run(self) -> RevResult:
         out = self.P.body.ops[-1].args[0]
-        g = Value("d" + out.hint)
         self.b = Builder(Block(), self.P.loc, mark=True)
+        g = Value("d" + out.hint) if self.seed is None else self.b.const(self.seed, "d" + out.hint)
         if id(out) in self.varied:
             self.adj[id(out)] = g
         self.reverse_block(self.P.body)
@@ -79,11 +80,12 @@ class Reverser(RegionAdjoints):
             return
         old = self.adj.get(id(v))
         if old is None:
-            if c.hint in ("t", "c", "tup") and isinstance(c.owner, Op):
+            if c.hint in ("t", "c", "tup") and isinstance(c.owner, Op) \
+                    and c.owner.attrs.get("adjoint"):
                 c.hint = "d" + v.hint
             self.adj[id(v)] = c
             return
-        fn = operator.add if self.kinds.get(id(v)) == "num" else rt.add
+        fn = operator.add if self.kinds.get(id(v)) in ("num", "scalar") else rt.add
         new = self.b.call(fn, [old, c], hint="d" + v.hint)
         self.owner_of[id(new)] = id(v)
         self.adj[id(v)] = new
@@ -162,8 +164,10 @@ class Reverser(RegionAdjoints):
             return
         lead_names = rule.vjp.__code__.co_varnames[:2]
         lead = {lead_names[0]: g, lead_names[1]: lambda: self.avail(op.results[0])}
+        k_out = self.kinds.get(id(op.results[0]), "unk")
         cots = inline_rule(self, rule.vjp, lead, bound, defaults, [k for k, _ in wanted],
-                           multi=len(rule.vjp_argnums) > 1)
+                           multi=len(rule.vjp_argnums) > 1,
+                           lead_kinds={lead_names[0]: k_out, lead_names[1]: k_out})
         for (_, name), c in zip(wanted, cots):
             self.accumulate(bound[name], c)
 
@@ -194,7 +198,7 @@ class Reverser(RegionAdjoints):
 
     def a_setitem(self, op):
         target, idx, value = op.args
-        array = self.kinds.get(id(target)) == "num"
+        array = self.kinds.get(id(target)) in ("num", "scalar")
         saved = self.save_overwritten(op, array)
         if array:
             self.b.op("setitem", [self.avail(target), self.avail(idx), self.avail(saved)],
@@ -241,6 +245,7 @@ class Reverser(RegionAdjoints):
         self.accumulate(lst, sop.results[0])
 
 
-def reverse_function(func: Func, mask, param_kinds, unit) -> RevResult:
-    """The reverse-mode transform of ``func`` with respect to the masked parameters."""
-    return Reverser(func, mask, param_kinds, unit).run()
+def reverse_function(func: Func, mask, param_kinds, unit, seed=None) -> RevResult:
+    """The reverse-mode transform of ``func`` with respect to the masked parameters;
+    the output cotangent is the constant ``seed`` if given, else a parameter."""
+    return Reverser(func, mask, param_kinds, unit, seed).run()

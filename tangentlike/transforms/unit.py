@@ -18,6 +18,7 @@ from ..ir.builder import Builder
 from ..ir.nodes import Block, Func, Op, Value, walk_ops
 from ..ir.verifier import verify
 from .dce import dce
+from .simplify import selects
 
 _LOWERED: dict = {}
 
@@ -53,6 +54,7 @@ def lower_cached(spec) -> Func:
 class Unit:
     def __init__(self, passes):
         self.funcs, self.refs, self.names, self.passes = [], {}, set(), passes
+        self.kinds_memo = {}
 
     def fresh(self, base):
         name, k = base, 1
@@ -65,7 +67,7 @@ class Unit:
     def reverse_callee(self, fn, mask, kinds, loc):
         from .reverse import reverse_function
         spec = spec_for(fn, loc)
-        key = (spec.key, spec.hash, tuple(mask), tuple(kinds))
+        key = (spec.key, spec.hash, tuple(mask), tuple(map(str, kinds)))
         if key in self.refs:
             return self.refs[key]
         base = spec.name
@@ -76,6 +78,24 @@ class Unit:
         f, b = assemble_split(res, fwd.name, bwd.name, single_tuple=False)
         self.funcs += [self.passes(f), self.passes(b)]
         return fwd, bwd
+
+    def return_kind(self, fn, arg_kinds):
+        """The kind of what user function ``fn`` returns for arguments of these kinds."""
+        from ..analysis.activity import kinds
+        from ..frontend.lower_expr import is_user_function
+        if not is_user_function(fn):
+            return "unk"
+        try:
+            spec = spec_for(fn)
+        except MissingRuleError:
+            return "unk"
+        key = (spec.key, spec.hash, tuple(map(str, arg_kinds)))
+        if key not in self.kinds_memo:
+            self.kinds_memo[key] = "unk"  # recursion: assume nothing
+            func = lower_cached(spec)
+            ks = kinds(func, arg_kinds, self.return_kind)
+            self.kinds_memo[key] = ks.get(id(func.body.ops[-1].args[0]), "unk")
+        return self.kinds_memo[key]
 
     def add_primal_copies(self):
         """Give every nested ``def`` still called as a primal a generated copy."""
@@ -115,19 +135,12 @@ def _move_ops(src: Block, dst: Block):
         dst.ops.append(op)
 
 
-def _define_const(block, v, value):
-    op = Op("const", [], [v], {"value": value}, [], None, block)
-    v.owner = op
-    block.ops.append(op)
-
-
 def assemble_grad(res, name, fname, wrt_single, with_value) -> Func:
     """One function: primal sweep, seed, adjoint sweep, return the gradients."""
     body = res.primal.body
     body.ops.pop()  # the primal return
     b = Builder(body, res.primal.loc)
     b.op("call", [res.out, b.const(fname)], [], {"fn": rt.check_scalar, "kw": ()})
-    _define_const(body, res.g, 1.0)
     _move_ops(res.adjoint, body)
     grads = res.grads[0] if wrt_single else b.op("tuple", res.grads, ["grads"]).result
     out = b.op("tuple", [res.out, grads], ["out"]).result if with_value else grads
@@ -174,6 +187,7 @@ def _substitute(block, mapping):
 
 def run_passes(func: Func) -> Func:
     verify(func)
+    selects(func)
     dce(func)
     return verify(func)
 
