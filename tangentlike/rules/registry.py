@@ -14,9 +14,21 @@ is one, a tuple in ``argnums`` order otherwise. Because a rule is in the subset,
 the compiler lowers it with the same frontend and inlines it into the
 generated code, and its own derivative comes from the same table (closure).
 
-A JVP rule (forward mode) has the same shape with the tangents first:
-``def sin(dx, ans, x): return dx * np.cos(x)`` for one differentiable argument,
-``def mul(dx, dy, ans, x, y)`` for two; a tangent may be ``None`` for zero.
+A JVP rule (forward mode) is given per differentiable argument: it takes the
+tangent ``d`` of that argument, the primal output ``ans`` and the primal's
+parameters, and returns that argument's contribution to the output tangent,
+with the shape of ``ans`` (so a broadcasting rule broadcasts)::
+
+    @defjvp(np.sin)
+    def sin(d, ans, x):
+        return d * np.cos(x)
+
+    @defjvp(operator.mul, argnum=1)
+    def mul_1(d, ans, a, b):
+        return rt.broadcast_like(a * d, ans)
+
+The compiler adds the contributions of the arguments that carry a tangent;
+arguments without one contribute nothing (no zeros are built).
 
 ``nondiff`` marks functions whose output carries no derivative (shapes,
 comparisons, integer functions): they need no rule.
@@ -32,8 +44,7 @@ class Rule:
     name: str
     vjp: object = None
     vjp_argnums: tuple = (0,)
-    jvp: object = None
-    jvp_argnums: tuple = (0,)
+    jvps: dict = field(default_factory=dict)  # argnum -> JVP rule
     family: str = ""
     params: tuple = field(default=())  # primal parameter names, from the rule
 
@@ -82,12 +93,12 @@ def defvjp(*fns, argnums=(0,)):
     return register
 
 
-def defjvp(*fns, argnums=(0,)):
-    """Register the decorated function as the JVP rule of each of ``fns``."""
+def defjvp(*fns, argnum=0):
+    """Register the decorated function as the JVP rule of argument ``argnum`` of each
+    of ``fns``."""
     def register(rule):
         for fn in fns:
-            r = _entry(fn)
-            r.jvp, r.jvp_argnums = rule, tuple(argnums)
+            _entry(fn).jvps[argnum] = rule
         return rule
     return register
 
