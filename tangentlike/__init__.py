@@ -6,12 +6,14 @@ __version__ = "0.1.0"
 
 from . import rules  # noqa: E402,F401  (registers the derivative rules)
 from .api import grad, ir, source, value_and_grad, vjp  # noqa: E402
+from .jacobians import hessian, hvp, jacfwd, jacrev, jvp  # noqa: E402
 from .errors import (ArgumentError, ArgumentTypeError, DifferentiationTypeError,  # noqa: E402
                      InternalError, MissingRuleError, NoSourceError, NonScalarOutputError,
                      TangentlikeError, UnsupportedSyntaxError)
 from .runtime import stop_gradient  # noqa: E402
 
-__all__ = ["grad", "value_and_grad", "vjp", "source", "ir", "stop_gradient",
+__all__ = ["grad", "value_and_grad", "vjp", "jvp", "jacfwd", "jacrev", "hessian", "hvp",
+           "source", "ir", "stop_gradient",
            "TangentlikeError", "UnsupportedSyntaxError", "MissingRuleError", "NoSourceError",
            "NonScalarOutputError", "ArgumentError", "ArgumentTypeError",
            "DifferentiationTypeError", "InternalError"]

@@ -69,41 +69,82 @@ def check_differentiable(x, name):
         "float, a float array, or a list/tuple/dict of them")
 
 
+def signature_of(fn) -> inspect.Signature:
+    return fn.signature if isinstance(fn, Derivative) else inspect.signature(fn)
+
+
+def function_for(fn, vals):
+    """The Python function to differentiate for these arguments: ``fn`` itself, or, for a
+    derivative, its generated function (derivatives of derivatives, DESIGN §1)."""
+    if isinstance(fn, Derivative):
+        return fn.compiled(vals).fn
+    spec_of(fn)
+    return fn
+
+
 class Derivative:
     """What ``grad`` returns: call it like the derivative; ``.primal``, ``.source``."""
 
     def __init__(self, fn, wrt=0, with_value=False, mode="reverse", optimize=True):
-        if mode != "reverse":
-            raise ArgumentError(f"mode={mode!r} is not available yet; use mode='reverse'")
-        self.primal = fn
-        spec_of(fn)  # fail early on a function without source
-        self.names = list(inspect.signature(fn).parameters)
+        if mode not in ("reverse", "forward"):
+            raise ArgumentError(f"mode={mode!r}: use 'reverse' or 'forward'")
+        self.primal, self.mode = fn, mode
+        if not isinstance(fn, Derivative):
+            spec_of(fn)  # fail early on a function without source
+        self.signature = signature_of(fn)
+        self.names = list(self.signature.parameters)
         self.wrt, self.single = normalize_wrt(fn, wrt, self.names)
         self.with_value, self.optimize = with_value, optimize
+        self._last, self._variants = None, {}
         functools.update_wrapper(self, fn)
 
     def _bind(self, args, kwargs):
+        if not kwargs and len(args) == len(self.names):
+            return list(args)
         try:
-            bound = inspect.signature(self.primal).bind(*args, **kwargs)
+            bound = self.signature.bind(*args, **kwargs)
         except TypeError as e:
-            raise ArgumentError(f"bad arguments to {self.primal.__name__}: {e}") from None
+            raise ArgumentError(f"bad arguments to {self.__name__}: {e}") from None
         bound.apply_defaults()
         return list(bound.arguments.values())
 
-    def compiled(self, args=None) -> Compiled:
+    def compiled_for_kinds(self, kinds) -> Compiled:
+        """The variant for arguments of these kinds (used when a derivative is itself
+        differentiated)."""
+        samples = {"scalar": 0.0, "seq": [], "num": np.zeros(2)}
+        vals = [samples.get(k if isinstance(k, str) else "seq", np.zeros(2)) for k in kinds]
+        return self.compiled(vals, kinds=[k if k in samples else "num" for k in kinds])
+
+    def compiled(self, args=None, kinds=None) -> Compiled:
+        """The compiled derivative for arguments like ``args`` (default: arrays)."""
         mask = [i in self.wrt for i in range(len(self.names))]
-        kinds = [_kind(a) for a in args] if args is not None else ["num"] * len(self.names)
-        return compile_derivative(self.primal, mask, kinds, "grad", self.single, self.with_value)
+        vals = args if args is not None else [np.zeros(2)] * len(self.names)
+        kinds = kinds or [_kind(a) for a in vals]
+        target = function_for(self.primal, vals)
+        if self.mode == "forward":
+            out = compile_derivative(target, mask, kinds, "jvp")
+        else:
+            out = compile_derivative(target, mask, kinds, "grad", self.single, self.with_value)
+        return out
 
     def __call__(self, *args, **kwargs):
         vals = self._bind(args, kwargs)
         for i in self.wrt:
             vals[i] = check_differentiable(vals[i], self.names[i])
-        return self.compiled(vals).fn(*vals)
+        key = tuple(map(_kind, vals))
+        compiled = self._variants.get(key)
+        if compiled is None:
+            compiled = self._variants[key] = self.compiled(vals)
+        self._last = compiled
+        if self.mode == "forward":
+            from .jacobians import gradient_by_jvp
+            return gradient_by_jvp(compiled.fn, vals, self)
+        return compiled.fn(*vals)
 
     @property
     def source(self) -> str:
-        return self.compiled().source
+        """The generated source (of the variant last called, else of the array variant)."""
+        return (self._last or self.compiled()).source
 
 
 def _options_decorator(factory, fn, kwargs):
@@ -122,25 +163,42 @@ def value_and_grad(fn=None, wrt=0, **options):
     return _options_decorator(Derivative, fn, dict(wrt=wrt, with_value=True, **options))
 
 
-def vjp(fn, *primals):
-    """``(out, pullback)``; ``pullback(ct)`` -> one cotangent per argument (None for
-    arguments that are not float values)."""
-    names = list(inspect.signature(fn).parameters)
-    if len(primals) != len(names):
-        raise ArgumentError(f"vjp of {fn.__name__} needs {len(names)} primals, got {len(primals)}")
-    vals, mask = list(primals), []
+def _copy_lists(x):
+    """Copy the lists (tapes, the user's lists) inside saved residuals: the backward
+    function pops and restores them, and a pullback may be called many times."""
+    if isinstance(x, list):
+        return [_copy_lists(e) for e in x]
+    if isinstance(x, tuple):
+        return tuple(_copy_lists(e) for e in x)
+    return x
+
+
+def differentiable_mask(vals, names):
+    """Promote the arguments that can carry a derivative; mask the others off."""
+    mask = []
     for i, v in enumerate(vals):
         try:
-            vals[i] = check_differentiable(v, names[i])
-            mask.append(not isinstance(v, (int, np.integer)) or isinstance(v, bool))
+            ok = not isinstance(v, (bool, int, np.integer))
+            vals[i] = check_differentiable(v, names[i]) if ok else v
         except DifferentiationTypeError:
-            mask.append(False)
-    mask = [m and not isinstance(vals[i], bool) for i, m in enumerate(mask)]
-    compiled = compile_derivative(fn, mask, [_kind(v) for v in vals], "vjp")
+            ok = False
+        mask.append(ok)
+    return mask
+
+
+def vjp(fn, *primals):
+    """``(out, pullback)``; ``pullback(ct)`` -> one cotangent per argument (None for
+    arguments that are not floats, float arrays or containers of them)."""
+    names = list(signature_of(fn).parameters)
+    if len(primals) != len(names):
+        raise ArgumentError(f"vjp of {fn.__name__} needs {len(names)} primals, got {len(primals)}")
+    vals = list(primals)
+    mask = differentiable_mask(vals, names)
+    compiled = compile_derivative(function_for(fn, vals), mask, [_kind(v) for v in vals], "vjp")
     out, saved = compiled.fwd(*vals)
 
     def pullback(ct):
-        grads = iter(compiled.bwd(saved, ct))
+        grads = iter(compiled.bwd(_copy_lists(saved), ct))
         return tuple(next(grads) if m else None for m in mask)
 
     pullback.source = compiled.source
@@ -159,6 +217,8 @@ def source(f) -> str:
 
 def ir(f) -> str:
     """The printed SSA IR of a function (or of a derivative's primal)."""
-    fn = f.primal if isinstance(f, Derivative) else f
+    fn = f
+    while isinstance(fn, Derivative):
+        fn = fn.primal
     spec = spec_of(fn)
     return print_func(stage("lower", spec.name, spec.loc(spec.node), lambda: lower_cached(spec)))

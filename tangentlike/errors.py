@@ -60,11 +60,13 @@ class UnsupportedSyntaxError(LocatedError, SyntaxError):
 class MissingRuleError(LocatedError):
     """A call to a function with neither a derivative rule nor Python source."""
 
-    def __init__(self, name: str, loc: Loc | None = None):
-        self.name = name
+    def __init__(self, name: str, loc: Loc | None = None, mode: str = "reverse"):
+        self.name, self.mode = name, mode
+        deco = "tl.defjvp" if mode == "forward" else "tl.defvjp"
+        kind = "forward-mode (JVP)" if mode == "forward" else "derivative"
         super().__init__(
-            f"no derivative rule for {name}, and its source is not available; "
-            "register one with @tangentlike.rules.defvjp", loc)
+            f"no {kind} rule for {name}, and its source is not available; "
+            f"register one with @{deco}", loc)
 
 
 class NoSourceError(TangentlikeError, TypeError):

@@ -132,7 +132,7 @@ def _kind_of(op, out):
         return tuple(out.get(id(a)) or "unk" for a in op.args)
     if op.kind in _CONTAINERS:
         return "seq"
-    if op.kind == "setitem":
+    if op.kind in ("setitem", "listpop"):
         return out.get(id(op.args[0]), "unk")
     if op.kind == "const":
         v = op.attrs["value"]

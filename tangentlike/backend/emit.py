@@ -130,7 +130,7 @@ class FuncEmitter:
         method = getattr(self, "s_" + k, None)
         if method:
             return method(op)
-        if op.results:
+        if any(self.counts.get(id(r), 0) for r in op.results):
             return [ast.Assign([self.store(op.results)], self.op_expr(op))]
         return [ast.Expr(self.op_expr(op))]
 
@@ -155,6 +155,10 @@ class FuncEmitter:
         lst = ast.Name(self.names.name(op.args[0]), ast.Load())
         return [ast.Expr(ast.Call(ast.Attribute(lst, "append", ast.Load()),
                                   [self.expr(op.args[1])], []))]
+
+    def s_listpop(self, op):
+        lst = ast.Name(self.names.name(op.args[0]), ast.Load())
+        return [ast.Expr(ast.Call(ast.Attribute(lst, "pop", ast.Load()), [], []))]
 
     def s_tape(self, op):
         return [ast.Assign([self.store(op.results)], ast.List([], ast.Load()))]

@@ -48,7 +48,7 @@ class Names:
         for i, op in enumerate(block.ops):
             for r in op.regions:
                 self._group(r)
-            if op.kind in ("setitem", "append"):
+            if op.kind in ("setitem", "append", "listpop"):
                 self.union(op.args[0], op.result)
             elif op.kind == "if":
                 for j, res in enumerate(op.results):
@@ -80,7 +80,7 @@ class Names:
         """``v`` is an op result, and the variable it shares a buffer with is dead after it."""
         if isinstance(v.owner, Block):
             return False
-        if v.owner.kind in ("setitem", "append"):
+        if v.owner.kind in ("setitem", "append", "listpop"):
             t = v.owner.args[0]
             return self.uses.get(id(t), 0) == 1 and self._sole(t)
         return True

@@ -247,6 +247,15 @@ class Lowerer(ExprLowering):
         self.expr(s.value)
 
     def s_Assign(self, s):
+        t = s.targets[0]
+        if len(s.targets) == 1 and isinstance(t, (gast.Tuple, gast.List)) \
+                and isinstance(s.value, (gast.Tuple, gast.List)) \
+                and len(t.elts) == len(s.value.elts) \
+                and not any(isinstance(e, gast.Starred) for e in s.value.elts):
+            values = [self.expr(e) for e in s.value.elts]  # all read before any is bound
+            for target, v in zip(t.elts, values):
+                self.assign(target, v)
+            return
         value = self.expr(s.value)
         for t in s.targets:
             self.assign(t, value)

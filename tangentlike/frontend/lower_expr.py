@@ -49,8 +49,19 @@ class LocalFunc:
         return f"<nested function {self.spec.qualname}>"
 
 
+def _is_derivative(obj) -> bool:
+    from ..api import Derivative
+    return isinstance(obj, Derivative)
+
+
+def _compile_time(fn) -> bool:
+    """The API transforms that return a derivative function (evaluated at compile time)."""
+    from .. import api
+    return fn is api.grad or fn is api.value_and_grad
+
+
 def is_user_function(fn) -> bool:
-    if isinstance(fn, LocalFunc):
+    if isinstance(fn, LocalFunc) or _is_derivative(fn):
         return True
     if not isinstance(fn, types.FunctionType) or registry.lookup(fn) or registry.is_nondiff(fn):
         return False
@@ -170,7 +181,9 @@ class ExprLowering:
         f = node.func
         if isinstance(f, gast.Name) and isinstance(self.env.get(f.id), LocalFunc):
             return self.call_user(self.env[f.id], node)
-        ok, fn = self.static(f)
+        ok, fn = self.static_callee(f)
+        if ok and _compile_time(fn):
+            return self.b.const(self.evaluate_transform(fn, node), hint="d" + _hint(fn))
         if not ok:
             if isinstance(f, gast.Attribute):
                 return self.method_call(node)
@@ -183,10 +196,43 @@ class ExprLowering:
         args += [self.expr(k.value) for k in node.keywords]
         return self.b.call(fn, args, hint=_hint(fn), kw=kw)
 
+    def static_callee(self, f):
+        """(True, callable) for a global function, a module attribute, a local bound to a
+        derivative made at compile time, or ``tl.grad(g)`` written in place."""
+        if isinstance(f, gast.Name) and f.id in self.env:
+            v = self.env[f.id]
+            op = v.owner
+            if getattr(op, "kind", None) == "const" and _is_derivative(op.attrs["value"]):
+                return True, op.attrs["value"]
+            return False, None
+        if isinstance(f, gast.Call):
+            ok, inner = self.static(f.func)
+            if ok and _compile_time(inner):
+                return True, self.evaluate_transform(inner, f)
+            return False, None
+        return self.static(f)
+
+    def evaluate_transform(self, fn, node):
+        """Run ``tl.grad(g, wrt=...)`` now: nested derivatives are resolved when the outer
+        function is compiled; its transform then differentiates their generated code."""
+        def value(a):
+            ok, v = self.static(a)
+            if ok:
+                return v
+            if isinstance(a, gast.Constant):
+                return a.value
+            if isinstance(a, gast.Tuple) and all(isinstance(e, gast.Constant) for e in a.elts):
+                return tuple(e.value for e in a.elts)
+            raise UnsupportedSyntaxError(f"{fn.__name__}() of a value known only at run time",
+                                         self.spec.loc(a), "pass a module-level function")
+        args = [value(a) for a in node.args]
+        kws = {k.arg: value(k.value) for k in node.keywords}
+        return fn(*args, **kws)
+
     def method_call(self, node):
         f = node.func
         name = f.attr
-        if name == "append":
+        if name in ("append", "pop"):
             return self.append(node)
         fn = METHODS.get(name)
         if fn is None:
@@ -201,11 +247,18 @@ class ExprLowering:
         return self.b.call(fn, [recv] + args, hint=name, kw=kw)
 
     def append(self, node):
+        """``lst.append(v)`` / ``lst.pop()`` on a local list, in place."""
         f = node.func
-        if not isinstance(f.value, gast.Name) or f.value.id not in self.env or len(node.args) != 1:
-            raise UnsupportedSyntaxError("append to something other than a local list",
-                                         self.spec.loc(node))
+        nargs = 1 if f.attr == "append" else 0
+        if not isinstance(f.value, gast.Name) or f.value.id not in self.env \
+                or len(node.args) != nargs or node.keywords:
+            raise UnsupportedSyntaxError(f"{f.attr} on something other than a local list, or "
+                                         "with arguments", self.spec.loc(node))
         lst = self.env[f.value.id]
+        if f.attr == "pop":
+            out = self.b.call(operator.getitem, [lst, self.b.const(-1)], hint="item")
+            self.env[f.value.id] = self.b.op("listpop", [lst, out], (f.value.id,)).result
+            return out
         new = self.b.op("append", [lst, self.expr(node.args[0])], (f.value.id,)).result
         self.env[f.value.id] = new
         return self.b.const(None)

@@ -63,7 +63,7 @@ def assigned_names(stmts) -> set:
         elif isinstance(n, (gast.AugAssign, gast.AnnAssign, gast.For)):
             out |= target_names(n.target)
         elif isinstance(n, gast.Call) and isinstance(n.func, gast.Attribute) \
-                and n.func.attr == "append" and isinstance(n.func.value, gast.Name):
+                and n.func.attr in ("append", "pop") and isinstance(n.func.value, gast.Name):
             out.add(n.func.value.id)
         elif isinstance(n, gast.FunctionDef):
             out.add(n.name)

@@ -15,6 +15,7 @@ import inspect
 import linecache
 import textwrap
 import types
+import weakref
 
 import gast
 
@@ -83,8 +84,27 @@ class FuncSpec:
                 "non-constant default value of a nested function", self.loc(d)) from None
 
 
+_SPECS: "weakref.WeakKeyDictionary" = None
+
+
 def spec_of(fn) -> FuncSpec:
-    """The ``FuncSpec`` of a Python function, or ``NoSourceError``."""
+    """The ``FuncSpec`` of a Python function, or ``NoSourceError``. Memoized per function
+    object until its code object changes (a redefinition or reload)."""
+    global _SPECS
+    if _SPECS is None:
+        _SPECS = weakref.WeakKeyDictionary()
+    try:
+        hit = _SPECS.get(fn)
+    except TypeError:
+        hit = None
+    if hit is not None and hit[0] is fn.__code__:
+        return hit[1]
+    spec = _read_spec(fn)
+    _SPECS[fn] = (fn.__code__, spec)
+    return spec
+
+
+def _read_spec(fn) -> FuncSpec:
     if not isinstance(fn, types.FunctionType):
         kind = type(fn).__name__
         raise NoSourceError(

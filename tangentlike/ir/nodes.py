@@ -23,6 +23,8 @@ dict       values                          attrs: keys
 slice      start, stop, step               -
 setitem    target, index, value            result aliases target (in place)
 append     list, value                     result aliases list (in place)
+listpop    list, item                      result aliases list; drops its last item,
+                                           which is ``item`` (read just before)
 if         cond                            regions: then, else (no params)
 for        iterable, *inits                regions: body(item, *carries);
                                            attrs: brk (body yields a stop flag last)
@@ -45,8 +47,8 @@ from ..errors import Loc
 TERMINATORS = ("yield", "return")
 REGION_OPS = ("if", "for", "while")
 # Ops whose result is the same object as their first argument, mutated.
-INPLACE_OPS = ("setitem", "append")
-EFFECT_OPS = ("setitem", "append", "push", "pop", "tape")
+INPLACE_OPS = ("setitem", "append", "listpop")
+EFFECT_OPS = ("setitem", "append", "listpop", "push", "pop", "tape")
 
 
 @dataclass(slots=True, eq=False)

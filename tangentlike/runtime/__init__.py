@@ -358,3 +358,8 @@ def restore_item(x, idx, old):
     else:
         x[idx] = old
     return x
+
+
+def unpop_vjp(g, item):
+    """Cotangent of a list before ``lst.pop()`` removed ``item``: ``g`` plus a zero slot."""
+    return list(g) + [zeros_like(item)]

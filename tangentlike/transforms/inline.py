@@ -16,7 +16,7 @@ from ..frontend.lower import lower
 from ..frontend.source import spec_of
 from ..ir.builder import clone_op_into
 from ..analysis.activity import kinds as infer_kinds
-from ..ir.nodes import walk_ops
+from ..ir.nodes import Op, walk_ops
 from .simplify import fold
 
 _LOWERED: dict = {}
@@ -65,25 +65,63 @@ def inline_rule(rev, rule_fn, lead: dict, bound, defaults, wanted: list, multi: 
         raise TypeError(f"rule {rule_fn.__qualname__} must return a tuple literal")
     outs = [ret.owner.args[i] for i in wanted] if multi else [ret]
     needed = _needed_ops(ir, outs)
-    vmap = {}
-    for p, name in zip(ir.params, ir.param_names):
-        if not any(id(p) in _args_of(op) for op in needed) and p not in outs:
-            continue
-        vmap[id(p)] = _param_value(rev, name, lead, bound, defaults)
     kinds = infer_kinds(ir, [_kind_of_param(rev, n, lead_kinds, bound, defaults)
                              for n in ir.param_names])
+    params = {id(p): n for p, n in zip(ir.params, ir.param_names)}
+    vmap = {}
+
+    def resolve(v):
+        """The value standing for rule value ``v``; a parameter is made available (and
+        so possibly taped) only here, when a copied op really reads it."""
+        if id(v) not in vmap and id(v) in params:
+            vmap[id(v)] = _param_value(rev, params[id(v)], lead, bound, defaults)
+        return vmap.get(id(v), v)
+
+    def peek(v):
+        """Like ``resolve`` but without side effects, for the simplifier to look at."""
+        if id(v) in vmap or id(v) not in params:
+            return vmap.get(id(v), v)
+        return _peek_param(params[id(v)], lead, bound, defaults)
+
     for op in ir.body.ops:
         if op not in needed:
             continue
         if op.kind == "call" and len(op.results) == 1:
-            args = [vmap.get(id(a), a) for a in op.args]
-            new = fold(op.attrs["fn"], args, [kinds.get(id(a)) for a in op.args], rev.b,
+            looks = [peek(a) for a in op.args]
+            new = fold(op.attrs["fn"], looks, [kinds.get(id(a)) for a in op.args], rev.b,
                        op.attrs.get("kw", ()))
             if new is not None:
-                vmap[id(op.result)] = new
+                hit = [a for a, l in zip(op.args, looks) if l is new]
+                vmap[id(op.result)] = resolve(hit[0]) if hit else new
                 continue
+        for a in _all_args(op):
+            resolve(a)
         _relocate(clone_op_into(op, rev.b.block, vmap), rev.b.loc)
-    return [vmap[id(o)] for o in outs]
+    return [resolve(o) for o in outs]
+
+
+def _all_args(op):
+    yield from op.args
+    for r in op.regions:
+        for o in walk_ops(r):
+            yield from o.args
+
+
+def _peek_param(name, lead, bound, defaults):
+    if name in lead:
+        v = lead[name]
+        return None if callable(v) else v
+    if name in bound:
+        return bound[name]
+    return _FakeConst(defaults.get(name))
+
+
+class _FakeConst:
+    """A stand-in for a default value, so the simplifier can see it is a constant."""
+
+    def __init__(self, value):
+        self.hint = "c"
+        self.owner = Op("const", [], [], {"value": value})
 
 
 def _kind_of_param(rev, name, lead_kinds, bound, defaults):

@@ -104,6 +104,10 @@ class Reverser(RegionAdjoints):
 
     # -- primal values in the adjoint sweep -------------------------------------
     def avail(self, v):
+        """``v`` as readable in the adjoint sweep: constants are made again, values of
+        branches exported, values of loop bodies taped."""
+        if isinstance(v.owner, Op) and v.owner.kind == "const":
+            return self.b.const(v.owner.attrs["value"], hint=v.hint)
         blk = defining_block(v)
         if blk is self.P.body:
             return v
@@ -243,6 +247,17 @@ class Reverser(RegionAdjoints):
                         {"fn": rt.append_vjp, "kw": ()})
         self.accumulate(value, sop.results[1])
         self.accumulate(lst, sop.results[0])
+
+
+    def a_listpop(self, op):
+        """``lst.pop()`` (its item was read just before): put the item back, and give
+        the list's cotangent a zero slot for it."""
+        lst, item = op.args
+        self.b.op("append", [self.avail(op.result), self.avail(item)], [lst.hint])
+        d = self.adj.get(id(op.result))
+        if d is not None:
+            self.accumulate(lst, self.b.call(rt.unpop_vjp, [d, self.avail(item)],
+                                             hint="d" + lst.hint))
 
 
 def reverse_function(func: Func, mask, param_kinds, unit, seed=None) -> RevResult:

@@ -104,7 +104,10 @@ class RegionAdjoints:
             it_val = self.b.call(operator.getitem, [self.avail(it), s], hint="done")
         else:
             it_val = self.avail(it)
-        rev = self.b.call(reversed, [it_val], hint="rev")
+        # A range sliced backwards is a range: readable, and re-differentiable.
+        back = self.b.op("slice", [self.b.const(None), self.b.const(None), self.b.const(-1)],
+                         ["s"]).result
+        rev = self.b.call(operator.getitem, [it_val, back], hint="rev")
         self.loop_adjoint(op, body, body.params[1:1 + ncar], op.args[1:1 + ncar], rev,
                           body.params[0])
 

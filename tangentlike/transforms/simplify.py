@@ -27,7 +27,7 @@ _BOOL_OPS = (operator.lt, operator.le, operator.gt, operator.ge, operator.eq, op
 
 def const_of(v):
     """(True, value) if ``v`` is defined by a ``const`` op."""
-    op = v.owner
+    op = getattr(v, "owner", None)
     if isinstance(op, Op) and op.kind == "const":
         return True, op.attrs["value"]
     return False, None

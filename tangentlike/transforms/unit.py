@@ -34,9 +34,14 @@ class GenRef:
         return self.name
 
 
-def spec_for(fn, loc=None):
+def spec_for(fn, loc=None, kinds=None):
+    """The source of a callee; a derivative object resolves to its generated function
+    for arguments of these kinds."""
     if isinstance(fn, LocalFunc):
         return fn.spec
+    from ..api import Derivative
+    if isinstance(fn, Derivative):
+        fn = fn.compiled_for_kinds(kinds).fn
     try:
         return spec_of(fn)
     except NoSourceError:
@@ -66,7 +71,7 @@ class Unit:
 
     def reverse_callee(self, fn, mask, kinds, loc):
         from .reverse import reverse_function
-        spec = spec_for(fn, loc)
+        spec = spec_for(fn, loc, kinds)
         key = (spec.key, spec.hash, tuple(mask), tuple(map(str, kinds)))
         if key in self.refs:
             return self.refs[key]
@@ -79,6 +84,19 @@ class Unit:
         self.funcs += [self.passes(f), self.passes(b)]
         return fwd, bwd
 
+    def forward_callee(self, fn, mask, kinds, loc):
+        """The JVP function of a user function called with these active arguments."""
+        from .forward import forward_function
+        spec = spec_for(fn, loc, kinds)
+        key = ("jvp", spec.key, spec.hash, tuple(mask), tuple(map(str, kinds)))
+        if key in self.refs:
+            return self.refs[key]
+        ref = self.refs[key] = GenRef(self.fresh(f"{spec.name}_jvp"), spec.name)
+        func = forward_function(lower_cached(spec), mask, kinds, self)
+        func.name = ref.name
+        self.funcs.append(self.passes(func))
+        return ref
+
     def return_kind(self, fn, arg_kinds):
         """The kind of what user function ``fn`` returns for arguments of these kinds."""
         from ..analysis.activity import kinds
@@ -86,7 +104,7 @@ class Unit:
         if not is_user_function(fn):
             return "unk"
         try:
-            spec = spec_for(fn)
+            spec = spec_for(fn, None, arg_kinds)
         except MissingRuleError:
             return "unk"
         key = (spec.key, spec.hash, tuple(map(str, arg_kinds)))

@@ -1,0 +1,148 @@
+"""Forward mode and higher-order derivatives: ``jvp``, ``jacfwd``, ``jacrev``,
+``hessian``, ``hvp``, and gradients by forward sweeps.
+
+Promise: each is built from the three compiled forms (``grad``, ``vjp``,
+``jvp``) of ``pipeline``; a Jacobian costs one sweep per input element (forward)
+or per output element (reverse). Derivatives of derivatives differentiate the
+generated code (``hessian = jacfwd(grad(f))``, ``hvp`` = forward over reverse,
+Pearlmutter 1994), so their cost is a small multiple of the inner derivative.
+Jacobians have shape ``out.shape + arg.shape``.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .api import (Derivative, _copy_lists, _kind, check_differentiable, differentiable_mask,
+                  function_for, grad, normalize_wrt, signature_of)
+from .errors import ArgumentError, NonScalarOutputError
+from .pipeline import compile_derivative
+
+
+def _basis(x):
+    """Unit tangents for each element of ``x`` (a float or a float array)."""
+    if np.ndim(x) == 0:
+        yield (), 1.0
+        return
+    for idx in np.ndindex(np.shape(x)):
+        e = np.zeros(np.shape(x))
+        e[idx] = 1.0
+        yield idx, e
+
+
+def _zero(x):
+    return 0.0 if np.ndim(x) == 0 else np.zeros(np.shape(x))
+
+
+def _like(x, flat):
+    """Reassemble per-element results into ``x``'s type: float for a float."""
+    return float(flat[()]) if np.ndim(x) == 0 and np.ndim(flat) == 0 else flat
+
+
+def gradient_by_jvp(jvp_fn, vals, d: Derivative):
+    """``grad(..., mode="forward")``: one forward sweep per element of each ``wrt`` argument."""
+    out, grads = None, []
+    for i in d.wrt:
+        g = np.zeros(np.shape(vals[i]))
+        for idx, e in _basis(vals[i]):
+            tangents = [e if j == i else _zero(vals[j]) for j in d.wrt]
+            out, dout = jvp_fn(*vals, *tangents)
+            if np.ndim(out) != 0:
+                raise NonScalarOutputError(
+                    f"grad of {d.__name__} needs a scalar output, but it returned an array of "
+                    f"shape {np.shape(out)}; use tl.jacfwd or tl.jacrev for non-scalar outputs")
+            g[idx] = dout
+        grads.append(float(g) if np.ndim(vals[i]) == 0 else g)
+    result = grads[0] if d.single else tuple(grads)
+    return (out, result) if d.with_value else result
+
+
+def jvp(fn, primals, tangents):
+    """``(out, out_tangent)`` by one forward sweep. A tangent of ``None`` marks an argument
+    that is not differentiated; an integer argument's tangent must be zero."""
+    names = list(signature_of(fn).parameters)
+    if len(primals) != len(names) or len(tangents) != len(names):
+        raise ArgumentError(f"jvp of {getattr(fn, '__name__', fn)} needs {len(names)} primals "
+                            f"and tangents, got {len(primals)} and {len(tangents)}")
+    vals, mask, ts = list(primals), [], []
+    for i, (x, t) in enumerate(zip(primals, tangents)):
+        if t is None or isinstance(x, (bool, int, np.integer, str)) or x is None:
+            if t is not None and np.any(np.asarray(t) != 0):
+                raise ArgumentError(f"argument '{names[i]}' is an integer: its tangent must be "
+                                    "zero (it is not differentiated)")
+            mask.append(False)
+            continue
+        vals[i] = check_differentiable(x, names[i])
+        if np.shape(t) != np.shape(x):
+            raise ArgumentError(f"tangent of '{names[i]}' has shape {np.shape(t)}, its primal "
+                                f"{np.shape(x)}")
+        mask.append(True)
+        ts.append(check_differentiable(t, names[i]))
+    compiled = compile_derivative(function_for(fn, vals), mask, [_kind(v) for v in vals], "jvp")
+    return compiled.fn(*vals, *ts)
+
+
+def _prepare(fn, wrt, args):
+    names = list(signature_of(fn).parameters)
+    idx, single = normalize_wrt(fn, wrt, names)
+    vals = list(args)
+    for i in idx:
+        vals[i] = check_differentiable(vals[i], names[i])
+    return vals, idx, single
+
+
+def jacfwd(fn, wrt=0):
+    """The Jacobian by forward sweeps (one per element of the ``wrt`` arguments)."""
+    def jac(*args):
+        vals, idx, single = _prepare(fn, wrt, args)
+        mask = [i in idx for i in range(len(vals))]
+        jvp_fn = compile_derivative(function_for(fn, vals), mask,
+                                    [_kind(v) for v in vals], "jvp").fn
+        out_jacs = []
+        for i in idx:
+            cols = []
+            for _, e in _basis(vals[i]):
+                tangents = [e if j == i else _zero(vals[j]) for j in idx]
+                out, dout = jvp_fn(*vals, *tangents)
+                cols.append(np.asarray(dout, dtype=float))
+            J = np.stack(cols, axis=-1).reshape(np.shape(out) + np.shape(vals[i]))
+            out_jacs.append(_like(vals[i], J) if np.ndim(out) == 0 else J)
+        return out_jacs[0] if single else tuple(out_jacs)
+    jac.__name__ = f"jacfwd_{getattr(fn, '__name__', 'f')}"
+    return jac
+
+
+def jacrev(fn, wrt=0):
+    """The Jacobian by reverse sweeps (one per element of the output)."""
+    def jac(*args):
+        vals, idx, single = _prepare(fn, wrt, args)
+        names = list(signature_of(fn).parameters)
+        mask = [i in idx for i in range(len(vals))]
+        differentiable_mask(list(vals), names)
+        c = compile_derivative(function_for(fn, vals), mask, [_kind(v) for v in vals], "vjp")
+        out, saved = c.fwd(*vals)
+        rows = [[] for _ in idx]
+        for _, e in _basis(out):
+            cts = c.bwd(_copy_lists(saved), e)
+            for r, ct in zip(rows, cts):
+                r.append(np.asarray(ct, dtype=float))
+        jacs = []
+        for i, r in zip(idx, rows):
+            J = np.stack(r).reshape(np.shape(out) + np.shape(vals[i]))
+            jacs.append(_like(vals[i], J) if np.ndim(out) == 0 else J)
+        return jacs[0] if single else tuple(jacs)
+    jac.__name__ = f"jacrev_{getattr(fn, '__name__', 'f')}"
+    return jac
+
+
+def hessian(fn, wrt=0):
+    """The dense Hessian, forward over reverse: ``jacfwd(grad(fn))``."""
+    return jacfwd(grad(fn, wrt=wrt), wrt=wrt)
+
+
+def hvp(fn, primals, v, wrt=0):
+    """The Hessian-vector product H·v by one forward sweep over the generated gradient
+    (Pearlmutter's R-operator); costs a small multiple of one gradient."""
+    names = list(signature_of(fn).parameters)
+    (i,), _ = normalize_wrt(fn, wrt, names)
+    tangents = [v if j == i else None for j in range(len(primals))]
+    return jvp(grad(fn, wrt=i), primals, tangents)[1]

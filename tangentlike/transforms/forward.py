@@ -1,0 +1,237 @@
+"""Forward mode (JVP) on structured SSA (pass ``forward``).
+
+Input: a verified primal ``Func`` and a mask of active parameters. Output: a
+``Func`` taking the primal parameters followed by one tangent per active
+parameter, returning ``(out, out_tangent)``. Each primal op is followed by the
+ops computing its result's tangent (the "dual numbers" reading of Griewank &
+Walther, ch. 3): a rule call per active argument, summed; an ``if`` also yields
+the tangents of its results; a loop also carries the tangents of its carries.
+Values that do not depend on an active input get no tangent; where one is
+needed (a branch joining a varied and a constant value) it is ``zeros_like``.
+No tape: one sweep, the same control flow as the primal.
+"""
+from __future__ import annotations
+
+import operator
+
+from .. import runtime as rt
+from ..analysis.activity import is_container, kinds as infer_kinds, varied as infer_varied
+from ..errors import MissingRuleError
+from ..frontend.lower_expr import is_user_function
+from ..ir.builder import Builder
+from ..ir.nodes import Block, Func, Op
+from ..rules import registry
+from .inline import bind_call, inline_rule
+from .reverse import clone_func
+
+
+def _inplace_chain(y, p) -> bool:
+    """Is ``y`` the result of in-place writes applied to ``p`` (``p[i] = ...``)?"""
+    while y is not p and not isinstance(y.owner, Block) and y.owner.kind in ("setitem", "append"):
+        y = y.owner.args[0]
+    return y is p
+
+
+class Forward:
+    def __init__(self, func: Func, mask, param_kinds, unit):
+        self.P = clone_func(func)
+        self.active = [p for p, m in zip(self.P.params, mask) if m]
+        self.varied = infer_varied(self.P, self.active)
+        self.kinds = infer_kinds(self.P, param_kinds, unit.return_kind)
+        self.unit = unit
+        self.tan, self.owner_of = {}, {}
+
+    def run(self) -> Func:
+        body = self.P.body
+        tparams = [body.add_param("d" + p.hint) for p in self.active]
+        self.tan.update({id(p): t for p, t in zip(self.active, tparams)})
+        for t, p in zip(tparams, self.active):
+            self.owner_of[id(t)] = None  # the caller's buffer: never written in place
+        ret = body.ops[-1]
+        self.process(body)
+        out = ret.args[0]
+        b = Builder(body, ret.loc)
+        body.ops.pop()
+        pair = b.op("tuple", [out, self.tangent_or_zero(out, b)], ["out"]).result
+        b.op("return", [pair])
+        return Func(self.P.name, list(body.params), body, self.P.loc,
+                     self.P.param_names + ["d" + p.hint for p in self.active])
+
+    # -- walking --------------------------------------------------------------
+    def avail(self, v):
+        return v
+
+    def process(self, block):
+        old, block.ops = block.ops, []
+        for op in old:
+            self.b = Builder(block, op.loc, mark=True)
+            if op.regions:
+                getattr(self, "t_" + op.kind)(op, block)
+                continue
+            op.block = block
+            block.ops.append(op)
+            method = getattr(self, "t_" + op.kind, None)
+            if method is not None:
+                method(op)
+
+    def tangent_or_zero(self, v, b=None):
+        t = self.tan.get(id(v))
+        if t is not None:
+            return t
+        b = b or self.b
+        return b.call(rt.zeros_like, [v], hint="d" + v.hint)
+
+    def owned_tangent(self, v):
+        t = self.tan.get(id(v))
+        if t is not None and self.owner_of.get(id(t)) == id(v):
+            return t
+        new = self.b.call(rt.copy, [t], hint="d" + v.hint) if t is not None else \
+            self.b.call(rt.zeros_like, [v], hint="d" + v.hint)
+        self.owner_of[id(new)] = id(v)
+        return new
+
+    def add(self, a, b, kind):
+        fn = rt.add if is_container(kind) or kind in ("unk", None) else operator.add
+        return self.b.call(fn, [a, b], hint=a.hint)
+
+    # -- straight-line ops ------------------------------------------------------
+    def t_call(self, op):
+        fn = op.attrs["fn"]
+        active = [i for i, a in enumerate(op.args) if id(a) in self.varied]
+        if not active or not any(id(r) in self.varied for r in op.results):
+            return
+        if is_user_function(fn):
+            return self.call_tangent(op, fn)
+        rule = registry.lookup(fn)
+        if rule is None or not rule.jvps:
+            raise MissingRuleError(getattr(fn, "__name__", repr(fn)), op.loc, mode="forward")
+        names, bound, defaults = bind_call(op, rule, next(iter(rule.jvps.values())), 2)
+        total, kind = None, self.kinds.get(id(op.result), "unk")
+        for argnum, jvp in sorted(rule.jvps.items()):
+            name = names[argnum] if argnum < len(names) else None
+            if name not in bound or id(bound[name]) not in self.varied:
+                continue
+            lead_names = jvp.__code__.co_varnames[:2]
+            lead = {lead_names[0]: self.tan[id(bound[name])], lead_names[1]: op.result}
+            lead_kinds = {lead_names[0]: self.kinds.get(id(bound[name])), lead_names[1]: kind}
+            c, = inline_rule(self, jvp, lead, bound, defaults, [0], multi=False,
+                             lead_kinds=lead_kinds)
+            total = c if total is None else self.add(total, c, kind)
+        if total is None:
+            raise MissingRuleError(getattr(fn, "__name__", repr(fn)), op.loc, mode="forward")
+        if total.hint in ("t", "c"):
+            total.hint = "d" + op.result.hint
+        self.tan[id(op.result)] = total
+
+    def call_tangent(self, op, fn):
+        mask = [id(a) in self.varied for a in op.args]
+        kinds = [self.kinds.get(id(a), "unk") for a in op.args]
+        ref = self.unit.forward_callee(fn, mask, kinds, op.loc)
+        op.attrs["fn"] = ref
+        op.args = op.args + [self.tan[id(a)] for a, m in zip(op.args, mask) if m]
+        self.tan[id(op.result)] = op.add_result("d" + op.result.hint)
+
+    def t_tuple(self, op):
+        if not any(id(a) in self.varied for a in op.args):
+            return
+        elems = [self.tangent_or_zero(a) for a in op.args]
+        new = self.b.op(op.kind, elems, ["d" + op.result.hint], dict(op.attrs)).result
+        self.tan[id(op.result)] = new
+        self.owner_of[id(new)] = id(op.result)
+
+    t_list = t_dict = t_tuple
+
+    def t_setitem(self, op):
+        target, idx, value = op.args
+        if id(target) not in self.varied and id(value) not in self.varied:
+            return
+        buf = self.owned_tangent(target)
+        tv = self.tan.get(id(value))
+        if tv is None:
+            tv = self.b.const(0.0)
+        new = self.b.op("setitem", [buf, idx, tv], [buf.hint]).result
+        self.tan[id(op.result)] = new
+        self.owner_of[id(new)] = id(op.result)
+
+    def t_append(self, op):
+        lst, value = op.args
+        if id(lst) not in self.varied and id(value) not in self.varied:
+            return
+        buf = self.owned_tangent(lst)
+        new = self.b.op("append", [buf, self.tangent_or_zero(value)], [buf.hint]).result
+        self.tan[id(op.result)] = new
+        self.owner_of[id(new)] = id(op.result)
+
+    def t_listpop(self, op):
+        if id(op.args[0]) not in self.varied:
+            return
+        buf = self.owned_tangent(op.args[0])
+        new = self.b.op("listpop", [buf, op.args[1]], [buf.hint]).result
+        self.tan[id(op.result)] = new
+        self.owner_of[id(new)] = id(op.result)
+
+    # -- regions ----------------------------------------------------------------
+    def _yield_tangents(self, block, values):
+        """Tangents of ``values`` at the end of ``block``, inserted before its yield."""
+        y = block.ops.pop()
+        b = Builder(block, y.loc, mark=True)
+        ts = [self.tangent_or_zero(v, b) for v in values]
+        block.ops.append(y)
+        return y, ts
+
+    def t_if(self, op, parent):
+        op.block = parent
+        parent.ops.append(op)
+        for r in op.regions:
+            self.process(r)
+        vr = [j for j, r in enumerate(op.results) if id(r) in self.varied]
+        for r in op.regions:
+            y, ts = self._yield_tangents(r, [r.ops[-1].args[j] for j in vr])
+            y.args += ts
+        for j in vr:
+            res = op.results[j]
+            self.tan[id(res)] = op.add_result("d" + res.hint)
+
+    def t_for(self, op, parent):
+        self._loop(op, parent, op.regions[0], op.regions[0].params[1:], op.args[1:])
+
+    def t_while(self, op, parent):
+        self._loop(op, parent, op.regions[1], op.regions[1].params, op.args)
+
+    def _loop(self, op, parent, body, carries, inits):
+        n = len(op.results)
+        vc = [j for j, p in enumerate(carries) if id(p) in self.varied]
+        ys = body.ops[-1].args[:n]
+        owned = [_inplace_chain(ys[j], carries[j]) for j in vc]
+        t_inits = [self.owned_tangent(inits[j]) if own else self.tangent_or_zero(inits[j])
+                   for j, own in zip(vc, owned)]
+        op.block = parent
+        parent.ops.append(op)
+        tps = []
+        for j, own in zip(vc, owned):
+            tp = body.add_param("d" + carries[j].hint)
+            if op.kind == "while":
+                op.regions[0].add_param("d" + carries[j].hint)
+            self.tan[id(carries[j])] = tp
+            self.owner_of[id(tp)] = id(carries[j]) if own else None
+            tps.append(tp)
+        self.process(body)
+        y, ts = self._yield_tangents(body, [ys[j] for j in vc])
+        y.args[n:n] = ts
+        op.args += t_inits
+        for j in vc:
+            res = op.results[j]
+            self.tan[id(res)] = op.add_result("d" + res.hint)
+        for o in op.regions[0].ops if op.kind == "while" else ():
+            o.block = op.regions[0]
+
+    def t_const(self, op):
+        pass
+
+
+def forward_function(func: Func, mask, param_kinds, unit) -> Func:
+    """The forward-mode (JVP) transform of ``func`` for the masked parameters."""
+    return Forward(func, mask, param_kinds, unit).run()
+
+
+__all__ = ["forward_function", "Op"]
