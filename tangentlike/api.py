@@ -122,7 +122,7 @@ class Derivative:
         kinds = kinds or [_kind(a) for a in vals]
         target = function_for(self.primal, vals)
         if self.mode == "forward":
-            out = compile_derivative(target, mask, kinds, "jvp")
+            out = compile_derivative(target, mask, kinds, "fgrad", self.single, self.with_value)
         else:
             out = compile_derivative(target, mask, kinds, "grad", self.single, self.with_value)
         return out
@@ -136,9 +136,6 @@ class Derivative:
         if compiled is None:
             compiled = self._variants[key] = self.compiled(vals)
         self._last = compiled
-        if self.mode == "forward":
-            from .jacobians import gradient_by_jvp
-            return gradient_by_jvp(compiled.fn, vals, self)
         return compiled.fn(*vals)
 
     @property

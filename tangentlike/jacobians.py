@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .api import (Derivative, _copy_lists, _kind, check_differentiable, differentiable_mask,
+from .api import (_copy_lists, _kind, check_differentiable, differentiable_mask,
                   function_for, grad, normalize_wrt, signature_of)
-from .errors import ArgumentError, NonScalarOutputError
+from .errors import ArgumentError
 from .pipeline import compile_derivative
 
 
@@ -36,24 +36,6 @@ def _zero(x):
 def _like(x, flat):
     """Reassemble per-element results into ``x``'s type: float for a float."""
     return float(flat[()]) if np.ndim(x) == 0 and np.ndim(flat) == 0 else flat
-
-
-def gradient_by_jvp(jvp_fn, vals, d: Derivative):
-    """``grad(..., mode="forward")``: one forward sweep per element of each ``wrt`` argument."""
-    out, grads = None, []
-    for i in d.wrt:
-        g = np.zeros(np.shape(vals[i]))
-        for idx, e in _basis(vals[i]):
-            tangents = [e if j == i else _zero(vals[j]) for j in d.wrt]
-            out, dout = jvp_fn(*vals, *tangents)
-            if np.ndim(out) != 0:
-                raise NonScalarOutputError(
-                    f"grad of {d.__name__} needs a scalar output, but it returned an array of "
-                    f"shape {np.shape(out)}; use tl.jacfwd or tl.jacrev for non-scalar outputs")
-            g[idx] = dout
-        grads.append(float(g) if np.ndim(vals[i]) == 0 else g)
-    result = grads[0] if d.single else tuple(grads)
-    return (out, result) if d.with_value else result
 
 
 def jvp(fn, primals, tangents):

@@ -14,6 +14,7 @@ from .backend.load import emit_module, load_module
 from .errors import InternalError, TangentlikeError
 from .frontend.source import spec_of
 from .transforms import forward as _forward, reverse as _reverse
+from .transforms.fgrad import assemble_forward_grad
 from .transforms.unit import GenRef, Unit, assemble_grad, assemble_split, lower_cached, run_passes
 
 _MEMORY: dict = {}
@@ -40,15 +41,21 @@ class Compiled:
         self.fwd, self.bwd = fwd, bwd
 
 
-_DOCS = {"grad": "Gradient", "vjp": "Vector-Jacobian product", "jvp": "Jacobian-vector product"}
+_DOCS = {"grad": "Gradient", "vjp": "Vector-Jacobian product", "jvp": "Jacobian-vector product",
+         "fgrad": "Gradient by forward sweeps"}
 
 
 def _transform(mode, func, name, mask, kinds, unit, single, with_value):
     """The top-level derivative functions of ``func`` for ``mode``."""
-    if mode == "jvp":
+    if mode in ("jvp", "fgrad"):
         top = _forward.forward_function(func, mask, kinds, unit)
         top.name = f"jvp_{name}"
-        return [top]
+        if mode == "jvp":
+            return [top]
+        wrt = [i for i, m in enumerate(mask) if m]
+        fg = assemble_forward_grad(func, GenRef(top.name, name), wrt, kinds, single, with_value,
+                                   f"grad_{name}")
+        return [fg, top]
     seed = 1.0 if mode == "grad" else None
     res = _reverse.reverse_function(func, mask, kinds, unit, seed=seed)
     if mode == "grad":
@@ -68,7 +75,7 @@ def compile_derivative(fn, mask, kinds, mode, single=True, with_value=False) -> 
     name = spec.name
     func = stage("lower", name, loc, lambda: lower_cached(spec))
     unit = Unit(run_passes)
-    stage_name = "forward" if mode == "jvp" else "reverse"
+    stage_name = "forward" if mode in ("jvp", "fgrad") else "reverse"
     top = stage(stage_name, name, loc,
                 lambda: _transform(mode, func, name, mask, kinds, unit, single, with_value))
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import inspect
 import math
 import operator
 
@@ -120,10 +121,34 @@ def subscript_index(node):
     return node
 
 
+_DEFAULTS: dict = {}
+
+
+def _defaults(fn) -> dict:
+    key = id(fn)
+    if key not in _DEFAULTS:
+        try:
+            params = inspect.signature(fn).parameters.values()
+            _DEFAULTS[key] = {p.name: p.default for p in params if p.default is not p.empty}
+        except (TypeError, ValueError):
+            _DEFAULTS[key] = {}
+    return _DEFAULTS[key]
+
+
+def _is_default(fn, name, node) -> bool:
+    d = _defaults(fn)
+    if name not in d or not isinstance(node, ast.Constant):
+        return False
+    v = d[name]
+    return type(v) is type(node.value) and v == node.value
+
+
 def call_expr(fn, args, kw, target_name):
-    """The expression for calling ``fn`` on rendered ``args`` (keywords last)."""
+    """The expression for calling ``fn`` on rendered ``args`` (keywords last; keywords
+    passed their default value are left out)."""
     npos = len(args) - len(kw)
-    pos, kws = args[:npos], [ast.keyword(k, a) for k, a in zip(kw, args[npos:])]
+    pos = args[:npos]
+    kws = [ast.keyword(k, a) for k, a in zip(kw, args[npos:]) if not _is_default(fn, k, a)]
     if not kws:
         if fn in BIN and len(pos) == 2:
             return ast.BinOp(pos[0], BIN[fn](), pos[1])

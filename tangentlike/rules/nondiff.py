@@ -43,3 +43,4 @@ nondiff(
 )
 
 nondiff(rt.stop_gradient)
+nondiff(rt.basis)

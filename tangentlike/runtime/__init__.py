@@ -363,3 +363,10 @@ def restore_item(x, idx, old):
 def unpop_vjp(g, item):
     """Cotangent of a list before ``lst.pop()`` removed ``item``: ``g`` plus a zero slot."""
     return list(g) + [zeros_like(item)]
+
+
+def basis(x, k):
+    """The unit tangent of ``x``'s shape with a one at flat index ``k``."""
+    e = np.zeros(np.shape(x))
+    e.flat[k] = 1.0
+    return e

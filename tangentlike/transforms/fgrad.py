@@ -1,0 +1,60 @@
+"""Gradients by forward sweeps, as generated code (``grad(f, mode="forward")``).
+
+Promise: ``assemble_forward_grad`` builds a ``Func`` with the primal's
+parameters that returns the gradient (or gradients, or ``(value, gradients)``)
+by calling the generated JVP function once per element of each differentiated
+argument (a unit tangent there, zero tangents for the other differentiated
+arguments). Being ordinary generated code, it can itself be differentiated.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .. import runtime as rt
+from ..ir.builder import Builder
+from ..ir.nodes import Block, Func
+
+
+def _sweep(b, jvp_ref, params, wrt, i, tangent_i, fname):
+    """One JVP call with ``tangent_i`` for parameter ``i``; returns (out, dout)."""
+    tangents = [tangent_i if j == i else b.call(rt.zeros_like, [params[j]], hint="z")
+                for j in wrt]
+    call = b.op("call", list(params) + tangents, ["out", "dout"], {"fn": jvp_ref, "kw": ()})
+    b.op("call", [call.results[0], b.const(fname)], [], {"fn": rt.check_scalar, "kw": ()})
+    return call.results
+
+
+def _array_gradient(b, jvp_ref, params, wrt, i, fname):
+    x = params[i]
+    n = b.call(np.size, [x], hint="n")
+    g0 = b.call(np.zeros, [n], hint="g")
+    body = Block()
+    k, g = body.add_param("k"), body.add_param("g")
+    inner = Builder(body, b.loc)
+    e = inner.call(rt.basis, [x, k], hint="e")
+    _, dout = _sweep(inner, jvp_ref, params, wrt, i, e, fname)
+    g2 = inner.op("setitem", [g, k, dout], ["g"]).result
+    inner.yield_([g2])
+    rng = b.call(range, [n], hint="rng")
+    loop = b.op("for", [rng, g0], ["g"], {"brk": False}, (body,))
+    return b.call(np.reshape, [loop.result, b.call(np.shape, [x], hint="shape")],
+                  hint="d" + x.hint)
+
+
+def assemble_forward_grad(func: Func, jvp_ref, wrt, kinds, single, with_value, name) -> Func:
+    body = Block()
+    params = [body.add_param(p.hint) for p in func.params]
+    b = Builder(body, func.loc)
+    grads = []
+    for i in wrt:
+        if kinds[i] == "scalar":
+            grads.append(_sweep(b, jvp_ref, params, wrt, i, b.const(1.0), func.name)[1])
+        else:
+            grads.append(_array_gradient(b, jvp_ref, params, wrt, i, func.name))
+    out = grads[0] if single else b.op("tuple", grads, ["grads"]).result
+    if with_value:
+        zero = b.call(rt.zeros_like, [params[wrt[0]]], hint="z")
+        value = _sweep(b, jvp_ref, params, wrt, wrt[0], zero, func.name)[0]
+        out = b.op("tuple", [value, out], ["out"]).result
+    b.op("return", [out])
+    return Func(name, params, body, func.loc, list(func.param_names))
