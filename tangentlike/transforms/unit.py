@@ -17,6 +17,7 @@ from ..frontend.source import spec_of
 from ..ir.builder import Builder
 from ..ir.nodes import Block, Func, Op, Value, walk_ops
 from ..ir.verifier import verify
+from .cse import cse
 from .dce import dce
 from .simplify import selects
 
@@ -115,22 +116,25 @@ class Unit:
             self.kinds_memo[key] = ks.get(id(func.body.ops[-1].args[0]), "unk")
         return self.kinds_memo[key]
 
-    def add_primal_copies(self):
-        """Give every nested ``def`` still called as a primal a generated copy."""
+    def add_primal_copies(self, standalone=False):
+        """Give every nested ``def`` still called as a primal a generated copy; with
+        ``standalone``, every user function too (the module then binds none)."""
+        from ..frontend.lower_expr import is_user_function
+        from .reverse import clone_func
         done = {}
         i = 0
         while i < len(self.funcs):
             for op in walk_ops(self.funcs[i].body):
                 fn = op.attrs.get("fn") if op.kind == "call" else None
-                if isinstance(fn, LocalFunc):
-                    if fn.key not in done:
-                        ref = done[fn.key] = GenRef(self.fresh(fn.name), fn.name)
-                        func = lower_cached(fn.spec)
-                        from .reverse import clone_func
-                        copy = clone_func(func)
+                if isinstance(fn, LocalFunc) or standalone and is_user_function(fn):
+                    spec = spec_for(fn, op.loc)
+                    if (spec.key, spec.hash) not in done:
+                        ref = GenRef(self.fresh(spec.name), spec.name)
+                        done[spec.key, spec.hash] = ref
+                        copy = clone_func(lower_cached(spec))
                         copy.name = ref.name
                         self.funcs.append(self.passes(copy))
-                    op.attrs["fn"] = done[fn.key]
+                    op.attrs["fn"] = done[spec.key, spec.hash]
             i += 1
 
 
@@ -206,6 +210,7 @@ def _substitute(block, mapping):
 def run_passes(func: Func) -> Func:
     verify(func)
     selects(func)
+    cse(func)
     dce(func)
     return verify(func)
 
