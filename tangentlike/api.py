@@ -1,4 +1,4 @@
-"""The public API: ``grad``, ``value_and_grad``, ``vjp``, ``source``, ``ir``.
+"""The public API: ``grad``, ``value_and_grad``, ``vjp``, ``source``, ``ir``, ``emit``.
 
 Each entry point checks its arguments (``wrt``, the types of differentiated
 values, promoting ints to float) and hands the function to the pipeline
@@ -14,7 +14,7 @@ import numpy as np
 from .errors import ArgumentError, ArgumentTypeError, DifferentiationTypeError
 from .frontend.source import spec_of
 from .ir.printer import print_func
-from .pipeline import Compiled, compile_derivative, stage
+from .pipeline import Compiled, build, compile_derivative, stage, standalone_module
 from .transforms.unit import lower_cached
 
 def normalize_wrt(fn, wrt, names):
@@ -43,7 +43,8 @@ def normalize_wrt(fn, wrt, names):
 def _kind(x):
     if isinstance(x, (list, tuple, dict)):
         return "seq"
-    return "scalar" if isinstance(x, (int, float, complex, np.generic)) else "num"
+    real = isinstance(x, (int, float, np.integer, np.floating))
+    return "scalar" if real else "num"
 
 
 def check_differentiable(x, name):
@@ -93,10 +94,13 @@ class Derivative:
             spec_of(fn)  # fail early on a function without source
         self.signature = signature_of(fn)
         self.names = list(self.signature.parameters)
-        self.wrt, self.single = normalize_wrt(fn, wrt, self.names)
+        self.wrt, single = normalize_wrt(fn, wrt, self.names)
+        active = sorted(set(self.wrt))
+        # True: one gradient; else the gradients' positions among the active parameters
+        self.single = True if single else tuple(active.index(w) for w in self.wrt)
         self.with_value, self.optimize = with_value, optimize
         self._last, self._variants = None, {}
-        functools.update_wrapper(self, fn)
+        functools.update_wrapper(self, fn, updated=())  # not fn.__dict__: a Derivative's state
 
     def _bind(self, args, kwargs):
         if not kwargs and len(args) == len(self.names):
@@ -115,17 +119,19 @@ class Derivative:
         vals = [samples.get(k if isinstance(k, str) else "seq", np.zeros(2)) for k in kinds]
         return self.compiled(vals, kinds=[k if k in samples else "num" for k in kinds])
 
-    def compiled(self, args=None, kinds=None) -> Compiled:
-        """The compiled derivative for arguments like ``args`` (default: arrays)."""
+    def plan(self, args=None, kinds=None) -> tuple:
+        """``(function, mask, kinds, pipeline mode, single, with_value, optimize)``: what the
+        pipeline compiles for arguments like ``args`` (default: arrays)."""
         mask = [i in self.wrt for i in range(len(self.names))]
         vals = args if args is not None else [np.zeros(2)] * len(self.names)
         kinds = kinds or [_kind(a) for a in vals]
         target = function_for(self.primal, vals)
-        if self.mode == "forward":
-            out = compile_derivative(target, mask, kinds, "fgrad", self.single, self.with_value)
-        else:
-            out = compile_derivative(target, mask, kinds, "grad", self.single, self.with_value)
-        return out
+        mode = "fgrad" if self.mode == "forward" else "grad"
+        return target, mask, kinds, mode, self.single, self.with_value, self.optimize
+
+    def compiled(self, args=None, kinds=None) -> Compiled:
+        """The compiled derivative for arguments like ``args`` (default: arrays)."""
+        return compile_derivative(*self.plan(args, kinds))
 
     def __call__(self, *args, **kwargs):
         vals = self._bind(args, kwargs)
@@ -160,13 +166,18 @@ def value_and_grad(fn=None, wrt=0, **options):
     return _options_decorator(Derivative, fn, dict(wrt=wrt, with_value=True, **options))
 
 
-def _copy_lists(x):
+def _copy_lists(x, memo=None):
     """Copy the lists (tapes, the user's lists) inside saved residuals: the backward
-    function pops and restores them, and a pullback may be called many times."""
+    function pops and restores them, and a pullback may be called many times. One list
+    saved under several names stays one list (a memo keeps the aliasing)."""
+    memo = {} if memo is None else memo
     if isinstance(x, list):
-        return [_copy_lists(e) for e in x]
+        if id(x) not in memo:
+            memo[id(x)] = new = []
+            new.extend(_copy_lists(e, memo) for e in x)
+        return memo[id(x)]
     if isinstance(x, tuple):
-        return tuple(_copy_lists(e) for e in x)
+        return tuple(_copy_lists(e, memo) for e in x)
     return x
 
 
@@ -186,10 +197,14 @@ def differentiable_mask(vals, names):
 def vjp(fn, *primals):
     """``(out, pullback)``; ``pullback(ct)`` -> one cotangent per argument (None for
     arguments that are not floats, float arrays or containers of them)."""
-    names = list(signature_of(fn).parameters)
-    if len(primals) != len(names):
-        raise ArgumentError(f"vjp of {fn.__name__} needs {len(names)} primals, got {len(primals)}")
-    vals = list(primals)
+    sig = signature_of(fn)
+    names = list(sig.parameters)
+    try:
+        bound = sig.bind(*primals)
+    except TypeError as e:
+        raise ArgumentError(f"bad primals for vjp of {fn.__name__}: {e}") from None
+    bound.apply_defaults()
+    vals = list(bound.arguments.values())
     mask = differentiable_mask(vals, names)
     compiled = compile_derivative(function_for(fn, vals), mask, [_kind(v) for v in vals], "vjp")
     out, saved = compiled.fwd(*vals)
@@ -212,10 +227,44 @@ def source(f) -> str:
     raise ArgumentTypeError(f"tl.source expects a derivative made by tl.grad, not {f!r}")
 
 
-def ir(f) -> str:
-    """The printed SSA IR of a function (or of a derivative's primal)."""
+def ir(f, after="lowered") -> str:
+    """The printed SSA IR of a function (or of a derivative's primal) ``after`` a stage:
+    ``lowered``; or, for its derivative (``f`` made by ``grad``, else its gradient with
+    respect to the first parameter), ``reverse`` (right after the transform) or
+    ``optimized`` (after the passes). The derivative function comes first."""
+    if after not in ("lowered", "reverse", "optimized"):
+        raise ArgumentError(f"after={after!r}: use 'lowered', 'reverse' or 'optimized'")
+    if after != "lowered":
+        d = f if isinstance(f, Derivative) else Derivative(f)
+        fn, mask, kinds, mode, single, with_value, _ = d.plan()
+        unit, top = build(spec_of(fn), mask, kinds, mode, single, with_value,
+                          optimize=after == "optimized")
+        funcs = top + [u for u in unit.funcs if all(u is not t for t in top)]
+        return "\n".join(print_func(u) for u in funcs)
     fn = f
     while isinstance(fn, Derivative):
         fn = fn.primal
     spec = spec_of(fn)
     return print_func(stage("lower", spec.name, spec.loc(spec.node), lambda: lower_cached(spec)))
+
+
+def emit(g, path=None) -> str:
+    """Write the derivative ``g`` (made by ``grad`` or ``value_and_grad``) to ``path`` as a
+    standalone module, importing only ``numpy`` and ``tangentlike.runtime``; returns its
+    source. The same derivative gives byte-identical output."""
+    if not isinstance(g, Derivative):
+        raise ArgumentTypeError(f"tl.emit expects a derivative made by tl.grad, not {g!r}")
+    fn, mask, kinds, mode, single, with_value, optimize = g.plan()
+    wrt = ",".join(g.names[i] for i in g.wrt)
+    options = (f"mode={g.mode}, wrt={wrt if g.single is True else '(' + wrt + ')'}, "
+               f"with_value={with_value}, optimize={optimize}")
+    origin, order = g.primal, 1
+    while isinstance(origin, Derivative):  # a derivative of a derivative: name the source
+        origin, order = origin.primal, order + 1
+    options += f", order={order}" if order > 1 else ""
+    src = standalone_module(fn, mask, kinds, mode, single, with_value, optimize, options,
+                            origin)
+    if path is not None:
+        with open(path, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(src)
+    return src

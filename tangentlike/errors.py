@@ -98,3 +98,8 @@ class InternalError(TangentlikeError):
         super().__init__(
             f"internal error in stage '{stage}' while differentiating {func}{where}: "
             f"{type(cause).__name__}: {cause}. This is a bug in tangentlike; please report it.")
+
+
+class EmitError(TangentlikeError):
+    """A derivative that cannot be written as a standalone module (``tl.emit``): it refers
+    to an object that has no literal form."""

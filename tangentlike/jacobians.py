@@ -41,10 +41,18 @@ def _like(x, flat):
 def jvp(fn, primals, tangents):
     """``(out, out_tangent)`` by one forward sweep. A tangent of ``None`` marks an argument
     that is not differentiated; an integer argument's tangent must be zero."""
-    names = list(signature_of(fn).parameters)
-    if len(primals) != len(names) or len(tangents) != len(names):
-        raise ArgumentError(f"jvp of {getattr(fn, '__name__', fn)} needs {len(names)} primals "
-                            f"and tangents, got {len(primals)} and {len(tangents)}")
+    sig = signature_of(fn)
+    names = list(sig.parameters)
+    if len(tangents) != len(primals):
+        raise ArgumentError(f"jvp of {getattr(fn, '__name__', fn)}: {len(primals)} primals but "
+                            f"{len(tangents)} tangents")
+    try:
+        bound = sig.bind(*primals)
+    except TypeError as e:
+        raise ArgumentError(f"bad primals for {getattr(fn, '__name__', fn)}: {e}") from None
+    bound.apply_defaults()
+    primals = tuple(bound.arguments.values())
+    tangents = tuple(tangents) + (None,) * (len(names) - len(tangents))
     vals, mask, ts = list(primals), [], []
     for i, (x, t) in enumerate(zip(primals, tangents)):
         if t is None or isinstance(x, (bool, int, np.integer, str)) or x is None:

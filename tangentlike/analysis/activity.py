@@ -54,11 +54,14 @@ def _fixpoint_regions(op, visit, transfer_in, probe):
         transfer_in(res, [carries[i]])
 
 
-def varied(func, active_params) -> set:
+def varied(func, active_params, kinds_=None) -> set:
+    """``kinds_`` (from ``kinds``) blocks values that cannot carry a derivative (``nd``:
+    ranges, lengths, shapes), even when they come out of a varied container."""
     out = set(map(id, active_params))
+    blocked = {k for k, v in (kinds_ or {}).items() if v == "nd"}
 
     def transfer_in(v, sources):
-        if any(id(s) in out for s in sources):
+        if id(v) not in blocked and any(id(s) in out for s in sources):
             out.add(id(v))
 
     def visit(block):
@@ -68,10 +71,26 @@ def varied(func, active_params) -> set:
                 continue
             if _stops(op):
                 continue
-            if any(id(a) in out for a in op.args):
-                out.update(id(r) for r in op.results)
+            if any(id(a) in out for a in _differentiable_args(op)):
+                out.update(id(r) for r in op.results if id(r) not in blocked)
 
     visit(func.body)
+    return out
+
+
+def _differentiable_args(op):
+    """The arguments a call's derivative flows through: for a primitive with a rule, the
+    positions its rules differentiate (``x`` in ``unbroadcast(g, x)`` only gives a shape)."""
+    rule = registry.lookup(op.attrs["fn"]) if op.kind == "call" else None
+    if rule is None or not rule.params:
+        return op.args
+    positions = set(rule.vjp_argnums) | set(rule.jvps)
+    kw = op.attrs.get("kw", ())
+    npos = len(op.args) - len(kw)
+    out = [a for i, a in enumerate(op.args[:npos]) if i in positions]
+    for name, a in zip(kw, op.args[npos:]):
+        if name in rule.params and rule.params.index(name) in positions:
+            out.append(a)
     return out
 
 
@@ -97,6 +116,8 @@ def _join(a, b):
         return tuple(_join(x, y) for x, y in zip(a, b))
     if is_container(a) and is_container(b):
         return "seq"
+    if "nd" in (a, b):
+        return "scalar" if "scalar" in (a, b) else "unk"  # a counter started at 0
     return "num" if {a, b} == {"num", "scalar"} else "unk"
 
 
@@ -142,7 +163,7 @@ def _kind_of(op, out):
             return "seq"
         return "scalar" if isinstance(v, (int, float, complex, np.generic)) else "num"
     if op.kind == "call":
-        return _call_kind(op, [out.get(id(a)) for a in op.args])
+        return call_kind(op, [out.get(id(a)) for a in op.args])
     return "unk"
 
 
@@ -151,17 +172,27 @@ _SHAPE_OF_SECOND = (rt.unbroadcast, rt.sum_vjp, rt.as_float_grad)
 _REDUCTIONS = (np.sum, np.mean, np.max, np.min, np.amax, np.amin, float, len)
 
 
-def _call_kind(op, arg_kinds):
+def call_kind(op, arg_kinds):
+    """The kind of a call's result from its arguments' kinds."""
     fn = op.attrs["fn"]
     npos = len(op.args) - len(op.attrs.get("kw", ()))
+    if fn in _INTEGRAL or fn in _COMPARISONS:
+        return "nd"
     if fn is operator.getitem:
         base = arg_kinds[0]
+        if base == "nd":
+            return "nd"
         if isinstance(base, tuple):
             ok, i = _const(op.args[1])
             return base[i] if ok and isinstance(i, int) and -len(base) <= i < len(base) else "unk"
         return "num" if base in ("num", "scalar") else "unk"
     if fn in _SHAPE_OF_SECOND and len(arg_kinds) > 1:
         return arg_kinds[1] or "unk"
+    if fn in _SAME_AS_FIRST and arg_kinds:
+        return arg_kinds[0] or "unk"
+    if getattr(fn, "__module__", "") == rt.__name__ and not all(
+            k in ("scalar", "num", "nd", "none") for k in arg_kinds):
+        return "unk"  # a runtime helper given a container may well return one
     if fn in _REDUCTIONS and npos == 1 and not op.attrs.get("kw"):
         return "scalar"
     elementwise = isinstance(fn, np.ufunc) or fn in _ARITHMETIC
@@ -178,6 +209,13 @@ def _const(v):
         return True, o.attrs["value"]
     return False, None
 
+
+# Runtime helpers whose result has the structure of their first argument.
+_SAME_AS_FIRST = (rt.add_at, rt.copy, rt.zeros_like, rt.restore_item)
+# Results that never carry a derivative (integers, shapes, ranges, booleans).
+_INTEGRAL = (range, len, np.shape, np.ndim, np.size, int, bool, reversed)
+_COMPARISONS = (operator.lt, operator.le, operator.gt, operator.ge, operator.eq, operator.ne,
+                operator.not_, operator.is_, operator.is_not, operator.contains)
 
 _ARITHMETIC = (operator.add, operator.sub, operator.mul, operator.truediv, operator.pow,
                operator.neg, operator.pos, abs)

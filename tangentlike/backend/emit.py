@@ -13,9 +13,9 @@ from __future__ import annotations
 import ast
 import re
 
-from ..ir.nodes import Block, walk_ops
+from ..ir.nodes import INPLACE_OPS, Block, walk_ops
 from ..transforms.dce import is_pure
-from .exprs import Globals, call_expr, const_expr, is_literal, subscript_index
+from .exprs import Globals, call_expr, const_expr, subscript_index
 from .naming import Names
 
 _MARK = "#@@ "
@@ -34,8 +34,7 @@ def _inlinable(block, counts, user, out):
     for i, op in enumerate(block.ops):
         for r in op.regions:
             _inlinable(r, counts, user, out)
-        if op.kind == "const" and is_literal(op.attrs["value"]) or op.kind == "const" \
-                and counts.get(id(op.result), 0) <= 1:
+        if op.kind == "const":  # a literal, or the name of a module-level object
             out.add(id(op.result))
             continue
         if len(op.results) != 1 or op.regions or not is_pure(op) or op.kind == "unpack":
@@ -44,6 +43,8 @@ def _inlinable(block, counts, user, out):
         u = user.get(id(r))
         if counts.get(id(r), 0) != 1 or u is None or u.block is not block:
             continue
+        if u.kind in INPLACE_OPS and u.args[0] is r:
+            continue  # a buffer written in place needs a name
         j = block.ops.index(u, i)
         if all(is_pure(o) for o in block.ops[i + 1:j]):
             out.add(id(r))
@@ -91,8 +92,14 @@ class FuncEmitter:
         return ast.Tuple([ast.Name(self.names.name(v), ast.Store()) for v in values], ast.Store())
 
     def emit(self) -> ast.FunctionDef:
-        args = ast.arguments([], [ast.arg(self.names.name(p)) for p in self.func.params],
-                             None, [], [], None, [])
+        f = self.func
+        defaults = []  # trailing parameters with a (literal) default in ``func.defaults``
+        for name in reversed(f.param_names[:len(f.params)] if f.defaults else []):
+            if name not in f.defaults:
+                break
+            defaults.insert(0, const_expr(f.defaults[name], self.g))
+        args = ast.arguments([], [ast.arg(self.names.name(p)) for p in f.params],
+                             None, [], [], None, defaults)
         body = self.block(self.func.body)
         return ast.FunctionDef(self.func.name, args, body or [ast.Pass()], [], None, None)
 
@@ -113,7 +120,8 @@ class FuncEmitter:
         if op.loc.lineno != self.last_line:
             self.last_line = op.loc.lineno
             text = op.loc.text.strip()
-            out.append(ast.Expr(ast.Constant(f"{_MARK}adjoint of line {op.loc.lineno}: {text}")))
+            what = "tangent" if op.attrs["adjoint"] == "tangent" else "adjoint"
+            out.append(ast.Expr(ast.Constant(f"{_MARK}{what} of line {op.loc.lineno}: {text}")))
 
     def assign(self, targets, values):
         """Parallel assignment ``targets = values``, skipping self-assignments."""

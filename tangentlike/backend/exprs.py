@@ -70,13 +70,13 @@ class Globals:
     def __init__(self, reserved=()):
         self.objects, self.by_id, self.taken = {}, {}, set(reserved) | {"np", "rt"}
 
-    def path(self, obj) -> str:
+    def path(self, obj, hint=None) -> str:
         known = _known_path(obj)
         if known:
             return known
         if id(obj) in self.by_id:
             return self.by_id[id(obj)]
-        base = getattr(obj, "__name__", None) or "const"
+        base = getattr(obj, "__name__", None) or hint or "const"
         base = "".join(c if c.isalnum() or c == "_" else "_" for c in base) or "const"
         name, k = base, 1
         while name in self.taken or hasattr(builtins, name):
@@ -140,6 +140,8 @@ def _is_default(fn, name, node) -> bool:
     if name not in d or not isinstance(node, ast.Constant):
         return False
     v = d[name]
+    if v is np._NoValue:  # NumPy's "not given", which means False for keepdims
+        return name == "keepdims" and node.value is False
     return type(v) is type(node.value) and v == node.value
 
 

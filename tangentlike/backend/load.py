@@ -1,89 +1,156 @@
-"""Writing generated source to a real file and importing it.
+"""Emitting a module's source, writing it to a real file, and loading it.
 
-The file lives under the cache directory (``$TANGENTLIKE_CACHE_DIR``, else
-``$XDG_CACHE_HOME/tangentlike`` or ``~/.cache/tangentlike``; a temporary
-directory when that is not writable), named by a hash of its content, so
-tracebacks, ``inspect.getsource`` and ``pdb`` show the generated code. Writes
-are atomic (temporary file, then rename).
+Promise: ``emit_module`` returns deterministic source for a list of IR functions and
+the objects the module expects bound at load time (user functions called as
+primals, module-level arrays), each under a name taken from its hint. With
+``exports`` the module is standalone instead: it binds nothing, small numeric arrays
+become ``np.array(...)`` constants, ``__all__`` lists ``exports``, and any other
+object is an ``EmitError`` naming it. ``load_source`` executes exactly the text it is
+given, compiled under the file name it came from, so tracebacks, ``inspect`` and
+``pdb`` show the generated file (the caller writes the file first, atomically, with
+``write_atomic``: a temporary file renamed over the target).
 """
 from __future__ import annotations
 
 import ast
 import hashlib
-import importlib.util
 import operator
 import os
 import tempfile
+import types
 from pathlib import Path
 
+import numpy as np
+
+from ..errors import EmitError
 from .emit import FuncEmitter, unparse
-from .exprs import Globals
+from .exprs import BIN, CMP, UN, Globals, _literal, dotted, is_literal
 
 _SYNTAX = (operator.getitem, operator.contains, list.pop)
 _HEADER = "import numpy as np\nfrom tangentlike import runtime as rt"
+MAX_LITERAL_ARRAY = 4096  # elements written out in a standalone module
 
 
-def cache_dir() -> Path:
-    env = os.environ.get("TANGENTLIKE_CACHE_DIR")
-    if env:
-        base = Path(env)
-    else:
-        xdg = os.environ.get("XDG_CACHE_HOME")
-        base = (Path(xdg) if xdg else Path.home() / ".cache") / "tangentlike"
-    try:
-        base.mkdir(parents=True, exist_ok=True, mode=0o700)
-        probe = base / ".probe"
-        probe.touch()
-        return base
-    except OSError:
-        fallback = Path(tempfile.gettempdir()) / f"tangentlike-{os.getuid()}"
-        fallback.mkdir(exist_ok=True, mode=0o700)
-        return fallback
-
-
-def emit_module(funcs, doc: str, ref_name) -> tuple:
-    """Source text of a module defining ``funcs``, and the objects it expects bound."""
+def emit_module(funcs, doc: str, ref_name, exports=None) -> tuple:
+    """(source text, objects to bind at load) of a module defining ``funcs``."""
     g = Globals(reserved=[f.name for f in funcs])
+    users = {}
     for f in funcs:
-        _reserve_objects(f, g, ref_name)
+        _reserve_objects(f, g, ref_name, users)
     defs = [FuncEmitter(f, g, ref_name).emit() for f in funcs]
-    module = ast.Module([ast.Expr(ast.Constant(doc))] + ast.parse(_HEADER).body + defs, [])
-    src = unparse(module)
-    if g.objects:
+    head = [ast.Expr(ast.Constant(doc))] + ast.parse(_HEADER).body
+    if exports is not None:
+        names = ast.List([ast.Constant(n) for n in exports], ast.Load())
+        head.append(ast.Assign([ast.Name("__all__", ast.Store())], names))
+        head += [_constant(name, obj, users[name]) for name, obj in g.objects.items()]
+    src = unparse(ast.Module(head + defs, []))
+    if g.objects and exports is None:
         note = "# Bound by tangentlike when loaded: " + ", ".join(sorted(g.objects)) + "\n"
-        head, sep, rest = src.partition("from tangentlike import runtime as rt\n")
-        src = head + sep + note + rest
-    return src, dict(g.objects)
+        top, sep, rest = src.partition("from tangentlike import runtime as rt\n")
+        src = top + sep + note + rest
+    return src, ({} if exports is not None else dict(g.objects))
 
 
-def _reserve_objects(func, g, ref_name):
+def _reserve_objects(func, g, ref_name, users):
     from ..ir.nodes import walk_ops
-    from .exprs import is_literal
     for op in walk_ops(func.body):
+        name = None
         if op.kind == "call" and not ref_name(op.attrs["fn"]):
-            from .exprs import BIN, CMP, UN
             fn = op.attrs["fn"]
             try:
                 known = fn in BIN or fn in UN or fn in CMP or fn in _SYNTAX
             except TypeError:
                 known = False
             if not known:
-                g.path(fn)
+                name = g.path(fn)
         elif op.kind == "const" and not is_literal(op.attrs["value"]):
-            g.path(op.attrs["value"])
+            name = g.path(op.attrs["value"], op.result.hint)
+        if name in g.objects:
+            users.setdefault(name, func)
 
 
-def load_module(source: str, objects: dict, stem: str):
-    digest = hashlib.sha256(source.encode()).hexdigest()[:16]
-    path = cache_dir() / f"{stem}_{digest}.py"
-    if not path.exists() or path.read_text() != source:
-        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-        with os.fdopen(fd, "w") as fh:
-            fh.write(source)
+def _constant(name, obj, user) -> ast.Assign:
+    value = _value_literal(obj)
+    if value is None:
+        who = user.loc.func if user.loc is not None and user.loc.func else user.name
+        raise EmitError(f"cannot emit a standalone module: {who} refers to {name}, "
+                        f"{_describe(obj)}; only numbers, strings, numeric arrays of at most "
+                        f"{MAX_LITERAL_ARRAY} elements and lists, tuples and dicts of them can "
+                        "be written into it")
+    return ast.Assign([ast.Name(name, ast.Store())], value)
+
+
+def _describe(obj) -> str:
+    if isinstance(obj, np.ndarray):
+        return f"a numpy array of {obj.size} elements of dtype {obj.dtype}"
+    if callable(obj):
+        mod = getattr(obj, "__module__", None)
+        qual = getattr(obj, "__qualname__", None) or getattr(obj, "__name__", "?")
+        return f"a {type(obj).__name__} ({mod + '.' if mod else ''}{qual})"
+    return f"a {type(obj).__name__}"
+
+
+def _value_literal(v):
+    """An expression rebuilding ``v``, or None."""
+    if isinstance(v, np.ndarray):
+        return _array_literal(v)
+    if isinstance(v, (list, tuple)):
+        elts = [_value_literal(e) for e in v]
+        if any(e is None for e in elts):
+            return None
+        return ast.List(elts, ast.Load()) if isinstance(v, list) else ast.Tuple(elts, ast.Load())
+    if isinstance(v, dict) and all(is_literal(k) for k in v):
+        vals = [_value_literal(e) for e in v.values()]
+        return None if any(e is None for e in vals) else \
+            ast.Dict([_literal(k) for k in v], vals)
+    return _literal(v)
+
+
+def _array_literal(a: np.ndarray):
+    if a.dtype.kind not in "biufc" or a.size > MAX_LITERAL_ARRAY:
+        return None
+    a = a.astype(a.dtype.newbyteorder("="), copy=False)
+    data = _nested(a.tolist())
+    return ast.Call(dotted("np.array"), [data], [ast.keyword("dtype", ast.Constant(a.dtype.name))])
+
+
+def _nested(x):
+    if isinstance(x, list):
+        return ast.List([_nested(e) for e in x], ast.Load())
+    if isinstance(x, complex):
+        return ast.Call(ast.Name("complex", ast.Load()), [_literal(x.real), _literal(x.imag)], [])
+    return _literal(x)
+
+
+def write_atomic(path: Path, text: str):
+    """Write ``text`` to ``path`` through a temporary file and a rename."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tl-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
         os.replace(tmp, path)
-    name = f"tangentlike_generated.{stem}_{digest}"
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def load_source(text: str, path: Path, objects: dict, stem: str):
+    """A new module: ``objects`` bound, then ``text`` (the content of ``path``) run."""
+    module = types.ModuleType(f"tangentlike_generated.{stem}")
+    module.__file__ = str(path)
     module.__dict__.update(objects)
-    spec.loader.exec_module(module)
+    exec(compile(text, str(path), "exec"), module.__dict__)  # noqa: S102 - our own output
     return module
+
+
+def load_module(source: str, objects: dict, stem: str, directory: Path):
+    """Write ``source`` to ``directory/<stem>_<digest>.py`` (if needed) and load it."""
+    digest = hashlib.sha256(source.encode()).hexdigest()[:16]
+    path = Path(directory) / f"{stem}_{digest}.py"
+    try:
+        same = path.read_text(encoding="utf-8") == source
+    except (OSError, UnicodeDecodeError):
+        same = False
+    if not same:
+        write_atomic(path, source)
+    return load_source(source, path, objects, f"{stem}_{digest}")

@@ -31,9 +31,15 @@ CMPOPS = {gast.Lt: operator.lt, gast.LtE: operator.le, gast.Gt: operator.gt,
 # x.method(...) -> function(x, ...); "varargs" methods take a shape as separate arguments.
 METHODS = {"sum": np.sum, "mean": np.mean, "max": np.max, "min": np.min, "dot": np.dot,
            "reshape": np.reshape, "transpose": np.transpose, "copy": rt.copy,
-           "ravel": np.ravel, "squeeze": np.squeeze}
+           "ravel": np.ravel, "squeeze": np.squeeze, "prod": np.prod, "std": np.std,
+           "var": np.var, "cumsum": np.cumsum, "cumprod": np.cumprod, "astype": rt.astype,
+           "flatten": rt.flatten, "clip": np.clip, "swapaxes": np.swapaxes, "trace": np.trace,
+           "diagonal": np.diagonal, "repeat": np.repeat, "take": np.take,
+           "argmax": np.argmax, "argmin": np.argmin, "argsort": np.argsort, "all": np.all,
+           "any": np.any, "round": np.round, "nonzero": np.nonzero}
 VARARG_METHODS = ("reshape", "transpose")
-ATTRIBUTES = {"shape": np.shape, "T": np.transpose, "ndim": np.ndim, "size": np.size}
+ATTRIBUTES = {"shape": np.shape, "T": np.transpose, "ndim": np.ndim, "size": np.size,
+              "real": np.real, "mT": np.matrix_transpose}
 PRIMITIVE_MODULES = ("numpy", "tangentlike", "builtins", "operator", "math", "_operator")
 
 

@@ -17,7 +17,7 @@ class Builder:
     def op(self, kind, args=(), hints=(), attrs=None, regions=(), loc=None) -> Op:
         op = Op(kind, list(args), [], dict(attrs or {}), [], loc or self.loc)
         if self.mark:
-            op.attrs["adjoint"] = True
+            op.attrs["adjoint"] = self.mark
         for h in hints:
             op.add_result(h)
         if regions:

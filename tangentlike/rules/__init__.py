@@ -1,13 +1,17 @@
 """The derivative-rule tables (DESIGN §2), one module per family.
 
 Importing this package registers every rule: ``arithmetic``, ``elementwise``,
-``reductions``, ``linalg``, ``shape`` and ``nondiff``. Look rules up with
+``trigonometric``, ``reductions``, ``products``, ``linalg``, ``shape``,
+``indexing``, ``containers`` and ``nondiff``. Look rules up with
 ``lookup(fn)`` / ``is_nondiff(fn)``; add rules with ``defvjp`` / ``defjvp`` /
 ``nondiff`` (see ``registry`` for the rule convention).
 """
-from . import arithmetic, elementwise, linalg, nondiff as _nondiff_table, reductions, shape  # noqa: F401
+from . import (arithmetic, containers, elementwise, indexing, linalg,  # noqa: F401
+               nondiff as _nondiff_table, products, reductions, shape, trigonometric)
 # The name ``nondiff`` below is the registry function, shadowing the family
 # module of the same name; reach that with importlib.import_module if needed.
-from .registry import all_rules, defjvp, defvjp, is_nondiff, lookup, nondiff
+from .registry import (all_nondiff, all_rules, defjvp, defvjp, has_effects, is_nondiff,  # noqa: E402
+                       lookup, nondiff)
 
-__all__ = ["defvjp", "defjvp", "nondiff", "lookup", "is_nondiff", "all_rules"]
+__all__ = ["defvjp", "defjvp", "nondiff", "lookup", "is_nondiff", "has_effects", "all_rules",
+           "all_nondiff"]

@@ -42,5 +42,31 @@ nondiff(
     rt.zeros_like, rt.count, rt.extremum_share, rt.tie_split, rt.inverse_axes,
 )
 
+nondiff(
+    # more tests, integer and boolean operations, index arithmetic
+    np.isreal, np.iscomplex, np.isneginf, np.isposinf, np.signbit, np.isin, np.array_equiv,
+    np.issubdtype, np.can_cast,
+    operator.and_, operator.or_, operator.xor, operator.invert, operator.lshift, operator.rshift,
+    np.bitwise_and, np.bitwise_or, np.bitwise_xor, np.invert, np.left_shift, np.right_shift,
+    np.gcd, np.lcm,
+    np.argpartition, np.lexsort, np.digitize, np.flatnonzero, np.unravel_index,
+    np.ravel_multi_index, np.indices, np.tril_indices, np.triu_indices, np.diag_indices,
+    # runtime helpers of the wider surface: subscripts, exponents, masks, indices
+    rt.einsum_subscripts, rt.tensordot_subscripts, rt.inner_subscripts, rt.kron_subscripts,
+    rt.norm_p, rt.norm_share, rt.clip_share, rt.repeat_index, rt.dtype_passes,
+)
+
 nondiff(rt.stop_gradient)
 nondiff(rt.basis)
+
+# Random number generation: no derivative, but effects (the global generator's
+# state), so calls must be neither dropped nor merged (see ``registry``).
+nondiff(*(getattr(np.random, name) for name in (
+    "seed", "rand", "randn", "randint", "random", "random_sample", "ranf", "sample", "normal",
+    "uniform", "standard_normal", "choice", "permutation", "shuffle", "binomial", "poisson",
+    "exponential", "beta", "gamma", "laplace", "logistic", "lognormal", "multinomial",
+    "multivariate_normal", "dirichlet", "geometric", "gumbel", "chisquare", "standard_t",
+    "standard_cauchy", "standard_exponential", "standard_gamma", "triangular", "vonmises",
+    "wald", "weibull", "zipf", "rayleigh", "pareto", "power", "hypergeometric",
+    "negative_binomial", "noncentral_chisquare", "noncentral_f", "f", "logseries", "bytes",
+    "get_state", "set_state", "default_rng") if hasattr(np.random, name)), effects=True)

@@ -30,8 +30,42 @@ with the shape of ``ans`` (so a broadcasting rule broadcasts)::
 The compiler adds the contributions of the arguments that carry a tangent;
 arguments without one contribute nothing (no zeros are built).
 
+A function can have the same function as its VJP and its JVP when its Jacobian
+is diagonal (unary elementwise functions: ``g * cos(x)`` is both) or it is a
+self-adjoint linear map (``np.flip``); stack the two decorators.
+
 ``nondiff`` marks functions whose output carries no derivative (shapes,
-comparisons, integer functions): they need no rule.
+comparisons, integer functions): they need no rule. The passes treat their
+calls as pure (dead-code elimination drops unused ones, CSE merges equal ones),
+so functions with effects (random number generation: ``np.random.seed``, two
+draws from ``np.random.normal``) are recorded with ``effects=True`` instead: they
+are listed by ``all_nondiff`` but not reported by ``is_nondiff`` (a call on
+constant arguments needs nothing; a call on a differentiated value is a
+``MissingRuleError``). ``has_effects`` says which they are.
+
+Custom rules (public: ``tl.defvjp`` and ``tl.defjvp``). The same decorators
+give a user's own function, or a third-party one, its derivative; the compiler
+looks the registry up before it reads a function's body, so a registered rule
+is used instead of differentiating the body (which may then be anything, even
+outside the subset)::
+
+    def logsumexp(x):
+        m = np.max(x)
+        return m + np.log(np.sum(np.exp(x - m)))
+
+    @tl.defvjp(logsumexp)
+    def logsumexp_vjp(g, ans, x):
+        return g * np.exp(x - ans)
+
+    @tl.defjvp(logsumexp)
+    def logsumexp_jvp(d, ans, x):
+        return np.sum(d * np.exp(x - ans))
+
+The rules follow the conventions above (parameters named as the function's
+own; ``argnums`` for several differentiable arguments) and their bodies must be
+in the subset, because they are inlined into the generated code; ``grad`` needs
+the VJP, forward mode the JVPs. Register them before the first call of a
+derivative that uses them (the cache key includes the rules' source).
 """
 from __future__ import annotations
 
@@ -51,6 +85,7 @@ class Rule:
 
 _RULES: dict = {}
 _NONDIFF: dict = {}
+_EFFECTS: dict = {}
 
 
 def _key(fn):
@@ -58,11 +93,18 @@ def _key(fn):
 
 
 def _name(fn) -> str:
+    import numpy as np
     mod = getattr(fn, "__module__", None) or ""
     name = getattr(fn, "__qualname__", None) or getattr(fn, "__name__", repr(fn))
-    if mod.startswith("numpy") or isinstance(fn, type(__import__("numpy").add)):
+    short = getattr(fn, "__name__", name)
+    for prefix, space in (("np.", np), ("np.linalg.", np.linalg), ("np.random.", np.random)):
+        if vars(space).get(short) is fn:  # vars: no module __getattr__ warnings
+            return prefix + short
+    if mod.startswith("numpy") or isinstance(fn, np.ufunc):
         sub = "linalg." if "linalg" in mod else ""
-        return f"np.{sub}{getattr(fn, '__name__', name)}"
+        return f"np.{sub}{short}"
+    if mod.startswith("tangentlike.runtime"):
+        return f"rt.{short}"
     if mod in ("_operator", "operator"):
         return f"operator.{name}"
     if mod == "builtins":
@@ -103,10 +145,11 @@ def defjvp(*fns, argnum=0):
     return register
 
 
-def nondiff(*fns):
-    """Declare that the outputs of ``fns`` carry no derivative."""
+def nondiff(*fns, effects=False):
+    """Declare that the outputs of ``fns`` carry no derivative (``effects=True``: and that
+    their calls must be kept and not merged; see the module docstring)."""
     for fn in fns:
-        _NONDIFF[_key(fn)] = fn
+        (_EFFECTS if effects else _NONDIFF)[_key(fn)] = fn
 
 
 def lookup(fn) -> Rule | None:
@@ -118,5 +161,15 @@ def is_nondiff(fn) -> bool:
     return _key(fn) in _NONDIFF
 
 
+def has_effects(fn) -> bool:
+    return _key(fn) in _EFFECTS
+
+
 def all_rules() -> list:
     return list(_RULES.values())
+
+
+def all_nondiff() -> list:
+    """``(name, fn, effects)`` of every function registered with ``nondiff``."""
+    return [(_name(fn), fn, False) for fn in _NONDIFF.values()] + \
+        [(_name(fn), fn, True) for fn in _EFFECTS.values()]

@@ -1,24 +1,26 @@
-"""VJP rules of shape, indexing and copying functions, and of the linear runtime helpers.
+"""VJP and JVP rules of shape, joining, tiling and copying functions, and of the
+linear runtime helpers they use.
 
-Promises: every rule returns a cotangent with the structure of its primal
+Promises: every VJP rule returns a cotangent with the structure of its primal
 argument: ``reshape``/``squeeze``/``ravel`` reshape ``g`` back, ``transpose``
 applies the inverse permutation, ``concatenate``/``stack`` split ``g`` into a
-tuple or list matching ``arrays``, ``getitem`` scatters ``g`` into zeros (adding
-at repeated fancy indices).
+tuple or list matching ``arrays``, ``tile`` sums the tiles, ``pad`` sends each
+padded entry's cotangent to the entry it copies. Every JVP rule applies the
+(linear) function to the tangent, so it has the shape of ``ans``. ``astype``
+to an integer or boolean type has derivative 0 (``rt.dtype_passes``).
 
 The second half gives rules to the ``rt`` helpers that derivative code calls
 and that are linear in their cotangent argument (``unbroadcast``,
-``getitem_vjp``, ``setitem_vjp``, ``concatenate_vjp``, ...): each rule is the
-adjoint linear map, so ``grad(grad(f))`` needs nothing beyond this table
-(DESIGN §1, closure). Their first parameter is named ``ct`` because the helper's
-own first parameter is ``g``.
+``broadcast_like``, ``concatenate_vjp``, ...): each VJP rule is the adjoint
+linear map and each JVP the helper applied to the tangent, so ``grad(grad(f))``
+and forward-over-reverse need nothing beyond this table (DESIGN §1, closure).
+Their first parameter is named ``ct`` because the helper's own first parameter
+is ``g``. Indexing is in ``indexing``.
 """
-import operator
-
 import numpy as np
 
 from .. import runtime as rt
-from .registry import defvjp
+from .registry import defjvp, defvjp
 
 
 @defvjp(np.reshape)
@@ -26,9 +28,29 @@ def reshape(g, ans, a, shape, order="C"):
     return np.reshape(g, np.shape(a), order=order)
 
 
+@defjvp(np.reshape)
+def reshape_jvp(d, ans, a, shape, order="C"):
+    return np.reshape(d, shape, order=order)
+
+
 @defvjp(np.ravel)
 def ravel(g, ans, a, order="C"):
     return np.reshape(g, np.shape(a), order=order)
+
+
+@defjvp(np.ravel)
+def ravel_jvp(d, ans, a, order="C"):
+    return np.ravel(d, order=order)
+
+
+@defvjp(rt.flatten)
+def flatten(g, ans, x, order="C"):
+    return np.reshape(g, np.shape(x), order=order)
+
+
+@defjvp(rt.flatten)
+def flatten_jvp(d, ans, x, order="C"):
+    return rt.flatten(d, order)
 
 
 @defvjp(np.squeeze)
@@ -36,9 +58,123 @@ def squeeze(g, ans, a, axis=None):
     return np.reshape(g, np.shape(a))
 
 
+@defjvp(np.squeeze)
+def squeeze_jvp(d, ans, a, axis=None):
+    return np.squeeze(d, axis=axis)
+
+
+@defvjp(np.expand_dims)
+def expand_dims(g, ans, a, axis):
+    return rt.reshape_as(g, a)
+
+
+@defjvp(np.expand_dims)
+def expand_dims_jvp(d, ans, a, axis):
+    return np.expand_dims(d, axis)
+
+
+@defvjp(np.atleast_1d, np.atleast_2d, np.atleast_3d)  # one array: np.atleast_1d(x)
+def atleast(g, ans, arys):
+    return rt.reshape_as(g, arys)
+
+
+@defjvp(np.atleast_1d)
+def atleast_1d_jvp(d, ans, arys):
+    return np.atleast_1d(d)
+
+
+@defjvp(np.atleast_2d)
+def atleast_2d_jvp(d, ans, arys):
+    return np.atleast_2d(d)
+
+
+@defjvp(np.atleast_3d)
+def atleast_3d_jvp(d, ans, arys):
+    return np.atleast_3d(d)
+
+
 @defvjp(np.transpose)
 def transpose(g, ans, a, axes=None):
     return np.transpose(g, rt.inverse_axes(axes, a))
+
+
+@defjvp(np.transpose)
+def transpose_jvp(d, ans, a, axes=None):
+    return np.transpose(d, axes)
+
+
+@defvjp(np.swapaxes)  # an involution: its own adjoint
+@defjvp(np.swapaxes)
+def swapaxes(g, ans, a, axis1, axis2):
+    return np.swapaxes(g, axis1, axis2)
+
+
+@defvjp(np.moveaxis)
+def moveaxis(g, ans, a, source, destination):
+    return np.moveaxis(g, destination, source)
+
+
+@defjvp(np.moveaxis)
+def moveaxis_jvp(d, ans, a, source, destination):
+    return np.moveaxis(d, source, destination)
+
+
+@defvjp(np.broadcast_to)
+def broadcast_to(g, ans, array, shape):
+    return rt.unbroadcast(g, array)
+
+
+@defjvp(np.broadcast_to)
+def broadcast_to_jvp(d, ans, array, shape):
+    return rt.broadcast_like(d, ans)  # a fresh array: np.broadcast_to's view is read-only
+
+
+@defvjp(np.tile)
+def tile(g, ans, A, reps):
+    return rt.tile_vjp(g, A, reps)
+
+
+@defjvp(np.tile)
+def tile_jvp(d, ans, A, reps):
+    return np.tile(d, reps)
+
+
+@defvjp(np.flip)  # reversals are involutions: their own adjoints
+@defjvp(np.flip)
+def flip(g, ans, m, axis=None):
+    return np.flip(g, axis)
+
+
+@defvjp(np.fliplr)
+@defjvp(np.fliplr)
+def fliplr(g, ans, m):
+    return np.fliplr(g)
+
+
+@defvjp(np.flipud)
+@defjvp(np.flipud)
+def flipud(g, ans, m):
+    return np.flipud(g)
+
+
+@defvjp(np.roll)
+def roll(g, ans, a, shift, axis=None):
+    return np.roll(g, np.negative(shift), axis)
+
+
+@defjvp(np.roll)
+def roll_jvp(d, ans, a, shift, axis=None):
+    return np.roll(d, shift, axis)
+
+
+@defvjp(np.pad)  # constant_values are constants: they get no cotangent
+def pad(g, ans, array, pad_width, mode="constant", constant_values=0):
+    return rt.pad_vjp(g, array, pad_width, mode)
+
+
+@defjvp(np.pad)
+def pad_jvp(d, ans, array, pad_width, mode="constant", constant_values=0):
+    return np.pad(d, pad_width, mode=mode)
 
 
 @defvjp(np.concatenate)
@@ -46,14 +182,39 @@ def concatenate(g, ans, arrays, axis=0):
     return rt.concatenate_vjp(g, arrays, axis)
 
 
+@defjvp(np.concatenate)
+def concatenate_jvp(d, ans, arrays, axis=0):
+    return np.concatenate(d, axis=axis)
+
+
 @defvjp(np.stack)
 def stack(g, ans, arrays, axis=0):
     return rt.stack_vjp(g, arrays, axis)
 
 
-@defvjp(operator.getitem)
-def getitem(g, ans, a, b):
-    return rt.getitem_vjp(g, a, b)
+@defjvp(np.stack)
+def stack_jvp(d, ans, arrays, axis=0):
+    return np.stack(d, axis=axis)
+
+
+@defvjp(np.vstack)
+def vstack(g, ans, tup):
+    return rt.vstack_vjp(g, tup)
+
+
+@defjvp(np.vstack)
+def vstack_jvp(d, ans, tup):
+    return np.vstack(d)
+
+
+@defvjp(np.hstack)
+def hstack(g, ans, tup):
+    return rt.hstack_vjp(g, tup)
+
+
+@defjvp(np.hstack)
+def hstack_jvp(d, ans, tup):
+    return np.hstack(d)
 
 
 @defvjp(np.copy)
@@ -61,9 +222,39 @@ def copy(g, ans, a):
     return g
 
 
+@defjvp(np.copy)
+def copy_jvp(d, ans, a):
+    return np.copy(d)
+
+
 @defvjp(np.asarray)  # dtype is accepted for np.asarray(x, dtype=float); ints carry no gradient
 def asarray(g, ans, a, dtype=None):
     return rt.as_float_grad(g, a)
+
+
+@defjvp(np.asarray)
+def asarray_jvp(d, ans, a, dtype=None):
+    return rt.as_float_grad(d, ans)
+
+
+@defvjp(np.array)  # np.array([[x, 1.0], [y, x]]): the cotangent splits along the nesting
+def array(g, ans, object, dtype=None):
+    return rt.as_float_grad(g, object)
+
+
+@defjvp(np.array)
+def array_jvp(d, ans, object, dtype=None):
+    return rt.as_float_grad(d, ans)
+
+
+@defvjp(np.astype, rt.astype)  # x.astype(dtype) lowers to rt.astype
+def astype(g, ans, x, dtype):
+    return rt.as_float_grad(g * rt.dtype_passes(dtype), x)
+
+
+@defjvp(np.astype, rt.astype)
+def astype_jvp(d, ans, x, dtype):
+    return d * rt.dtype_passes(dtype)
 
 
 # --- Rules of the runtime helpers (linear in their first argument) -------------
@@ -73,29 +264,39 @@ def unbroadcast(ct, out, g, x):
     return rt.as_float_grad(ct, g)
 
 
+@defjvp(rt.unbroadcast)
+def unbroadcast_jvp(d, out, g, x):
+    return rt.unbroadcast(d, x)
+
+
+@defvjp(rt.broadcast_like)
+def broadcast_like(ct, out, t, ans):
+    return rt.unbroadcast(ct, t)
+
+
+@defjvp(rt.broadcast_like)
+def broadcast_like_jvp(d, out, t, ans):
+    return rt.broadcast_like(d, ans)
+
+
+@defvjp(rt.reshape_as)
+def reshape_as(ct, out, g, x):
+    return rt.reshape_as(ct, g)
+
+
+@defjvp(rt.reshape_as)
+def reshape_as_jvp(d, out, g, x):
+    return rt.reshape_as(d, x)
+
+
 @defvjp(rt.as_float_grad)
 def as_float_grad(ct, out, g, x):
     return rt.as_float_grad(ct, g)
 
 
-@defvjp(rt.getitem_vjp)
-def getitem_vjp(ct, out, g, x, idx):
-    return rt.as_float_grad(ct[idx], g)
-
-
-@defvjp(rt.setitem_vjp)
-def setitem_vjp(ct, out, g, idx):
-    return rt.add(rt.setitem_vjp(ct[0], idx)[0], rt.getitem_vjp(ct[1], ct[0], idx))
-
-
-@defvjp(rt.add_at, argnums=(0, 2))
-def add_at(ct, out, acc, idx, g):
-    return ct, rt.as_float_grad(ct[idx], g)
-
-
-@defvjp(rt.add, argnums=(0, 1))
-def add(ct, out, a, b):
-    return rt.as_float_grad(ct, a), rt.as_float_grad(ct, b)
+@defjvp(rt.as_float_grad)
+def as_float_grad_jvp(d, out, g, x):
+    return rt.as_float_grad(d, x)
 
 
 @defvjp(rt.concatenate_vjp)
@@ -103,9 +304,59 @@ def concatenate_vjp(ct, out, g, arrays, axis=0):
     return np.concatenate(ct, axis=axis)
 
 
+@defjvp(rt.concatenate_vjp)
+def concatenate_vjp_jvp(d, out, g, arrays, axis=0):
+    return rt.concatenate_vjp(d, arrays, axis)
+
+
 @defvjp(rt.stack_vjp)
 def stack_vjp(ct, out, g, arrays, axis=0):
     return np.stack(ct, axis=axis)
+
+
+@defjvp(rt.stack_vjp)
+def stack_vjp_jvp(d, out, g, arrays, axis=0):
+    return rt.stack_vjp(d, arrays, axis)
+
+
+@defvjp(rt.vstack_vjp)
+def vstack_vjp(ct, out, g, tup):
+    return np.vstack(ct)
+
+
+@defjvp(rt.vstack_vjp)
+def vstack_vjp_jvp(d, out, g, tup):
+    return rt.vstack_vjp(d, tup)
+
+
+@defvjp(rt.hstack_vjp)
+def hstack_vjp(ct, out, g, tup):
+    return np.hstack(ct)
+
+
+@defjvp(rt.hstack_vjp)
+def hstack_vjp_jvp(d, out, g, tup):
+    return rt.hstack_vjp(d, tup)
+
+
+@defvjp(rt.tile_vjp)
+def tile_vjp(ct, out, g, A, reps):
+    return np.tile(ct, reps)
+
+
+@defjvp(rt.tile_vjp)
+def tile_vjp_jvp(d, out, g, A, reps):
+    return rt.tile_vjp(d, A, reps)
+
+
+@defvjp(rt.pad_vjp)
+def pad_vjp(ct, out, g, array, pad_width, mode="constant"):
+    return np.pad(ct, pad_width, mode=mode)
+
+
+@defjvp(rt.pad_vjp)
+def pad_vjp_jvp(d, out, g, array, pad_width, mode="constant"):
+    return rt.pad_vjp(d, array, pad_width, mode)
 
 
 @defvjp(rt.copy)
@@ -113,11 +364,12 @@ def copy_(ct, out, x):
     return ct
 
 
+@defjvp(rt.copy)
+def copy_jvp_(d, out, x):
+    return rt.copy(d)
+
+
 @defvjp(rt.check_scalar)
+@defjvp(rt.check_scalar)
 def check_scalar(ct, out, y, fname):
     return ct
-
-
-@defvjp(np.array)  # np.array([[x, 1.0], [y, x]]): the cotangent splits along the nesting
-def array(g, ans, object, dtype=None):
-    return rt.as_float_grad(g, object)

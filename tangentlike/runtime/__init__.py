@@ -113,7 +113,10 @@ def add(a, b):
 
 
 def add_at(acc, idx, g):
-    """Add ``g`` into ``acc[idx]`` in place (a new tuple for tuples) and return ``acc``."""
+    """Add ``g`` into ``acc[idx]`` in place (a new tuple for tuples) and return ``acc``.
+    ``acc`` None is the cotangent of something that has none (a range): it stays None."""
+    if acc is None:
+        return None
     if isinstance(acc, np.ndarray):
         if _is_fancy(idx):
             np.add.at(acc, idx, g)  # repeated indices must each receive g
@@ -370,3 +373,22 @@ def basis(x, k):
     e = np.zeros(np.shape(x))
     e.flat[k] = 1.0
     return e
+
+
+# Helpers of the wider NumPy surface live in submodules; generated code reaches them as rt.*.
+from .arrays import (astype, broadcast_like, clip_share, cumsum_vjp, diag_vjp,  # noqa: E402
+                     diagonal_vjp, dtype_passes, flatten, hstack_vjp, norm_p, norm_share,
+                     pad_vjp, prod_others, repeat_index, reshape_as, take_along_axis_vjp,
+                     take_vjp, tile_vjp, trace_vjp, vstack_vjp)
+from .algebra import (contract, diag_embed, diag_part, einsum_subscripts, inner_subscripts,  # noqa: E402
+                      inv_gaps, kron_subscripts, phi, skew_lower, tensordot_subscripts)
+
+
+def join_last(lst, value):
+    """A new list: ``lst`` followed by ``value``."""
+    return list(lst) + [value]
+
+
+def drop_last(lst):
+    """A new list: ``lst`` without its last item."""
+    return list(lst[:-1])

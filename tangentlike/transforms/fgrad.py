@@ -13,6 +13,7 @@ import numpy as np
 from .. import runtime as rt
 from ..ir.builder import Builder
 from ..ir.nodes import Block, Func
+from .unit import ordered_gradients
 
 
 def _sweep(b, jvp_ref, params, wrt, i, tangent_i, fname):
@@ -48,10 +49,11 @@ def assemble_forward_grad(func: Func, jvp_ref, wrt, kinds, single, with_value, n
     grads = []
     for i in wrt:
         if kinds[i] == "scalar":
-            grads.append(_sweep(b, jvp_ref, params, wrt, i, b.const(1.0), func.name)[1])
+            d = _sweep(b, jvp_ref, params, wrt, i, b.const(1.0), func.name)[1]
+            grads.append(b.call(float, [d], hint="d" + params[i].hint))
         else:
             grads.append(_array_gradient(b, jvp_ref, params, wrt, i, func.name))
-    out = grads[0] if single else b.op("tuple", grads, ["grads"]).result
+    out = ordered_gradients(b, grads, single)
     if with_value:
         zero = b.call(rt.zeros_like, [params[wrt[0]]], hint="z")
         value = _sweep(b, jvp_ref, params, wrt, wrt[0], zero, func.name)[0]

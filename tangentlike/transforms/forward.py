@@ -36,8 +36,8 @@ class Forward:
     def __init__(self, func: Func, mask, param_kinds, unit):
         self.P = clone_func(func)
         self.active = [p for p, m in zip(self.P.params, mask) if m]
-        self.varied = infer_varied(self.P, self.active)
         self.kinds = infer_kinds(self.P, param_kinds, unit.return_kind)
+        self.varied = infer_varied(self.P, self.active, self.kinds)
         self.unit = unit
         self.tan, self.owner_of = {}, {}
 
@@ -64,7 +64,7 @@ class Forward:
     def process(self, block):
         old, block.ops = block.ops, []
         for op in old:
-            self.b = Builder(block, op.loc, mark=True)
+            self.b = Builder(block, op.loc, mark="tangent")
             if op.regions:
                 getattr(self, "t_" + op.kind)(op, block)
                 continue
@@ -174,7 +174,7 @@ class Forward:
     def _yield_tangents(self, block, values):
         """Tangents of ``values`` at the end of ``block``, inserted before its yield."""
         y = block.ops.pop()
-        b = Builder(block, y.loc, mark=True)
+        b = Builder(block, y.loc, mark="tangent")
         ts = [self.tangent_or_zero(v, b) for v in values]
         block.ops.append(y)
         return y, ts

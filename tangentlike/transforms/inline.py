@@ -15,7 +15,7 @@ from ..errors import UnsupportedSyntaxError
 from ..frontend.lower import lower
 from ..frontend.source import spec_of
 from ..ir.builder import clone_op_into
-from ..analysis.activity import kinds as infer_kinds
+from ..analysis.activity import call_kind, kinds as infer_kinds
 from ..ir.nodes import Op, walk_ops
 from .simplify import fold
 
@@ -88,15 +88,19 @@ def inline_rule(rev, rule_fn, lead: dict, bound, defaults, wanted: list, multi: 
             continue
         if op.kind == "call" and len(op.results) == 1:
             looks = [peek(a) for a in op.args]
-            new = fold(op.attrs["fn"], looks, [kinds.get(id(a)) for a in op.args], rev.b,
-                       op.attrs.get("kw", ()))
+            arg_kinds = [kinds.get(id(a)) for a in op.args]
+            kinds[id(op.result)] = call_kind(op, arg_kinds)  # folding may have sharpened them
+            new = fold(op.attrs["fn"], looks, arg_kinds, rev.b, op.attrs.get("kw", ()))
             if new is not None:
+                if getattr(new.owner, "kind", None) == "const" and \
+                        isinstance(new.owner.attrs["value"], (int, float)):
+                    kinds[id(op.result)] = "scalar"
                 hit = [a for a, l in zip(op.args, looks) if l is new]
                 vmap[id(op.result)] = resolve(hit[0]) if hit else new
                 continue
         for a in _all_args(op):
             resolve(a)
-        _relocate(clone_op_into(op, rev.b.block, vmap), rev.b.loc)
+        _relocate(clone_op_into(op, rev.b.block, vmap), rev.b.loc, rev.b.mark or True)
     return [resolve(o) for o in outs]
 
 
@@ -160,10 +164,10 @@ def _needed_ops(ir, outs):
     return set(needed)
 
 
-def _relocate(op, loc):
+def _relocate(op, loc, mark):
     op.loc = loc
-    op.attrs["adjoint"] = True
+    op.attrs["adjoint"] = mark
     for r in op.regions:
         for o in walk_ops(r):
             o.loc = loc
-            o.attrs["adjoint"] = True
+            o.attrs["adjoint"] = mark

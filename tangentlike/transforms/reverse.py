@@ -32,9 +32,9 @@ from .reverse_regions import RegionAdjoints
 
 
 class RevResult:
-    def __init__(self, primal, adjoint, out, g, grads, tape):
+    def __init__(self, primal, adjoint, out, g, grads, tape, grad_kinds=()):
         self.primal, self.adjoint, self.out, self.g = primal, adjoint, out, g
-        self.grads, self.tape = grads, tape
+        self.grads, self.tape, self.grad_kinds = grads, tape, grad_kinds
 
 
 def clone_func(func: Func) -> Func:
@@ -49,8 +49,8 @@ class Reverser(RegionAdjoints):
         self.seed = seed
         self.P = clone_func(func)
         self.active = [p for p, m in zip(self.P.params, mask) if m]
-        self.varied = infer_varied(self.P, self.active)
         self.kinds = infer_kinds(self.P, param_kinds, unit.return_kind)
+        self.varied = infer_varied(self.P, self.active, self.kinds)
         self.unit = unit
         self.adj, self.owner_of, self.scopes, self.exports = {}, {}, {}, {}
         self.tape = None
@@ -63,7 +63,8 @@ class Reverser(RegionAdjoints):
             self.adj[id(out)] = g
         self.reverse_block(self.P.body)
         grads = [self.final_adjoint(p) for p in self.active]
-        return RevResult(self.P, self.b.block, out, g, grads, self.tape)
+        kinds = [self.kinds.get(id(p)) for p in self.active]
+        return RevResult(self.P, self.b.block, out, g, grads, self.tape, kinds)
 
     def final_adjoint(self, p):
         d = self.adj.get(id(p))

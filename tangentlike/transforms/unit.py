@@ -164,10 +164,25 @@ def assemble_grad(res, name, fname, wrt_single, with_value) -> Func:
     b = Builder(body, res.primal.loc)
     b.op("call", [res.out, b.const(fname)], [], {"fn": rt.check_scalar, "kw": ()})
     _move_ops(res.adjoint, body)
-    grads = res.grads[0] if wrt_single else b.op("tuple", res.grads, ["grads"]).result
+    grads = [b.call(float, [g], hint=g.hint) if k == "scalar" and not _is_const(g) else g
+             for g, k in zip(res.grads, res.grad_kinds)]
+    grads = ordered_gradients(b, grads, wrt_single)
     out = b.op("tuple", [res.out, grads], ["out"]).result if with_value else grads
     b.op("return", [out])
     return Func(name, res.primal.params, body, res.primal.loc, res.primal.param_names)
+
+
+def _is_const(v):
+    return getattr(v.owner, "kind", None) == "const"
+
+
+def ordered_gradients(b, grads, single):
+    """One gradient (``single is True``) or the tuple in the order ``wrt`` named them
+    (``single`` then holds each one's position among the active parameters)."""
+    if single is True:
+        return grads[0]
+    order = single if isinstance(single, tuple) else range(len(grads))
+    return b.op("tuple", [grads[k] for k in order], ["grads"]).result
 
 
 def assemble_split(res, fwd_name, bwd_name, single_tuple) -> tuple:

@@ -1,0 +1,51 @@
+"""Rules of the runtime helpers that move list cotangents around (``lst.append`` /
+``lst.pop`` in reverse mode). All are linear in their list argument, so each JVP is
+the helper applied to the tangent; they exist so derivatives of derivatives of code
+with lists work (DESIGN §1, closure)."""
+from .. import runtime as rt
+from .registry import defjvp, defvjp
+
+
+@defvjp(rt.append_vjp)
+def append_vjp(ct, out, g):
+    return rt.join_last(ct[0], ct[1])
+
+
+@defjvp(rt.append_vjp)
+def append_vjp_jvp(d, out, g):
+    return rt.append_vjp(d)
+
+
+@defvjp(rt.unpop_vjp)
+def unpop_vjp(ct, out, g, item):
+    return rt.drop_last(ct)
+
+
+@defjvp(rt.unpop_vjp)
+def unpop_vjp_jvp(d, out, g, item):
+    return rt.unpop_vjp(d, item)
+
+
+@defvjp(rt.join_last, argnums=(0, 1))
+def join_last(ct, out, lst, value):
+    return rt.drop_last(ct), ct[-1]
+
+
+@defjvp(rt.join_last)
+def join_last_jvp_0(d, out, lst, value):
+    return rt.unpop_vjp(d, value)
+
+
+@defjvp(rt.join_last, argnum=1)
+def join_last_jvp_1(d, out, lst, value):
+    return rt.join_last(rt.zeros_like(lst), d)
+
+
+@defvjp(rt.drop_last)
+def drop_last(ct, out, lst):
+    return rt.unpop_vjp(ct, lst[-1])
+
+
+@defjvp(rt.drop_last)
+def drop_last_jvp(d, out, lst):
+    return rt.drop_last(d)

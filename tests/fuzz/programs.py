@@ -1,0 +1,293 @@
+"""Random programs inside the accepted subset, as source text (hypothesis strategies).
+
+Promise: ``programs()`` draws a ``Program``: the source of a module with a main
+function ``f(x, v)`` (``x`` a float, ``v`` a float array of length 3) returning a
+scalar, and 0-2 helpers ``h0``, ``h1`` it calls (a helper may call the helpers
+before it; each is called at least once). Bodies mix arithmetic, core NumPy
+functions, indexing and slices (``expressions``), nested ``if``/``elif``/``else``,
+``for`` (over ranges, arrays, lists) and ``while`` with ``break``/``continue``/early
+``return``, in-place writes into arrays, lists with ``append``, tuples returned from
+helpers and unpacked, dict literals read back and nested ``def``s (closures). Every
+program runs without error for any finite inputs:
+
+* ``while`` loops are bounded by a counter that the body increments first;
+* arrays are written in place only when made by ``np.zeros``/``np.ones`` (or a fresh
+  expression) and are never aliased: array assignments always build a new array,
+  so the compiler's value semantics and Python's reference semantics agree;
+* a name made inside a block is used only inside it (never undefined after it).
+
+Each program also comes in an *instrumented* twin (``Program.inst``, same lines),
+where every float comparison ``e > c`` reads ``_tie(e, c) > c`` and every
+``np.maximum(a, b)`` reads ``_sep(a, b)``: the harness runs the twin to measure how
+far each branch is from its tie and which way it went, so that it can reject
+examples whose branches are too close to a tie for finite differences.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import hypothesis.strategies as st
+
+from .expressions import CONSTS, Code, Env, ExprGen, Helper, fmt
+
+
+@dataclass
+class Program:
+    """A generated module: ``source`` (plain) and ``inst`` (instrumented twin)."""
+    source: str
+    inst: str
+    n_helpers: int
+
+    def __repr__(self):  # what hypothesis prints for a falsifying example
+        return f"Program(source=<<<\n{self.source}>>>)"
+
+
+# Lines are (indent level, Code); blocks are lists of lines.
+def _indent(lines, by=1):
+    return [(d + by, c) for d, c in lines]
+
+
+class _Gen(ExprGen):
+    """Statements and functions of one program's random choices."""
+
+    # ------------------------------------------------------------ statements
+
+    def block(self, env, depth, lo=1, hi=3):
+        lines = []
+        for _ in range(self.num(lo, hi)):
+            lines += self.statement(env, depth)
+        return lines
+
+    def statement(self, env, depth):
+        kinds = ["assign", "aug", "array"]
+        if "array_write" not in self.avoid:
+            kinds += ["zeros", "write"]
+        if depth > 0:
+            kinds += ["if", "for", "while", "list", "foreach"]
+        kinds += ["dict", "tuple"]
+        if env.closures and not (env.looping and "def_in_loop" in self.avoid):
+            kinds.append("closure")
+        if any(h.returns != "s" for h in env.helpers):
+            kinds.append("unpack")
+        if env.in_loop:
+            kinds += ["jump"]
+        kinds.append("return")
+        return getattr(self, "st_" + self.pick(kinds))(env, depth)
+
+    def expr_depth(self):
+        return self.num(1, 2)
+
+    def st_assign(self, env, depth):
+        name = self.pick(env.scalars + ["new"])
+        if name == "new":
+            name = self.fresh("s")
+        rhs = self.scalar(env, self.expr_depth())
+        if name not in env.scalars:
+            env.scalars.append(name)
+        return [(0, fmt(name + " = {}", rhs))]
+
+    def st_aug(self, env, depth):
+        name = self.pick(env.scalars)
+        return [(0, fmt(f"{name} {self.pick(['+=', '-=', '*='])} {{}}",
+                        self.scalar(env, self.expr_depth())))]
+
+    def st_array(self, env, depth):
+        name = self.pick([a for a in env.arrays if a in env.writable] + ["new"])
+        if name == "new":
+            name = self.fresh("a")
+        line = fmt(name + " = {}", self.array(env, self.expr_depth(), fresh=True))
+        if name not in env.arrays:
+            env.arrays.append(name)
+            env.writable.append(name)
+        return [(0, line)]
+
+    def st_zeros(self, env, depth):
+        name = self.fresh("w")
+        env.arrays.append(name)
+        env.writable.append(name)
+        return [(0, Code(f"{name} = np.{self.pick(['zeros', 'ones'])}(3)"))] + \
+            self.st_write(env, depth)
+
+    def st_write(self, env, depth):
+        if not env.writable:
+            return self.st_zeros(env, depth)
+        name, op = self.pick(env.writable), self.pick(["=", "+=", "*=", "whole"])
+        if op == "whole":  # an in-place operation on the whole array
+            rhs = self.pick([self.array(env, 1), self.paren(self.scalar(env, 1))])
+            return [(0, fmt(f"{name} {self.pick(['+=', '-=', '*='])} {{}}", rhs))]
+        return [(0, fmt(f"{name}[{{}}] {op} {{}}", self.index(env),
+                        self.scalar(env, self.expr_depth())))]
+
+    def st_if(self, env, depth):
+        lines = [(0, fmt("if {}:", self.cond(env, 1)))] + \
+            _indent(self.block(env.child(), depth - 1))
+        if self.num(0, 2) == 0:
+            lines += [(0, fmt("elif {}:", self.cond(env, 1)))] + \
+                _indent(self.block(env.child(), depth - 1))
+        if self.num(0, 1):
+            lines += [(0, Code("else:"))] + _indent(self.block(env.child(), depth - 1))
+        return lines
+
+    def st_for(self, env, depth):
+        i = self.fresh("i")
+        arr = self.pick(env.arrays)
+        rng = self.pick(["range(3)", "range(1, 3)", "range(2)", "range(0, 3, 2)",
+                         f"range(len({arr}))", f"range({arr}.shape[0])"])
+        inner = env.child(indices=env.indices + [i], in_loop=True, looping=True)
+        body = self.block(inner, depth - 1)
+        return [(0, Code(f"for {i} in {rng}:"))] + _indent(body)
+
+    def st_foreach(self, env, depth):
+        e = self.fresh("e")
+        inner = env.child(scalars=env.scalars + [e], in_loop=True, looping=True)
+        body = self.block(inner, depth - 1)
+        if self.num(0, 2):
+            return [(0, Code(f"for {e} in {self.pick(env.arrays)}:"))] + _indent(body)
+        items = [self.scalar(env, 1) for _ in range(self.num(1, 3))]
+        return [(0, fmt(f"for {e} in [" + ", ".join("{}" for _ in items) + "]:", *items))] + \
+            _indent(body)
+
+    def st_while(self, env, depth):
+        k, bound = self.fresh("k"), self.num(1, 3)
+        head = f"while {k} < {bound}"
+        cond = self.cond_cmp(env, 1) if self.num(0, 1) else None
+        line = fmt(head + " and {}:", cond) if cond else Code(head + ":")
+        inner = env.child(indices=env.indices + [f"({k} - 1)"], in_loop=True,
+                          looping=True)
+        body = [(0, Code(f"{k} += 1"))] + self.block(inner, depth - 1)
+        return [(0, Code(f"{k} = 0")), (0, line)] + _indent(body)
+
+    def st_jump(self, env, depth):
+        return [(0, fmt("if {}:", self.cond(env, 1))),
+                (1, Code(self.pick(["break", "continue"])))]
+
+    def st_return(self, env, depth):
+        if depth <= 0 and self.num(0, 1):  # keep early returns guarded, mostly
+            return self.st_assign(env, depth)
+        return [(0, fmt("if {}:", self.cond(env, 1))), (1, self.returned(env))]
+
+    def returned(self, env):
+        d = self.expr_depth()
+        if env.returns == "s":
+            return fmt("return {}", self.scalar(env, d))
+        second = self.scalar(env, d) if env.returns == "ss" else self.array(env, d, fresh=True)
+        return fmt("return {}, {}", self.scalar(env, d), second)
+
+    def st_list(self, env, depth):
+        acc, i, out = self.fresh("acc"), self.fresh("i"), self.fresh("s")
+        inner = env.child(indices=env.indices + [i],
+                          in_loop="jump_in_list_loop" not in self.avoid, looping=True)
+        body = self.block(inner, depth - 1, lo=0, hi=2)
+        body.append((0, fmt(f"{acc}.append({{}})", self.scalar(inner, self.expr_depth()))))
+        lines = [(0, fmt(f"{acc} = [{{}}]", self.scalar(env, 1))),
+                 (0, Code(f"for {i} in {self.pick(['range(3)', 'range(1, 3)'])}:"))]
+        lines += _indent(body)
+        if self.num(0, 2) == 0:  # item assignment into the list
+            lines.append((0, fmt(f"{acc}[{self.pick(['0', '-1'])}] = {{}}", self.scalar(env, 1))))
+        t = self.fresh("t")
+        lines += self.pick([
+            [(0, Code(f"{out} = {acc}[0] * {acc}[-1]"))],
+            [(0, Code(f"{out} = 0.0")), (0, Code(f"for {t} in {acc}:")),
+             (1, Code(f"{out} = {out} + {t} * {t}"))],
+            [(0, Code(f"{out} = np.sum(np.array({acc})) / len({acc})"))],
+        ])
+        env.scalars.append(out)
+        return lines
+
+    def st_dict(self, env, depth):
+        d, out = self.fresh("d"), self.fresh("s")
+        lines = [(0, fmt(d + ' = {{"a": {}, "b": {}}}', self.scalar(env, 1),
+                         self.array(env, 1, fresh=True))),
+                 (0, Code(f'{out} = {d}["a"] * ' +
+                          self.pick([f'np.sum({d}["b"])', f'{d}["b"][1]'])))]
+        env.scalars.append(out)
+        return lines
+
+    def st_tuple(self, env, depth):
+        t, p, q = self.fresh("t"), self.fresh("p"), self.fresh("q")
+        lines = [(0, fmt(t + " = ({}, {})", self.scalar(env, 1), self.scalar(env, 1))),
+                 (0, Code(self.pick([f"{p}, {q} = {t}", f"{p}, {q} = {t}[1], {t}[0]"])))]
+        if self.num(0, 2) == 0:
+            lines.append((0, Code(f"{p}, {q} = {q}, {p}")))
+        env.scalars += [p, q]
+        return lines
+
+    def st_closure(self, env, depth):
+        """A nested def reading the enclosing function's variables, called at once."""
+        g, t, out = self.fresh("g"), self.fresh("t"), self.fresh("s")
+        inner = env.child(scalars=env.scalars + [t], writable=[], in_loop=False, returns="s",
+                          closures=False)
+        lines = [(0, Code(f"def {g}({t}):")), (1, self.returned(inner)),
+                 (0, fmt(f"{out} = {g}({{}})", self.scalar(env, 1)))]
+        env.scalars.append(out)
+        return lines
+
+    def st_unpack(self, env, depth):
+        h = self.pick([h for h in env.helpers if h.returns != "s"])
+        p, q = self.fresh("p"), self.fresh("q")
+        line = fmt(f"{p}, {q} = {{}}", self.call(h, env, 1))
+        env.scalars.append(p)
+        (env.scalars if h.returns == "ss" else env.arrays).append(q)
+        return [(0, line)]
+
+    # ------------------------------------------------------------ functions
+
+    def function(self, name, params, env, n_lo, n_hi, must_call=()):
+        body = self.block(env, self.max_depth, lo=n_lo, hi=n_hi)
+        for h in must_call:  # every helper is called (from a later function or from f)
+            if not any(f"{h.name}(" in c.plain for _, c in body):
+                body += self.call_statement(h, env)
+        body.append((0, self.final_return(env)))
+        return [(0, Code(f"def {name}({params}):"))] + _indent(body)
+
+    def call_statement(self, h, env):
+        if h.returns == "s":
+            name = self.fresh("s")
+            line = fmt(name + " = {}", self.call(h, env, 1))
+            env.scalars.append(name)
+            return [(0, line)]
+        saved, env.helpers = env.helpers, [h]
+        try:
+            return self.st_unpack(env, 0)
+        finally:
+            env.helpers = saved
+
+    def final_return(self, env):
+        """The last return mixes some of the scalars computed, so that they matter."""
+        if env.returns != "s" or len(env.scalars) < 2 or self.num(0, 2) == 0:
+            return self.returned(env)
+        names = self.draw(st.lists(st.sampled_from(env.scalars), min_size=1, max_size=3,
+                                   unique=True))
+        return fmt("return {} + " + " + ".join(names), self.scalar(env, 1))
+
+
+def render(funcs, which: str) -> str:
+    out = ['"""Generated by tests/fuzz/programs.py."""', "import numpy as np", ""]
+    for lines in funcs:
+        out += ["", *("    " * d + getattr(c, which) for d, c in lines), ""]
+    return "\n".join(out)
+
+
+@st.composite
+def programs(draw, max_helpers=2, max_depth=2, avoid=()):
+    """A random ``Program`` (see the module docstring). ``avoid``: features to leave out,
+    the constructs of known compiler bugs: ``"def_in_loop"`` (a nested def inside a
+    loop), ``"array_write"`` (writes into arrays: ``w[i] = e``, ``w += e``),
+    ``"jump_in_list_loop"`` (``break``/``continue`` in a loop that appends to a list)."""
+    g = _Gen(draw, max_depth, avoid)
+    helpers, funcs = [], []
+    for k in range(draw(st.integers(0, max_helpers))):
+        h = Helper(f"h{k}", g.pick(["s", "ss", "sa"]), draw(st.booleans()))
+        env = Env(["a", "c"] if h.has_default else ["a"], ["b"], helpers=list(helpers),
+                  returns=h.returns)
+        funcs.append(g.function(h.name, "a, b, c=0.5" if h.has_default else "a, b", env, 0, 2))
+        helpers.append(h)
+    env = Env(["x"], ["v"], helpers=list(helpers), closures=True)
+    funcs.append(g.function("f", "x, v", env, 1, 4, must_call=helpers))
+    return Program(render(funcs, "plain"), render(funcs, "inst"), len(helpers))
+
+
+def inputs():
+    """``(x, v)``: a float and a float array of length 3, both in [-2, 2]."""
+    num = st.floats(-2.0, 2.0, allow_nan=False, allow_infinity=False)
+    return st.tuples(num, st.lists(num, min_size=3, max_size=3))
