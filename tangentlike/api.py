@@ -14,6 +14,7 @@ import numpy as np
 from .errors import ArgumentError, ArgumentTypeError, DifferentiationTypeError
 from .frontend.source import spec_of
 from .ir.printer import print_func
+from .transforms.checkpoint import Checkpointed, check_policy
 from .pipeline import Compiled, build, compile_derivative, stage, standalone_module
 from .transforms.unit import lower_cached
 
@@ -79,6 +80,7 @@ def function_for(fn, vals):
     derivative, its generated function (derivatives of derivatives, DESIGN §1)."""
     if isinstance(fn, Derivative):
         return fn.compiled(vals).fn
+    fn = getattr(fn, "__wrapped__", fn) if isinstance(fn, Checkpointed) else fn
     spec_of(fn)
     return fn
 
@@ -86,10 +88,16 @@ def function_for(fn, vals):
 class Derivative:
     """What ``grad`` returns: call it like the derivative; ``.primal``, ``.source``."""
 
-    def __init__(self, fn, wrt=0, with_value=False, mode="reverse", optimize=True):
+    def __init__(self, fn, wrt=0, with_value=False, mode="reverse", optimize=True,
+                 checkpoint=None):
         if mode not in ("reverse", "forward"):
             raise ArgumentError(f"mode={mode!r}: use 'reverse' or 'forward'")
         self.primal, self.mode = fn, mode
+        self.checkpoint = check_policy(checkpoint)
+        if checkpoint is not None and mode != "reverse":
+            raise ArgumentError("checkpoint= applies to mode='reverse' (forward mode keeps no tape)")
+        if isinstance(fn, Checkpointed):
+            fn = fn.fn
         if not isinstance(fn, Derivative):
             spec_of(fn)  # fail early on a function without source
         self.signature = signature_of(fn)
@@ -131,7 +139,7 @@ class Derivative:
 
     def compiled(self, args=None, kinds=None) -> Compiled:
         """The compiled derivative for arguments like ``args`` (default: arrays)."""
-        return compile_derivative(*self.plan(args, kinds))
+        return compile_derivative(*self.plan(args, kinds), checkpoint=self.checkpoint)
 
     def __call__(self, *args, **kwargs):
         vals = self._bind(args, kwargs)
@@ -238,7 +246,7 @@ def ir(f, after="lowered") -> str:
         d = f if isinstance(f, Derivative) else Derivative(f)
         fn, mask, kinds, mode, single, with_value, _ = d.plan()
         unit, top = build(spec_of(fn), mask, kinds, mode, single, with_value,
-                          optimize=after == "optimized")
+                          optimize=after == "optimized", checkpoint=d.checkpoint)
         funcs = top + [u for u in unit.funcs if all(u is not t for t in top)]
         return "\n".join(print_func(u) for u in funcs)
     fn = f
@@ -258,12 +266,13 @@ def emit(g, path=None) -> str:
     wrt = ",".join(g.names[i] for i in g.wrt)
     options = (f"mode={g.mode}, wrt={wrt if g.single is True else '(' + wrt + ')'}, "
                f"with_value={with_value}, optimize={optimize}")
+    options += f", checkpoint={g.checkpoint!r}" if g.checkpoint is not None else ""
     origin, order = g.primal, 1
     while isinstance(origin, Derivative):  # a derivative of a derivative: name the source
         origin, order = origin.primal, order + 1
     options += f", order={order}" if order > 1 else ""
     src = standalone_module(fn, mask, kinds, mode, single, with_value, optimize, options,
-                            origin)
+                            origin, g.checkpoint)
     if path is not None:
         with open(path, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(src)

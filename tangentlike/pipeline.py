@@ -55,7 +55,7 @@ _DOCS = {"grad": "Gradient", "vjp": "Vector-Jacobian product", "jvp": "Jacobian-
          "fgrad": "Gradient by forward sweeps"}
 
 
-def _transform(mode, func, name, mask, kinds, unit, single, with_value):
+def _transform(mode, func, name, mask, kinds, unit, single, with_value, checkpoint=None):
     """The top-level derivative functions of ``func`` for ``mode``."""
     if mode in ("jvp", "fgrad"):
         top = _forward.forward_function(func, mask, kinds, unit)
@@ -67,14 +67,14 @@ def _transform(mode, func, name, mask, kinds, unit, single, with_value):
                                    f"grad_{name}")
         return [fg, top]
     seed = 1.0 if mode == "grad" else None
-    res = _reverse.reverse_function(func, mask, kinds, unit, seed=seed)
+    res = _reverse.reverse_function(func, mask, kinds, unit, seed=seed, checkpoint=checkpoint)
     if mode == "grad":
         return [assemble_grad(res, f"grad_{name}", name, single, with_value)]
     return list(assemble_split(res, f"{name}_fwd", f"{name}_bwd", single_tuple=True))
 
 
 def build(spec, mask, kinds, mode, single=True, with_value=False, optimize=True,
-          standalone=False):
+          standalone=False, checkpoint=None):
     """``(unit, top)``: the derivative IR of ``spec``; ``optimize=False`` runs the verifier
     instead of the passes; ``standalone`` copies every user function called as a primal."""
     loc = spec.loc(spec.node)
@@ -86,7 +86,8 @@ def build(spec, mask, kinds, mode, single=True, with_value=False, optimize=True,
     unit.names.update({f"grad_{name}", f"jvp_{name}", f"{name}_fwd", f"{name}_bwd"})
     stage_name = "forward" if mode in ("jvp", "fgrad") else "reverse"
     top = stage(stage_name, name, loc,
-                lambda: _transform(mode, func, name, mask, kinds, unit, single, with_value))
+                lambda: _transform(mode, func, name, mask, kinds, unit, single, with_value,
+                                   checkpoint))
 
     def finish():
         unit.funcs += [passes(f) for f in top]
@@ -98,9 +99,10 @@ def build(spec, mask, kinds, mode, single=True, with_value=False, optimize=True,
 
 
 def generate(spec, mask, kinds, mode, single=True, with_value=False, optimize=True,
-             standalone=False, doc=None):
+             standalone=False, doc=None, checkpoint=None):
     """``(source, objects to bind at load, top-level function names)``."""
-    unit, top = build(spec, mask, kinds, mode, single, with_value, optimize, standalone)
+    unit, top = build(spec, mask, kinds, mode, single, with_value, optimize, standalone,
+                      checkpoint)
     if standalone and mode in ("grad", "fgrad"):  # called directly: keep literal defaults
         params = spec.signature().parameters.values()
         top[0].defaults = {p.name: p.default for p in params
@@ -116,24 +118,26 @@ def generate(spec, mask, kinds, mode, single=True, with_value=False, optimize=Tr
 
 
 def compile_derivative(fn, mask, kinds, mode, single=True, with_value=False,
-                       optimize=True) -> Compiled:
+                       optimize=True, checkpoint=None) -> Compiled:
     """The derivative of ``fn``: ``mode`` is ``grad`` (one function running both sweeps),
     ``vjp`` (a forward and a backward function), ``jvp`` (forward mode) or ``fgrad``
     (a gradient by forward sweeps). Memory cache, then disk cache (``cache``), then build."""
     spec = stage("frontend", getattr(fn, "__name__", repr(fn)), None, lambda: spec_of(fn))
     key = (fn, spec.hash, tuple(mask), tuple(kinds), mode, single, with_value, optimize,
-           __version__)
+           checkpoint, __version__)
     hit = _MEMORY.get(key)
     if hit is not None:
         return hit
     loc = spec.loc(spec.node)
     name = spec.name
     options = {"mask": list(mask), "kinds": [str(k) for k in kinds], "mode": mode,
-               "single": single, "with_value": with_value, "optimize": optimize}
+               "single": single, "with_value": with_value, "optimize": optimize,
+               "checkpoint": repr(checkpoint)}
     entry = stage("lower", name, loc, lambda: cache.lookup(spec, options))
     if entry.module is None:
         STATS["compiled"] += 1
-        src, objs, top = generate(spec, mask, kinds, mode, single, with_value, optimize)
+        src, objs, top = generate(spec, mask, kinds, mode, single, with_value, optimize,
+                                  checkpoint=checkpoint)
         stage("load", name, loc, lambda: entry.store(src, objs, top))
     else:
         STATS["disk_hits"] += 1
@@ -146,7 +150,7 @@ def compile_derivative(fn, mask, kinds, mode, single=True, with_value=False,
 
 
 def standalone_module(fn, mask, kinds, mode, single, with_value, optimize, options: str,
-                      origin=None) -> str:
+                      origin=None, checkpoint=None) -> str:
     """The source of a standalone module for the derivative of ``fn`` (``tl.emit``); the
     header names ``origin`` (the user's function, when ``fn`` is generated code)."""
     spec = stage("frontend", getattr(fn, "__name__", repr(fn)), None, lambda: spec_of(fn))
@@ -155,7 +159,8 @@ def standalone_module(fn, mask, kinds, mode, single, with_value, optimize, optio
         first = spec_of(origin)
         doc = (f"{_DOCS[mode]} of a derivative of {first.qualname} ({first.filename}:"
                f"{first.loc(first.node).lineno}), generated by tangentlike {__version__}.")
-    src, _, _ = generate(spec, mask, kinds, mode, single, with_value, optimize, True, doc)
+    src, _, _ = generate(spec, mask, kinds, mode, single, with_value, optimize, True, doc,
+                         checkpoint)
     spec = spec_of(origin) if doc else spec
     shown = spec.filename
     if os.path.isabs(shown) and shown.startswith(os.getcwd() + os.sep):

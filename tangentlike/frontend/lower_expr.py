@@ -63,11 +63,13 @@ def _is_derivative(obj) -> bool:
 def _compile_time(fn) -> bool:
     """The API transforms that return a derivative function (evaluated at compile time)."""
     from .. import api
-    return fn is api.grad or fn is api.value_and_grad
+    from ..transforms.checkpoint import checkpoint
+    return fn is api.grad or fn is api.value_and_grad or fn is checkpoint
 
 
 def is_user_function(fn) -> bool:
-    if isinstance(fn, LocalFunc) or _is_derivative(fn):
+    from ..transforms.checkpoint import Checkpointed
+    if isinstance(fn, (LocalFunc, Checkpointed)) or _is_derivative(fn):
         return True
     if not isinstance(fn, types.FunctionType) or registry.lookup(fn) or registry.is_nondiff(fn):
         return False

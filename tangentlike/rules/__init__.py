@@ -10,8 +10,8 @@ from . import (arithmetic, containers, elementwise, indexing, linalg,  # noqa: F
                nondiff as _nondiff_table, products, reductions, shape, trigonometric)
 # The name ``nondiff`` below is the registry function, shadowing the family
 # module of the same name; reach that with importlib.import_module if needed.
-from .registry import (all_nondiff, all_rules, defjvp, defvjp, has_effects, is_nondiff,  # noqa: E402
-                       lookup, nondiff)
+from .registry import (all_nondiff, all_rules, defjvp, defvjp, has_effects,  # noqa: E402
+                       is_nondiff, lookup, nondiff)
 
 __all__ = ["defvjp", "defjvp", "nondiff", "lookup", "is_nondiff", "has_effects", "all_rules",
            "all_nondiff"]

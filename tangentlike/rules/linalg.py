@@ -37,7 +37,10 @@ Conventions:
 import numpy as np
 
 from .. import runtime as rt
-from .registry import defjvp, defvjp
+from .registry import defjvp, defvjp, tuple_result
+
+tuple_result(2, np.linalg.slogdet, np.linalg.eigh, np.linalg.qr)
+tuple_result(3, np.linalg.svd)  # with compute_uv=False it is an array, but the rule rejects that
 
 
 @defvjp(np.linalg.det)
@@ -187,7 +190,8 @@ def pinv(g, ans, a, rcond=None, hermitian=False):
 @defjvp(np.linalg.pinv)
 def pinv_jvp(d, ans, a, rcond=None, hermitian=False):
     dt, xt = np.matrix_transpose(d), np.matrix_transpose(ans)
-    return -(ans @ d @ ans) + (ans @ xt) @ (dt - (dt @ a) @ ans) + (dt - ans @ (a @ dt)) @ (xt @ ans)
+    return (-(ans @ d @ ans) + (ans @ xt) @ (dt - (dt @ a) @ ans)
+            + (dt - ans @ (a @ dt)) @ (xt @ ans))
 
 
 # --- Rules of the runtime building blocks ----------------------------------------------

@@ -23,12 +23,24 @@ with the shape of ``ans`` (so a broadcasting rule broadcasts)::
     def sin(d, ans, x):
         return d * np.cos(x)
 
-    @defjvp(operator.mul, argnum=1)
-    def mul_1(d, ans, a, b):
-        return rt.broadcast_like(a * d, ans)
+    @defjvp(operator.add, argnum=1)
+    def add_1(d, ans, a, b):
+        return rt.broadcast_like(d, ans)   # d alone has b's shape
 
 The compiler adds the contributions of the arguments that carry a tangent;
-arguments without one contribute nothing (no zeros are built).
+arguments without one contribute nothing (no zeros are built). The JVP rules
+of one function have the same parameters as its VJP rule, and one exists for
+each of the VJP's ``argnums`` (the tests check both).
+
+Rule bodies are one to three statements: assignments, calls of ``np.*``,
+``np.linalg.*`` and ``rt.*``, arithmetic, subscripts, ``.T``/``.shape`` and a
+returned value or tuple; no branches, loops or comprehensions. Case analysis
+(ranks, ``axis=None``, optional operands) goes into a small ``rt`` helper,
+and a helper that receives a differentiable value has VJP and JVP rules of
+its own (or is ``nondiff``), so derivative code can be differentiated again.
+Parameter names are NumPy's (keywords bind by name); a variadic primal names
+its leading operands itself (``np.einsum(subscripts, op0, op1)``, one or two
+operands) and ``np.atleast_1d(arys)`` takes one array.
 
 A function can have the same function as its VJP and its JVP when its Jacobian
 is diagonal (unary elementwise functions: ``g * cos(x)`` is both) or it is a
@@ -86,6 +98,7 @@ class Rule:
 _RULES: dict = {}
 _NONDIFF: dict = {}
 _EFFECTS: dict = {}
+_TUPLES: dict = {}
 
 
 def _key(fn):
@@ -159,6 +172,18 @@ def lookup(fn) -> Rule | None:
 
 def is_nondiff(fn) -> bool:
     return _key(fn) in _NONDIFF
+
+
+def tuple_result(size, *fns):
+    """Declare that each of ``fns`` returns a tuple of ``size`` arrays (``np.linalg.qr``:
+    ``(Q, R)``), so that kind inference can treat its result as a container."""
+    for fn in fns:
+        _TUPLES[_key(fn)] = size
+
+
+def result_size(fn):
+    """The tuple size declared with ``tuple_result``, or None for a single value."""
+    return _TUPLES.get(_key(fn))
 
 
 def has_effects(fn) -> bool:

@@ -18,7 +18,7 @@ def _key(op):
     if op.kind == "call":
         fn = op.attrs["fn"]
         return ("call", id(fn), tuple(map(id, op.args)), tuple(op.attrs.get("kw", ())))
-    if op.kind in ("tuple", "slice"):
+    if op.kind == "tuple":
         return (op.kind, tuple(map(id, op.args)))
     return None
 

@@ -28,6 +28,7 @@ from ..ir.builder import Builder, clone_block
 from ..ir.nodes import Block, Func, Op, Value, defining_block
 from ..rules import registry
 from .inline import bind_call, inline_rule
+from .checkpoint import CheckpointAdjoints, Checkpointed
 from .reverse_regions import RegionAdjoints
 
 
@@ -44,9 +45,10 @@ def clone_func(func: Func) -> Func:
                 dict(func.defaults), func.source_hash)
 
 
-class Reverser(RegionAdjoints):
-    def __init__(self, func: Func, mask, param_kinds, unit, seed=None):
-        self.seed = seed
+class Reverser(RegionAdjoints, CheckpointAdjoints):
+    def __init__(self, func: Func, mask, param_kinds, unit, seed=None, checkpoint=None):
+        self.seed, self.checkpoint = seed, checkpoint
+        self.adjoint_blocks = set()  # blocks of the adjoint sweep holding recomputations
         self.P = clone_func(func)
         self.active = [p for p, m in zip(self.P.params, mask) if m]
         self.kinds = infer_kinds(self.P, param_kinds, unit.return_kind)
@@ -110,7 +112,7 @@ class Reverser(RegionAdjoints):
         if isinstance(v.owner, Op) and v.owner.kind == "const":
             return self.b.const(v.owner.attrs["value"], hint=v.hint)
         blk = defining_block(v)
-        if blk is self.P.body:
+        if blk is self.P.body or id(blk) in self.adjoint_blocks:
             return v
         if id(v) in self.exports:
             return self.avail(self.exports[id(v)])
@@ -181,10 +183,16 @@ class Reverser(RegionAdjoints):
         mask = [id(a) in self.varied for a in op.args]
         kinds = [self.kinds.get(id(a), "unk") for a in op.args]
         fwd, bwd = self.unit.reverse_callee(fn, mask, kinds, op.loc)
-        op.attrs["fn"] = fwd
-        res = op.add_result(fwd.callee_name + "_res")
+        if isinstance(fn, Checkpointed):  # keep the arguments; run the forward sweep again
+            op.attrs["fn"] = fn.fn
+            again = self.b.op("call", [self.avail(a) for a in op.args],
+                              [op.result.hint, fwd.callee_name + "_res"], {"fn": fwd, "kw": ()})
+            res = again.results[1]
+        else:
+            op.attrs["fn"] = fwd
+            res = self.avail(op.add_result(fwd.callee_name + "_res"))
         args = [a for a, m in zip(op.args, mask) if m]
-        bop = self.b.op("call", [self.avail(res), g], ["d" + a.hint for a in args],
+        bop = self.b.op("call", [res, g], ["d" + a.hint for a in args],
                         {"fn": bwd, "kw": ()})
         for a, d in zip(args, bop.results):
             self.accumulate(a, d)
@@ -261,7 +269,9 @@ class Reverser(RegionAdjoints):
                                              hint="d" + lst.hint))
 
 
-def reverse_function(func: Func, mask, param_kinds, unit, seed=None) -> RevResult:
+def reverse_function(func: Func, mask, param_kinds, unit, seed=None,
+                     checkpoint=None) -> RevResult:
     """The reverse-mode transform of ``func`` with respect to the masked parameters;
-    the output cotangent is the constant ``seed`` if given, else a parameter."""
-    return Reverser(func, mask, param_kinds, unit, seed).run()
+    the output cotangent is the constant ``seed`` if given, else a parameter;
+    ``checkpoint`` (``Periodic``) checkpoints its top-level ``for`` loops."""
+    return Reverser(func, mask, param_kinds, unit, seed, checkpoint).run()

@@ -92,6 +92,8 @@ class RegionAdjoints:
         return op.add_result("n_iter")
 
     def a_for(self, op):
+        if self.checkpointed(op):
+            return self.a_for_checkpointed(op)
         body = op.regions[0]
         ncar = len(op.results)
         if not self._loop_needed(op):

@@ -40,6 +40,9 @@ def spec_for(fn, loc=None, kinds=None):
     for arguments of these kinds."""
     if isinstance(fn, LocalFunc):
         return fn.spec
+    from .checkpoint import Checkpointed
+    if isinstance(fn, Checkpointed):
+        fn = fn.fn
     from ..api import Derivative
     if isinstance(fn, Derivative):
         fn = fn.compiled_for_kinds(kinds).fn

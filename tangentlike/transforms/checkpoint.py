@@ -1,0 +1,181 @@
+"""Checkpointed loops in reverse mode (a mixin of the reverse pass).
+
+``Periodic(every=k)`` (Griewank & Walther, ch. 12; Chen et al. 2016 with
+k = √n): the primal sweep of a top-level ``for`` loop stores only a snapshot of
+its carries at the start of every k-th iteration, instead of what each
+iteration's adjoint needs. The adjoint sweep is a visible loop over the
+segments, last first: it takes the segment's snapshot, runs the loop body
+forward over the segment again (this time keeping its tape), and then runs the
+adjoint of those iterations. Memory: n/k snapshots plus one segment's tape;
+time: one extra forward sweep. The recomputation is a copy of the loop in the
+derivative IR, so the generated code shows it, and the code can be
+differentiated again (higher-order derivatives with checkpointing).
+"""
+from __future__ import annotations
+
+import operator
+from dataclasses import dataclass
+
+from ..errors import ArgumentError
+from ..ir.builder import Builder, clone_block
+from ..ir.nodes import Block, Op, free_values
+
+
+@dataclass(frozen=True)
+class Periodic:
+    """Store the loop state every ``every`` iterations; recompute the segments."""
+
+    every: int
+
+    def __post_init__(self):
+        if not isinstance(self.every, int) or isinstance(self.every, bool) or self.every < 1:
+            raise ArgumentError(f"Periodic(every={self.every!r}): every must be an int >= 1")
+
+
+class Checkpointed:
+    """A function whose tape is not kept: reverse mode recomputes its forward sweep from
+    its arguments when the adjoint reaches the call (``@tl.checkpoint``)."""
+
+    def __init__(self, fn):
+        self.fn = fn
+        self.__name__ = getattr(fn, "__name__", "f")
+        self.__wrapped__ = fn
+
+    def __call__(self, *args, **kwargs):
+        return self.fn(*args, **kwargs)
+
+    def __repr__(self):
+        return f"checkpoint({self.__name__})"
+
+
+def checkpoint(fn):
+    """Decorator (or call-site wrapper ``tl.checkpoint(f)(x)``): differentiate ``fn`` by
+    recomputation instead of keeping its tape."""
+    return fn if isinstance(fn, Checkpointed) else Checkpointed(fn)
+
+
+def check_policy(policy):
+    if policy is not None and not isinstance(policy, Periodic):
+        raise ArgumentError(f"checkpoint={policy!r}: use tl.Periodic(every=k) or None")
+    return policy
+
+
+class CheckpointAdjoints:
+    def checkpointed(self, op) -> bool:
+        return (self.checkpoint is not None and op.kind == "for"
+                and op.block is self.P.body and self._loop_needed(op))
+
+    def _copy_loop(self, op, block, template, iterable, inits):
+        """A copy of loop ``op`` (its body from ``template``) appended to ``block``."""
+        vmap = {}
+        body = clone_block(template, vmap)
+        new = Op("for", [iterable] + list(inits), [], {"brk": op.attrs.get("brk", False)},
+                 [], op.loc, block)
+        for p in template.params[1:]:  # the loop's own carries (not the counter added since)
+            new.add_result(p.hint)
+        new.set_regions(body)
+        block.ops.append(new)
+        for old_id, v in vmap.items():  # the copy is as active, and of the same kinds
+            if old_id in self.varied:
+                self.varied.add(id(v))
+            if old_id in self.kinds:
+                self.kinds[id(v)] = self.kinds[old_id]
+        return new
+
+    def _snapshot_pushes(self, op, body, n):
+        """At the start of every k-th iteration, push the carries."""
+        j = body.params[-1]  # the iteration counter added by ``add_counter``
+        b = Builder(Block(), op.loc)
+        every = b.const(self.checkpoint.every, hint="every")
+        at = b.call(operator.eq, [b.call(operator.mod, [j, every], hint="r"), b.const(0)],
+                    hint="store")
+        then = Block()
+        Builder(then, op.loc).op("push", [self.get_tape()] + body.params[1:1 + n])
+        Builder(then, op.loc).yield_([])
+        other = Block()
+        Builder(other, op.loc).yield_([])
+        b.op("if", [at], [], {}, (then, other))
+        for o in b.block.ops:
+            o.block = body
+        body.ops[0:0] = b.block.ops
+
+    def a_for_checkpointed(self, op):
+        body = op.regions[0]
+        template = clone_block(body, {})  # the body as it is now, for the recomputation
+        pairs = {}
+        _pair_values(body, template, pairs)
+        for new_id, old in pairs.items():
+            if id(old) in self.varied:
+                self.varied.add(new_id)
+            if id(old) in self.kinds:
+                self.kinds[new_id] = self.kinds[id(old)]
+        n = len(op.results)
+        count = self.add_counter(op, body)
+        self._snapshot_pushes(op, body, n)
+        self._segments_adjoint(op, template, n, count)
+
+    def _segments_adjoint(self, op, template, n, count):
+        it = self.avail(op.args[0])
+        b = self.b
+        done = b.call(operator.getitem, [it, b.op("slice", [b.const(None), self.avail(count),
+                                                             b.const(None)], ["s"]).result],
+                      hint="done")
+        every = b.const(self.checkpoint.every, hint="every")
+        nseg = b.call(operator.floordiv, [b.call(operator.add, [
+            b.call(len, [done], hint="n"), b.const(self.checkpoint.every - 1)]), every],
+            hint="n_segments")
+        back = b.op("slice", [b.const(None), b.const(None), b.const(-1)], ["s"]).result
+        segs = b.call(operator.getitem, [b.call(range, [nseg], hint="segs"), back],
+                      hint="segments")
+        carries = template.params[1:1 + n]
+        vc = [j for j, p in enumerate(carries) if id(p) in self.varied]
+        free = [f for f in free_values(op) if id(f) in self.varied]
+        d_init = [self.adj.get(id(op.results[j])) or self.zeros(op.results[j]) for j in vc]
+        f_init = [self.owned_adjoint(f) for f in free]
+        seg = Block()
+        s = seg.add_param("seg")
+        dps = [seg.add_param("d" + carries[j].hint) for j in vc]
+        fps = [seg.add_param("d" + f.hint) for f in free]
+        self.adjoint_blocks.add(id(seg))
+        outer, saved_b = self.adj, self.b
+        self.adj, self.b = dict(outer), Builder(seg, op.loc, mark=True)
+        for f, p in zip(free, fps):
+            self.adj[id(f)] = p
+            self.owner_of[id(p)] = id(f)
+        snap = self.b.op("pop", [self.avail(self.get_tape())], [c.hint for c in carries])
+        for c, v in zip(carries, snap.results):
+            if id(c) in self.varied:
+                self.varied.add(id(v))
+            self.kinds[id(v)] = self.kinds.get(id(c), "unk")
+        start = self.b.call(operator.mul, [s, every], hint="start")
+        stop = self.b.call(operator.add, [start, every], hint="stop")
+        part = self.b.call(operator.getitem, [done, self.b.op(
+            "slice", [start, stop, self.b.const(None)], ["s"]).result], hint="part")
+        again = self._copy_loop(op, seg, template, part, snap.results)
+        for j, p in zip(vc, dps):
+            self.adj[id(again.results[j])] = p
+        rev = self.b.call(operator.getitem, [part, back], hint="rev")
+        self.loop_adjoint(again, again.regions[0], again.regions[0].params[1:1 + n],
+                          again.args[1:1 + n], rev, again.regions[0].params[0])
+        outs = [self.adj.get(id(snap.results[j])) or self.zeros(snap.results[j]) for j in vc]
+        self.b.yield_(outs + [self.adj[id(f)] for f in free])
+        self.adj, self.b = outer, saved_b
+        new = self.b.op("for", [segs] + d_init + f_init,
+                        ["d" + carries[j].hint for j in vc] + ["d" + f.hint for f in free],
+                        {"adjoint": True}, (seg,))
+        for f, r in zip(free, new.results[len(vc):]):
+            self.adj[id(f)] = r
+            self.owner_of[id(r)] = id(f)
+        for j, r in zip(vc, new.results):
+            self.accumulate(op.args[1 + j], r)
+
+
+def _pair_values(old_block, new_block, out):
+    """Map id(copy value) -> original value, block by block."""
+    for a, b in zip(old_block.params, new_block.params):
+        out[id(b)] = a
+    for o, n in zip(old_block.ops, new_block.ops):
+        for a, b in zip(o.results, n.results):
+            out[id(b)] = a
+        for ro, rn in zip(o.regions, n.regions):
+            _pair_values(ro, rn, out)
