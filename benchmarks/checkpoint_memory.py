@@ -41,6 +41,7 @@ def main(argv=None):
     xs = rng.standard_normal((T, 8))
     k = int(round(np.sqrt(T)))
     variants = {"full tape": tl.grad(rnn, wrt=(0, 1)),
+                "Binomial(20)": tl.grad(rnn, wrt=(0, 1), checkpoint=tl.Binomial(snapshots=20)),
                 f"Periodic({k})": tl.grad(rnn, wrt=(0, 1), checkpoint=tl.Periodic(every=k))}
     ref = variants["full tape"](W, U, xs)
     for name, g in variants.items():

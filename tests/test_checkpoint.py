@@ -23,15 +23,41 @@ def _data(T, seed=0):
     return 0.5 * rng.standard_normal((3, 3)), rng.standard_normal((T, 3))
 
 
+POLICIES = [tl.Periodic(every=1), tl.Periodic(every=3), tl.Periodic(every=4),
+            tl.Binomial(snapshots=1), tl.Binomial(snapshots=2), tl.Binomial(snapshots=4)]
+
+
 @pytest.mark.parametrize("f", [P.rnn, P.rnn_break, P.nested, P.with_calls],
                          ids=lambda f: f.__name__)
-@pytest.mark.parametrize("every", [1, 3, 4])
+@pytest.mark.parametrize("policy", POLICIES, ids=repr)
 @pytest.mark.parametrize("T", [0, 1, 3, 4, 5, 8, 9, 13])
-def test_periodic_equals_full_tape(f, every, T):
+def test_checkpointed_loop_equals_full_tape(f, policy, T):
     W, xs = _data(T)
     full = tl.grad(f)(W, xs)
-    ckpt = tl.grad(f, checkpoint=tl.Periodic(every=every))(W, xs)
+    ckpt = tl.grad(f, checkpoint=policy)(W, xs)
     np.testing.assert_allclose(ckpt, full, **TIGHT)
+
+
+@pytest.mark.parametrize("n", [0, 1, 2, 5, 20, 21, 100, 1000])
+@pytest.mark.parametrize("s", [1, 2, 3, 5, 20])
+def test_binomial_schedule_reverses_every_step_once_within_its_slots(n, s):
+    from math import comb
+    slots, advances, reversed_ = {0: 0}, [0] * n, []
+    for r, a0, a1, w, i0, i1 in tl.runtime.binomial_schedule(n, s):
+        assert slots[r] == a0  # the restored state is where the advance starts
+        for i in range(a0, a1):
+            advances[i] += 1
+        if w != s:
+            slots[w] = a1
+        assert len(slots) <= s
+        for i in range(i0, i1):
+            assert i == a1
+            reversed_.append(i)
+            advances[i] += 1
+    assert reversed_ == list(range(n - 1, -1, -1))
+    if n and s >= 3:  # the binomial bound: C(s - 1 + r, s - 1) >= n for r - 1 recomputations
+        r = max(advances) - 1
+        assert comb(s - 1 + r, s - 1) >= n
 
 
 def test_break_fires_inside_a_segment():
@@ -64,13 +90,16 @@ def test_checkpointed_function_still_runs_as_a_function():
 def test_generated_schedule_is_visible():
     src = tl.source(tl.grad(P.rnn, checkpoint=tl.Periodic(every=4)))
     assert "% 4 == 0" in src and "for seg in" in src and "tape.pop()" in src
+    src = tl.source(tl.grad(P.rnn, checkpoint=tl.Binomial(snapshots=3)))
+    assert "rt.binomial_schedule(len(done), 3)" in src and "slots[" in src
 
 
-def test_hvp_with_checkpointing_equals_without():
+@pytest.mark.parametrize("policy", [tl.Periodic(every=4), tl.Binomial(snapshots=3)], ids=repr)
+def test_hvp_with_checkpointing_equals_without(policy):
     W, xs = _data(9)
     V = np.linspace(-1, 1, 9).reshape(3, 3)
     plain = tl.jvp(tl.grad(P.rnn), (W, xs), (V, None))[1]
-    ckpt = tl.jvp(tl.grad(P.rnn, checkpoint=tl.Periodic(every=4)), (W, xs), (V, None))[1]
+    ckpt = tl.jvp(tl.grad(P.rnn, checkpoint=policy), (W, xs), (V, None))[1]
     np.testing.assert_allclose(ckpt, plain, **TIGHT)
     np.testing.assert_allclose(ckpt, tl.hvp(P.rnn, (W, xs), V), **TIGHT)
 
@@ -78,6 +107,8 @@ def test_hvp_with_checkpointing_equals_without():
 def test_bad_policies_are_rejected():
     with pytest.raises(tl.ArgumentError):
         tl.Periodic(every=0)
+    with pytest.raises(tl.ArgumentError):
+        tl.Binomial(snapshots=0)
     with pytest.raises(tl.ArgumentError):
         tl.grad(P.rnn, checkpoint="sqrt")
     with pytest.raises(tl.ArgumentError, match="forward"):

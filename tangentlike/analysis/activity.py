@@ -178,6 +178,9 @@ def call_kind(op, arg_kinds):
     npos = len(op.args) - len(op.attrs.get("kw", ()))
     if fn in _INTEGRAL or fn in _COMPARISONS:
         return "nd"
+    size = registry.result_size(fn)
+    if size:  # np.linalg.qr and friends: a tuple of arrays
+        return ("num",) * size
     if fn is operator.getitem:
         base = arg_kinds[0]
         if base == "nd":
@@ -190,7 +193,7 @@ def call_kind(op, arg_kinds):
         return arg_kinds[1] or "unk"
     if fn in _SAME_AS_FIRST and arg_kinds:
         return arg_kinds[0] or "unk"
-    if getattr(fn, "__module__", "") == rt.__name__ and not all(
+    if (getattr(fn, "__module__", "") or "").startswith(rt.__name__) and not all(
             k in ("scalar", "num", "nd", "none") for k in arg_kinds):
         return "unk"  # a runtime helper given a container may well return one
     if fn in _REDUCTIONS and npos == 1 and not op.attrs.get("kw"):

@@ -3,7 +3,7 @@
 the helper applied to the tangent; they exist so derivatives of derivatives of code
 with lists work (DESIGN §1, closure)."""
 from .. import runtime as rt
-from .registry import defjvp, defvjp
+from .registry import defjvp, defvjp, nondiff
 
 
 @defvjp(rt.append_vjp)
@@ -49,3 +49,26 @@ def drop_last(ct, out, lst):
 @defjvp(rt.drop_last)
 def drop_last_jvp(d, out, lst):
     return rt.drop_last(d)
+
+
+@defvjp(rt.snapshot_slots)
+def snapshot_slots(ct, out, state, snapshots):
+    return rt.sum_slots(ct)
+
+
+@defjvp(rt.snapshot_slots)
+def snapshot_slots_jvp(d, out, state, snapshots):
+    return rt.snapshot_slots(d, snapshots)
+
+
+@defvjp(rt.sum_slots)
+def sum_slots(ct, out, slots):
+    return rt.snapshot_slots(ct, rt.snapshot_count(slots))
+
+
+@defjvp(rt.sum_slots)
+def sum_slots_jvp(d, out, slots):
+    return rt.sum_slots(d)
+
+
+nondiff(rt.binomial_schedule, rt.snapshot_count)

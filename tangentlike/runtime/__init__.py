@@ -392,3 +392,6 @@ def join_last(lst, value):
 def drop_last(lst):
     """A new list: ``lst`` without its last item."""
     return list(lst[:-1])
+
+from .schedule import (binomial_schedule, snapshot_count, snapshot_slots,  # noqa: E402,F401
+                       sum_slots)

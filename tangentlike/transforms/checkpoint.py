@@ -1,5 +1,11 @@
 """Checkpointed loops in reverse mode (a mixin of the reverse pass).
 
+``Binomial(snapshots=s)`` (Griewank & Walther, Algorithm 799): the primal loop
+keeps nothing; the adjoint is a loop over the steps of ``rt.binomial_schedule``
+(at most ``s`` stored states, each iteration recomputed the fewest times for
+``s``), each step restoring a state, advancing it without a tape, storing it,
+and running one iteration with its tape and then its adjoint.
+
 ``Periodic(every=k)`` (Griewank & Walther, ch. 12; Chen et al. 2016 with
 k = √n): the primal sweep of a top-level ``for`` loop stores only a snapshot of
 its carries at the start of every k-th iteration, instead of what each
@@ -16,6 +22,7 @@ from __future__ import annotations
 import operator
 from dataclasses import dataclass
 
+from .. import runtime as rt
 from ..errors import ArgumentError
 from ..ir.builder import Builder, clone_block
 from ..ir.nodes import Block, Op, free_values
@@ -54,9 +61,22 @@ def checkpoint(fn):
     return fn if isinstance(fn, Checkpointed) else Checkpointed(fn)
 
 
+@dataclass(frozen=True)
+class Binomial:
+    """Keep at most ``snapshots`` loop states; recompute by the binomial (revolve) schedule."""
+
+    snapshots: int
+
+    def __post_init__(self):
+        s = self.snapshots
+        if not isinstance(s, int) or isinstance(s, bool) or s < 1:
+            raise ArgumentError(f"Binomial(snapshots={s!r}): snapshots must be an int >= 1")
+
+
 def check_policy(policy):
-    if policy is not None and not isinstance(policy, Periodic):
-        raise ArgumentError(f"checkpoint={policy!r}: use tl.Periodic(every=k) or None")
+    if policy is not None and not isinstance(policy, (Periodic, Binomial)):
+        raise ArgumentError(f"checkpoint={policy!r}: use tl.Periodic(every=k), "
+                            "tl.Binomial(snapshots=s) or None")
     return policy
 
 
@@ -111,6 +131,8 @@ class CheckpointAdjoints:
                 self.kinds[new_id] = self.kinds[id(old)]
         n = len(op.results)
         count = self.add_counter(op, body)
+        if isinstance(self.checkpoint, Binomial):
+            return self._binomial_adjoint(op, template, n, count)
         self._snapshot_pushes(op, body, n)
         self._segments_adjoint(op, template, n, count)
 
@@ -168,6 +190,94 @@ class CheckpointAdjoints:
             self.owner_of[id(r)] = id(f)
         for j, r in zip(vc, new.results):
             self.accumulate(op.args[1 + j], r)
+
+
+    def _mark_like(self, values, like):
+        for v, c in zip(values, like):
+            if id(c) in self.varied:
+                self.varied.add(id(v))
+            self.kinds[id(v)] = self.kinds.get(id(c), "unk")
+
+    def _binomial_adjoint(self, op, template, n, count):
+        """The adjoint as a loop over the steps of ``rt.binomial_schedule``: restore a
+        state, advance it untaped, store it, run one iteration taped and reverse it."""
+        b, s = self.b, self.checkpoint.snapshots
+        it = self.avail(op.args[0])
+        done = b.call(operator.getitem, [it, b.op("slice", [b.const(None), self.avail(count),
+                                                             b.const(None)], ["s"]).result],
+                      hint="done")
+        steps = b.call(rt.binomial_schedule, [b.call(len, [done], hint="n"), b.const(s)],
+                       hint="schedule")
+        start = b.op("tuple", [self.avail(a) for a in op.args[1:1 + n]], ["state"]).result
+        slots0 = b.call(rt.snapshot_slots, [start, b.const(s)], hint="slots")
+        carries = template.params[1:1 + n]
+        vc = [j for j, p in enumerate(carries) if id(p) in self.varied]
+        free = [f for f in free_values(op) if id(f) in self.varied]
+        d_init = [self.adj.get(id(op.results[j])) or self.zeros(op.results[j]) for j in vc]
+        f_init = [self.owned_adjoint(f) for f in free]
+        blk = Block()
+        step = blk.add_param("step")
+        state, slots = blk.add_param("state"), blk.add_param("slots")
+        dps = [blk.add_param("d" + carries[j].hint) for j in vc]
+        fps = [blk.add_param("d" + f.hint) for f in free]
+        self.adjoint_blocks.add(id(blk))
+        outer, saved_b = self.adj, self.b
+        self.adj, self.b = dict(outer), Builder(blk, op.loc, mark=True)
+        for f, p in zip(free, fps):
+            self.adj[id(f)] = p
+            self.owner_of[id(p)] = id(f)
+        state, slots = self._binomial_step(op, template, n, done, step, state, slots, s)
+        again = self._one_step(op, template, n, done, step, state)
+        for j, p in zip(vc, dps):
+            self.adj[id(again.results[j])] = p
+        inits = again.args[1:1 + n]
+        rev = self.b.call(operator.getitem, [again.args[0], self._back()], hint="rev")
+        self.loop_adjoint(again, again.regions[0], again.regions[0].params[1:1 + n],
+                          inits, rev, again.regions[0].params[0])
+        outs = [self.adj.get(id(inits[j])) or self.zeros(inits[j]) for j in vc]
+        self.b.yield_([state, slots] + outs + [self.adj[id(f)] for f in free])
+        self.adj, self.b = outer, saved_b
+        new = self.b.op("for", [steps, start, slots0] + d_init + f_init,
+                        ["state", "slots"] + ["d" + carries[j].hint for j in vc]
+                        + ["d" + f.hint for f in free], {"adjoint": True}, (blk,))
+        for f, r in zip(free, new.results[2 + len(vc):]):
+            self.adj[id(f)] = r
+            self.owner_of[id(r)] = id(f)
+        for j, r in zip(vc, new.results[2:]):
+            self.accumulate(op.args[1 + j], r)
+
+    def _back(self):
+        b = self.b
+        return b.op("slice", [b.const(None), b.const(None), b.const(-1)], ["s"]).result
+
+    def _field(self, step, k, hint):
+        return self.b.call(operator.getitem, [step, self.b.const(k)], hint=hint)
+
+    def _part(self, done, step, k0, k1):
+        b = self.b
+        lo, hi = self._field(step, k0, "a"), self._field(step, k1, "b")
+        return b.call(operator.getitem, [done, b.op("slice", [lo, hi, b.const(None)],
+                                                    ["s"]).result], hint="part")
+
+    def _binomial_step(self, op, template, n, done, step, state, slots, s):
+        """Restore, advance untaped, store; returns the new (state, slots)."""
+        b = self.b
+        slots = b.op("setitem", [slots, b.const(s), state], ["slots"]).result  # scratch
+        state = b.call(operator.getitem, [slots, self._field(step, 0, "restore")],
+                       hint="state")
+        cur = [b.call(operator.getitem, [state, b.const(j)], hint=template.params[1 + j].hint)
+               for j in range(n)]
+        fwd = self._copy_loop(op, b.block, template, self._part(done, step, 1, 2), cur)
+        state = b.op("tuple", list(fwd.results), ["state"]).result
+        slots = b.op("setitem", [slots, self._field(step, 3, "store"), state], ["slots"]).result
+        return state, slots
+
+    def _one_step(self, op, template, n, done, step, state):
+        """The iteration to reverse (``step[4]:step[5]``, maybe none), run with its tape."""
+        cur = [self.b.call(operator.getitem, [state, self.b.const(j)],
+                           hint=template.params[1 + j].hint) for j in range(n)]
+        self._mark_like(cur, template.params[1:1 + n])
+        return self._copy_loop(op, self.b.block, template, self._part(done, step, 4, 5), cur)
 
 
 def _pair_values(old_block, new_block, out):

@@ -4,7 +4,7 @@ indices, and Python-number inputs."""
 import operator
 
 import numpy as np
-from rulecheck import C, arr, away, distinct, num, pos
+from rulecheck import C, arr, away, distinct, num
 
 from tangentlike import runtime as rt
 

@@ -36,6 +36,7 @@ def test_table_lists_every_rule_and_nondiff_function_once():
 def test_replace_block_touches_only_the_marked_section():
     tool = _tool()
     text = f"# t\n\nintro\n{tool.START}\nold\n{tool.END}\n\nafter\n"
-    assert tool.replace_block(text, "new") == f"# t\n\nintro\n{tool.START}\nnew\n{tool.END}\n\nafter\n"
+    expected = f"# t\n\nintro\n{tool.START}\nnew\n{tool.END}\n\nafter\n"
+    assert tool.replace_block(text, "new") == expected
     added = tool.replace_block("# t\n", "new")
     assert added.startswith("# t\n") and tool.between_markers(added) == "new"

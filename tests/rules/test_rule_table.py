@@ -130,3 +130,16 @@ def test_rule_parameters_follow_the_primal_signature(rule):
     if inspect.Parameter.VAR_KEYWORD not in kinds:
         assert own == list(rule.params), f"{set(rule.params) - set(names)} not in the signature"
     assert [p for p in names if p in own] == own
+
+
+def test_tuple_results_are_declared():
+    """Functions returning a tuple of arrays say so (``registry.tuple_result``), so that
+    kind inference treats their results as containers."""
+    for p in ALL_CASES:
+        case = p.values[0]
+        if not case.rule.name.startswith("np."):
+            continue
+        args, kwargs, _ = case.draw()
+        ans = case.fn(*args, **kwargs)
+        size = len(ans) if isinstance(ans, tuple) else None
+        assert registry.result_size(case.fn) == size, case.rule.name

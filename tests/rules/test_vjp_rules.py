@@ -18,7 +18,8 @@ import cases_products  # noqa: E402
 import cases_runtime  # noqa: E402
 from rulecheck import call_vjp, numeric_grad, rand_like, ravel, structure  # noqa: E402
 
-ALL_CASES = cases_elementwise.CASES + cases_arrays.CASES + cases_products.CASES + cases_runtime.CASES
+ALL_CASES = (cases_elementwise.CASES + cases_arrays.CASES + cases_products.CASES
+             + cases_runtime.CASES)
 
 
 @pytest.mark.parametrize("case", ALL_CASES)
