@@ -216,3 +216,24 @@ def test_source_is_python_defining_the_gradient():
 def test_source_rejects_a_plain_function():
     with pytest.raises(tl.ArgumentTypeError):
         tl.source(poly)
+
+
+def unpack_three(x):
+    a, b = (x, x, x)[0:3]  # three items into two names: Python raises ValueError
+    return a * b
+
+
+def _pair(x):
+    return x, 2.0 * x
+
+
+def unpack_pair(x):
+    a, b = _pair(x)
+    return a * b
+
+
+def test_tuple_unpacking_keeps_python_semantics():
+    with pytest.raises(ValueError, match="too many values"):
+        tl.grad(unpack_three)(1.5)
+    assert tl.grad(unpack_pair)(1.5) == pytest.approx(4.0 * 1.5)
+    assert "a, b = " in tl.source(tl.grad(unpack_pair))

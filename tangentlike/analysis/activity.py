@@ -138,6 +138,9 @@ def kinds(func, param_kinds, callee_kind=None) -> dict:
                 if op.kind == "for":
                     out[id(op.regions[0].params[0])] = "scalar"
                 continue
+            if op.kind == "unpack":
+                out.update(zip(map(id, op.results), _unpacked_kinds(op, out)))
+                continue
             k = _kind_of(op, out)
             if k == "unk" and op.kind == "call" and callee_kind is not None:
                 k = callee_kind(op.attrs["fn"], [out.get(id(a), "unk") for a in op.args])
@@ -146,6 +149,13 @@ def kinds(func, param_kinds, callee_kind=None) -> dict:
 
     visit(func.body)
     return out
+
+
+def _unpacked_kinds(op, out):
+    k = out.get(id(op.args[0]))
+    if isinstance(k, tuple) and len(k) == len(op.results):
+        return list(k)
+    return [k if k in ("num", "nd") else "unk"] * len(op.results)
 
 
 def _kind_of(op, out):

@@ -294,9 +294,9 @@ class Lowerer(ExprLowering):
                 value.hint = t.id
             self.env[t.id] = value
         elif isinstance(t, (gast.Tuple, gast.List)):
-            for i, e in enumerate(t.elts):
-                item = self.b.call(operator.getitem, [value, self.b.const(i)],
-                                   hint=e.id if isinstance(e, gast.Name) else "t")
+            hints = [e.id if isinstance(e, gast.Name) else "t" for e in t.elts]
+            items = self.b.op("unpack", [value], hints).results  # Python's own length check
+            for e, item in zip(t.elts, items):
                 self.assign(e, item)
         elif isinstance(t, gast.Subscript):
             self.setitem(t.value.id, self.expr(t.slice), value)

@@ -32,6 +32,7 @@ while      *inits                          regions: cond(*carries) yields a bool
                                            body(*carries); attrs: brk
 yield      values                          terminator of a nested block
 return     value                           terminator of a function body
+unpack     value                           results: its items (``a, b = value``)
 tape       -                               a fresh tape (a list)
 push       tape, *values                   -
 pop        tape                            results: the values, in push order

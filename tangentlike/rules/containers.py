@@ -72,3 +72,23 @@ def sum_slots_jvp(d, out, slots):
 
 
 nondiff(rt.binomial_schedule, rt.snapshot_count)
+
+
+@defvjp(rt.unpack_vjp)
+def unpack_vjp(ct, out, cts, value):
+    return rt.items(ct)
+
+
+@defjvp(rt.unpack_vjp)
+def unpack_vjp_jvp(d, out, cts, value):
+    return rt.unpack_vjp(d, value)
+
+
+@defvjp(rt.items)
+def items(ct, out, x):
+    return rt.unpack_vjp(ct, x)
+
+
+@defjvp(rt.items)
+def items_jvp(d, out, x):
+    return rt.items(d)

@@ -395,3 +395,17 @@ def drop_last(lst):
 
 from .schedule import (binomial_schedule, snapshot_count, snapshot_slots,  # noqa: E402,F401
                        sum_slots)
+
+
+def unpack_vjp(cts, value):
+    """Cotangent of ``value`` from those of its items (``a, b = value``); None is zero.
+    Rows of an array are stacked back; a tuple or list keeps its type."""
+    parts = [zeros_like(v) if c is None else c for c, v in zip(cts, value)]
+    if isinstance(value, np.ndarray):
+        return np.stack([np.broadcast_to(p, value.shape[1:]) for p in parts])
+    return _rebuild(value, parts) if isinstance(value, (tuple, list)) else tuple(parts)
+
+
+def items(x):
+    """The items of ``x`` as a tuple (rows of an array)."""
+    return tuple(x)

@@ -162,6 +162,14 @@ class Forward:
         self.tan[id(op.result)] = new
         self.owner_of[id(new)] = id(op.result)
 
+    def t_unpack(self, op):
+        v = op.args[0]
+        if id(v) not in self.varied:
+            return
+        new = self.b.op("unpack", [self.tan[id(v)]], ["d" + r.hint for r in op.results])
+        for r, t in zip(op.results, new.results):
+            self.tan[id(r)] = t
+
     def t_listpop(self, op):
         if id(op.args[0]) not in self.varied:
             return

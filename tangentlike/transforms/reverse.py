@@ -258,6 +258,15 @@ class Reverser(RegionAdjoints, CheckpointAdjoints):
         self.accumulate(lst, sop.results[0])
 
 
+    def a_unpack(self, op):
+        v = op.args[0]
+        cts = [self.adj.get(id(r)) for r in op.results]
+        if id(v) not in self.varied or all(c is None for c in cts):
+            return
+        parts = [c if c is not None else self.b.const(None) for c in cts]
+        tup = self.b.op("tuple", parts, ["d" + v.hint]).result
+        self.accumulate(v, self.b.call(rt.unpack_vjp, [tup, self.avail(v)], hint="d" + v.hint))
+
     def a_listpop(self, op):
         """``lst.pop()`` (its item was read just before): put the item back, and give
         the list's cotangent a zero slot for it."""
