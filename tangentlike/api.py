@@ -145,6 +145,10 @@ class Derivative:
         vals = self._bind(args, kwargs)
         for i in self.wrt:
             vals[i] = check_differentiable(vals[i], self.names[i])
+            if self.mode == "forward" and isinstance(vals[i], (list, tuple, dict)):
+                raise ArgumentError(
+                    f"mode='forward' differentiates float and array arguments; "
+                    f"'{self.names[i]}' is a {type(vals[i]).__name__}: use mode='reverse'")
         key = tuple(map(_kind, vals))
         compiled = self._variants.get(key)
         if compiled is None:

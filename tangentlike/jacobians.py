@@ -77,6 +77,9 @@ def _prepare(fn, wrt, args):
     vals = list(args)
     for i in idx:
         vals[i] = check_differentiable(vals[i], names[i])
+        if isinstance(vals[i], (list, tuple, dict)):
+            raise ArgumentError(f"Jacobians are taken with respect to float and array "
+                                f"arguments; '{names[i]}' is a {type(vals[i]).__name__}")
     return vals, idx, single
 
 

@@ -237,3 +237,16 @@ def test_tuple_unpacking_keeps_python_semantics():
         tl.grad(unpack_three)(1.5)
     assert tl.grad(unpack_pair)(1.5) == pytest.approx(4.0 * 1.5)
     assert "a, b = " in tl.source(tl.grad(unpack_pair))
+
+
+def dict_loss(p):
+    return np.sum(p["a"] * p["a"])
+
+
+def test_forward_mode_rejects_containers_clearly():
+    p = {"a": np.array([1.0, 2.0])}
+    np.testing.assert_allclose(tl.grad(dict_loss)(p)["a"], [2.0, 4.0])
+    with pytest.raises(tl.ArgumentError, match="mode='reverse'"):
+        tl.grad(dict_loss, mode="forward")(p)
+    with pytest.raises(tl.ArgumentError, match="dict"):
+        tl.jacfwd(dict_loss)(p)
