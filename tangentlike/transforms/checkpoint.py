@@ -136,88 +136,62 @@ class CheckpointAdjoints:
         self._snapshot_pushes(op, body, n)
         self._segments_adjoint(op, template, n, count)
 
-    def _segments_adjoint(self, op, template, n, count):
-        it = self.avail(op.args[0])
+    def _done(self, op, count):
+        """The iterations the primal loop ran: ``rng[:n_iter]``."""
         b = self.b
-        done = b.call(operator.getitem, [it, b.op("slice", [b.const(None), self.avail(count),
-                                                             b.const(None)], ["s"]).result],
-                      hint="done")
-        every = b.const(self.checkpoint.every, hint="every")
+        stop = b.op("slice", [b.const(None), self.avail(count), b.const(None)], ["s"]).result
+        return b.call(operator.getitem, [self.avail(op.args[0]), stop], hint="done")
+
+    def _segments_adjoint(self, op, template, n, count):
+        b, k = self.b, self.checkpoint.every
+        done = self._done(op, count)
+        every = b.const(k, hint="every")
         nseg = b.call(operator.floordiv, [b.call(operator.add, [
-            b.call(len, [done], hint="n"), b.const(self.checkpoint.every - 1)]), every],
-            hint="n_segments")
-        back = b.op("slice", [b.const(None), b.const(None), b.const(-1)], ["s"]).result
-        segs = b.call(operator.getitem, [b.call(range, [nseg], hint="segs"), back],
+            b.call(len, [done], hint="n"), b.const(k - 1)]), every], hint="n_segments")
+        segs = b.call(operator.getitem, [b.call(range, [nseg], hint="segs"), self._back()],
                       hint="segments")
-        carries = template.params[1:1 + n]
-        vc = [j for j, p in enumerate(carries) if id(p) in self.varied]
-        free = [f for f in free_values(op) if id(f) in self.varied]
-        d_init = [self.adj.get(id(op.results[j])) or self.zeros(op.results[j]) for j in vc]
-        f_init = [self.owned_adjoint(f) for f in free]
-        seg = Block()
-        s = seg.add_param("seg")
-        dps = [seg.add_param("d" + carries[j].hint) for j in vc]
-        fps = [seg.add_param("d" + f.hint) for f in free]
-        self.adjoint_blocks.add(id(seg))
-        outer, saved_b = self.adj, self.b
-        self.adj, self.b = dict(outer), Builder(seg, op.loc, mark=True)
-        for f, p in zip(free, fps):
-            self.adj[id(f)] = p
-            self.owner_of[id(p)] = id(f)
-        snap = self.b.op("pop", [self.avail(self.get_tape())], [c.hint for c in carries])
-        for c, v in zip(carries, snap.results):
-            if id(c) in self.varied:
-                self.varied.add(id(v))
-            self.kinds[id(v)] = self.kinds.get(id(c), "unk")
-        start = self.b.call(operator.mul, [s, every], hint="start")
-        stop = self.b.call(operator.add, [start, every], hint="stop")
-        part = self.b.call(operator.getitem, [done, self.b.op(
-            "slice", [start, stop, self.b.const(None)], ["s"]).result], hint="part")
-        again = self._copy_loop(op, seg, template, part, snap.results)
-        for j, p in zip(vc, dps):
-            self.adj[id(again.results[j])] = p
-        rev = self.b.call(operator.getitem, [part, back], hint="rev")
-        self.loop_adjoint(again, again.regions[0], again.regions[0].params[1:1 + n],
-                          again.args[1:1 + n], rev, again.regions[0].params[0])
-        outs = [self.adj.get(id(snap.results[j])) or self.zeros(snap.results[j]) for j in vc]
-        self.b.yield_(outs + [self.adj[id(f)] for f in free])
-        self.adj, self.b = outer, saved_b
-        new = self.b.op("for", [segs] + d_init + f_init,
-                        ["d" + carries[j].hint for j in vc] + ["d" + f.hint for f in free],
-                        {"adjoint": True}, (seg,))
-        for f, r in zip(free, new.results[len(vc):]):
-            self.adj[id(f)] = r
-            self.owner_of[id(r)] = id(f)
-        for j, r in zip(vc, new.results):
-            self.accumulate(op.args[1 + j], r)
 
+        def segment(seg, _):
+            snap = self.b.op("pop", [self.avail(self.get_tape())],
+                             [c.hint for c in template.params[1:1 + n]])
+            self._mark_like(snap.results, template.params[1:1 + n])
+            start = self.b.call(operator.mul, [seg, every], hint="start")
+            stop = self.b.call(operator.add, [start, every], hint="stop")
+            part = self.b.call(operator.getitem, [done, self.b.op(
+                "slice", [start, stop, self.b.const(None)], ["s"]).result], hint="part")
+            return self._copy_loop(op, self.b.block, template, part, snap.results), []
 
-    def _mark_like(self, values, like):
-        for v, c in zip(values, like):
-            if id(c) in self.varied:
-                self.varied.add(id(v))
-            self.kinds[id(v)] = self.kinds.get(id(c), "unk")
+        self._schedule_loop(op, template, n, segs, [], segment, "seg")
 
     def _binomial_adjoint(self, op, template, n, count):
         """The adjoint as a loop over the steps of ``rt.binomial_schedule``: restore a
         state, advance it untaped, store it, run one iteration taped and reverse it."""
         b, s = self.b, self.checkpoint.snapshots
-        it = self.avail(op.args[0])
-        done = b.call(operator.getitem, [it, b.op("slice", [b.const(None), self.avail(count),
-                                                             b.const(None)], ["s"]).result],
-                      hint="done")
+        done = self._done(op, count)
         steps = b.call(rt.binomial_schedule, [b.call(len, [done], hint="n"), b.const(s)],
                        hint="schedule")
         start = b.op("tuple", [self.avail(a) for a in op.args[1:1 + n]], ["state"]).result
         slots0 = b.call(rt.snapshot_slots, [start, b.const(s)], hint="slots")
+
+        def step_body(step, leads):
+            state, slots = self._binomial_step(op, template, n, done, step, *leads, s)
+            return self._one_step(op, template, n, done, step, state), [state, slots]
+
+        self._schedule_loop(op, template, n, steps, [("state", start), ("slots", slots0)],
+                            step_body, "step")
+
+    def _schedule_loop(self, op, template, n, iterable, leads, body, item_hint):
+        """An adjoint ``for`` over ``iterable`` (segments, schedule steps) carrying the
+        cotangents of the loop carries and of the outer values the loop reads. ``body``
+        builds the loop copy to reverse in each iteration (and the new ``leads``)."""
         carries = template.params[1:1 + n]
         vc = [j for j, p in enumerate(carries) if id(p) in self.varied]
         free = [f for f in free_values(op) if id(f) in self.varied]
         d_init = [self.adj.get(id(op.results[j])) or self.zeros(op.results[j]) for j in vc]
         f_init = [self.owned_adjoint(f) for f in free]
         blk = Block()
-        step = blk.add_param("step")
-        state, slots = blk.add_param("state"), blk.add_param("slots")
+        item = blk.add_param(item_hint)
+        lead_params = [blk.add_param(h) for h, _ in leads]
         dps = [blk.add_param("d" + carries[j].hint) for j in vc]
         fps = [blk.add_param("d" + f.hint) for f in free]
         self.adjoint_blocks.add(id(blk))
@@ -226,8 +200,7 @@ class CheckpointAdjoints:
         for f, p in zip(free, fps):
             self.adj[id(f)] = p
             self.owner_of[id(p)] = id(f)
-        state, slots = self._binomial_step(op, template, n, done, step, state, slots, s)
-        again = self._one_step(op, template, n, done, step, state)
+        again, new_leads = body(item, lead_params)
         for j, p in zip(vc, dps):
             self.adj[id(again.results[j])] = p
         inits = again.args[1:1 + n]
@@ -235,16 +208,24 @@ class CheckpointAdjoints:
         self.loop_adjoint(again, again.regions[0], again.regions[0].params[1:1 + n],
                           inits, rev, again.regions[0].params[0])
         outs = [self.adj.get(id(inits[j])) or self.zeros(inits[j]) for j in vc]
-        self.b.yield_([state, slots] + outs + [self.adj[id(f)] for f in free])
+        self.b.yield_(new_leads + outs + [self.adj[id(f)] for f in free])
         self.adj, self.b = outer, saved_b
-        new = self.b.op("for", [steps, start, slots0] + d_init + f_init,
-                        ["state", "slots"] + ["d" + carries[j].hint for j in vc]
-                        + ["d" + f.hint for f in free], {"adjoint": True}, (blk,))
-        for f, r in zip(free, new.results[2 + len(vc):]):
+        hints = [h for h, _ in leads] + ["d" + carries[j].hint for j in vc] + \
+            ["d" + f.hint for f in free]
+        new = self.b.op("for", [iterable] + [v for _, v in leads] + d_init + f_init, hints,
+                        {"adjoint": True}, (blk,))
+        res = new.results[len(leads):]
+        for f, r in zip(free, res[len(vc):]):
             self.adj[id(f)] = r
             self.owner_of[id(r)] = id(f)
-        for j, r in zip(vc, new.results[2:]):
+        for j, r in zip(vc, res):
             self.accumulate(op.args[1 + j], r)
+
+    def _mark_like(self, values, like):
+        for v, c in zip(values, like):
+            if id(c) in self.varied:
+                self.varied.add(id(v))
+            self.kinds[id(v)] = self.kinds.get(id(c), "unk")
 
     def _back(self):
         b = self.b

@@ -68,6 +68,11 @@ def inline_rule(rev, rule_fn, lead: dict, bound, defaults, wanted: list, multi: 
     kinds = infer_kinds(ir, [_kind_of_param(rev, n, lead_kinds, bound, defaults)
                              for n in ir.param_names])
     params = {id(p): n for p, n in zip(ir.params, ir.param_names)}
+    return _copy_needed(rev, ir, needed, outs, kinds, params, lead, bound, defaults)
+
+
+def _copy_needed(rev, ir, needed, outs, kinds, params, lead, bound, defaults):
+    """Copy the ``needed`` ops of rule ``ir``, simplifying calls as they are copied."""
     vmap = {}
 
     def resolve(v):

@@ -1,0 +1,78 @@
+"""Runtime helpers for lists, tuples and dicts in derivative code: undoing
+``append``/``pop``/item assignment in the adjoint sweep, splitting and joining list
+cotangents, unit tangents. Imported into ``tangentlike.runtime``."""
+import numpy as np
+
+from . import _rebuild, copy, zeros_like  # defined before this module is imported
+
+def stop_gradient(x):
+    """``x`` itself; its derivative is zero (the compiler treats it as a constant)."""
+    return x
+
+
+def append_vjp(g):
+    """Cotangents ``(before, value)`` of ``lst.append(value)`` from the list's cotangent ``g``."""
+    return g[:-1], g[-1]
+
+
+class _Missing:
+    """Marks a dict key that did not exist before an item assignment."""
+
+    def __repr__(self):
+        return "rt.MISSING"
+
+
+MISSING = _Missing()
+
+
+def save_item(x, idx):
+    """What ``x[idx] = ...`` is about to overwrite (a copy), or ``MISSING`` for a new dict key."""
+    if isinstance(x, dict) and idx not in x:
+        return MISSING
+    return copy(x[idx])
+
+
+def restore_item(x, idx, old):
+    """Undo ``x[idx] = ...`` in place, given what ``save_item`` returned; returns ``x``."""
+    if old is MISSING:
+        del x[idx]
+    else:
+        x[idx] = old
+    return x
+
+
+def unpop_vjp(g, item):
+    """Cotangent of a list before ``lst.pop()`` removed ``item``: ``g`` plus a zero slot."""
+    return list(g) + [zeros_like(item)]
+
+
+def basis(x, k):
+    """The unit tangent of ``x``'s shape with a one at flat index ``k``."""
+    e = np.zeros(np.shape(x))
+    e.flat[k] = 1.0
+    return e
+
+
+def join_last(lst, value):
+    """A new list: ``lst`` followed by ``value``."""
+    return list(lst) + [value]
+
+
+def drop_last(lst):
+    """A new list: ``lst`` without its last item."""
+    return list(lst[:-1])
+
+
+def unpack_vjp(cts, value):
+    """Cotangent of ``value`` from those of its items (``a, b = value``); None is zero.
+    Rows of an array are stacked back; a tuple or list keeps its type."""
+    parts = [zeros_like(v) if c is None else c for c, v in zip(cts, value)]
+    if isinstance(value, np.ndarray):
+        return np.stack([np.broadcast_to(p, value.shape[1:]) for p in parts])
+    return _rebuild(value, parts) if isinstance(value, (tuple, list)) else tuple(parts)
+
+
+def items(x):
+    """The items of ``x`` as a tuple (rows of an array)."""
+    return tuple(x)
+
