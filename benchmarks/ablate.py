@@ -38,11 +38,18 @@ def _method(value, name, *args, **kw):
 
 # --- rewrites: each returns candidate replacements of a node ---------------------------
 
-def unbroadcast(node, _):
-    """``rt.unbroadcast(g, x)`` -> ``g`` (same shape), ``g.sum(axis=0)``, ``g.sum()``."""
+def unbroadcast_identity(node, _):
+    """``rt.unbroadcast(g, x)`` -> ``g`` where the shapes already agree (its fast path)."""
+    if _is_rt(node, "unbroadcast") and len(node.args) == 2:
+        return [node.args[0]]
+    return None
+
+
+def unbroadcast_sum(node, _):
+    """``rt.unbroadcast(g, x)`` -> ``g.sum(axis=0)`` or ``g.sum()`` where it reduces."""
     if _is_rt(node, "unbroadcast") and len(node.args) == 2:
         g = node.args[0]
-        return [g, _method(g, "sum", axis=0), _method(g, "sum")]
+        return [_method(g, "sum", axis=0), _method(g, "sum")]
     return None
 
 
@@ -150,7 +157,8 @@ def _rename(node, names, suffix):
     return node
 
 
-REWRITES = {"check_scalar": check_scalar, "sum_vjp": sum_vjp, "unbroadcast": unbroadcast,
+REWRITES = {"check_scalar": check_scalar, "sum_vjp": sum_vjp,
+            "unbroadcast_identity": unbroadcast_identity, "unbroadcast_sum": unbroadcast_sum,
             "matmul": matmul, "extremum": extremum, "inplace": inplace, "inline": inline}
 
 
@@ -218,20 +226,55 @@ def _bodies(f):
                 yield n, field, stmts
 
 
-def _dead(stmt, loads):
+def _candidate(stmt) -> bool:
+    """A pure assignment to names only: removable when none of its names is live."""
+    return isinstance(stmt, ast.Assign) and _pure(stmt.value) and all(
+        isinstance(n, (ast.Name, ast.Tuple)) for t in stmt.targets for n in [t])
+
+
+def _stored(stmt):
+    return {n.id for t in stmt.targets for n in ast.walk(t) if isinstance(n, ast.Name)}
+
+
+def _own_loads(stmt):
+    """Names a statement reads itself (not in its nested bodies)."""
+    if isinstance(stmt, ast.For):
+        parts = [stmt.iter]
+    elif isinstance(stmt, (ast.If, ast.While)):
+        parts = [stmt.test]
+    else:
+        parts = [stmt]
+    return {n.id for p in parts for n in ast.walk(p)
+            if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+
+
+def _live(f) -> set:
+    """Mark and sweep: names read by effects, returns and control flow, and by the pure
+    assignments that define live names (so a loop carry feeding only itself is dead)."""
+    stmts = [s for _, _, body in _bodies(f) for s in body]
+    pending = [s for s in stmts if _candidate(s)]
+    live = set().union(*[_own_loads(s) for s in stmts if not _candidate(s)])
+    changed = True
+    while changed:
+        changed = False
+        for s in list(pending):
+            if _stored(s) & live:
+                live |= _own_loads(s)
+                pending.remove(s)
+                changed = True
+    return live
+
+
+def _dead(stmt, live):
     if isinstance(stmt, ast.Pass):
         return True
-    if not isinstance(stmt, ast.Assign) or not _pure(stmt.value):
-        return False
-    names = [n for t in stmt.targets for n in ast.walk(t) if isinstance(n, ast.Name)]
-    only_names = all(isinstance(t, (ast.Name, ast.Tuple)) for t in stmt.targets)
-    return only_names and not any(n.id in loads for n in names)
+    return _candidate(stmt) and not (_stored(stmt) & live)
 
 
 def _dce(f) -> bool:
-    loads, changed = _loads(f), False
+    live, changed = _live(f), False
     for owner, field, stmts in list(_bodies(f)):
-        new = [s for s in stmts if not _dead(s, loads)]
+        new = [s for s in stmts if not _dead(s, live)]
         if not new:
             if len(stmts) == 1 and isinstance(stmts[0], ast.Pass):
                 continue

@@ -1,7 +1,8 @@
 """Where a generated gradient loses time against the hand-written one.
 
+    python benchmarks/analyse.py helpers
     python benchmarks/analyse.py NAME [--source] [--profile] [--lines] [--ablate]
-                                      [--show-all] [--quick]
+                                      [--instructions] [--show-all] [--quick]
 
 ``--source`` prints the generated module; ``--profile`` a cProfile of repeated
 calls (the generated function's own time vs ``rt`` helpers vs NumPy); ``--lines``
@@ -9,8 +10,12 @@ a line profile of the generated functions (needs ``line_profiler``);
 ``--ablate`` rewrites one construct at a time (``ablate.REWRITES``), keeps the
 sites where the gradient is unchanged, and times every variant interleaved with
 the original and the hand-written gradient: the time a rewrite saves is the
-measured cost of that construct. ``--show-all`` prints the code with every
-rewrite applied. Without flags: ``--profile --ablate``.
+measured cost of that construct. ``--instructions`` counts the instructions per
+call of the same variants under callgrind (``instructions``): unlike times, the
+counts do not move with the load of a shared machine. ``--show-all`` prints the
+code with every rewrite applied. ``helpers``: per-call cost of each runtime
+helper next to the NumPy expression it could be. Without flags: ``--profile
+--ablate``.
 """
 from __future__ import annotations
 
@@ -32,6 +37,7 @@ for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
 import numpy as np  # noqa: E402
 
 import ablate  # noqa: E402
+import instructions  # noqa: E402
 import timing  # noqa: E402
 from workloads import LOG_2PI, WORKLOADS  # noqa: E402
 
@@ -142,8 +148,7 @@ def line_profile(gen, calls=300):
     lp.print_stats(output_unit=1e-6, stripzeros=True)
 
 
-def ablation_table(gen, rounds, target_ms):
-    variants = gen.variants()
+def ablation_table(gen, variants, rounds, target_ms):
     w, args = gen.w, gen.args
     impls = {"hand": lambda: w.hand(*args), "generated": lambda: gen.compiled.fn(*args),
              "tl.grad(f)(...)": lambda: gen.g(*args)}
@@ -171,18 +176,74 @@ def ablation_table(gen, rounds, target_ms):
         print(f"| {name} | {notes.get(name, '')} | {t.median(name) * 1e6:.1f} µs | "
               f"{t.ratio(name, 'hand'):.2f}× | {saved * hand * 1e6:+.1f} µs | "
               f"{100 * saved:+.0f}% |")
-    return variants
+
+
+def helper_costs():
+    """Per-call µs of the runtime helpers generated code calls, next to the NumPy
+    expression a shape-aware compiler would emit instead (best of 5 timeit repeats)."""
+    import timeit
+    rt = tl.runtime
+    g, h, w, b = np.ones((4, 32)), np.ones((4, 32)), np.ones((32, 32)), np.ones(32)
+    g3, m = np.ones(3), np.float64(1.0)
+    pairs = [
+        ("rt.unbroadcast(g, h), same shape", lambda: rt.unbroadcast(g, h), "g", lambda: g),
+        ("rt.unbroadcast(g, b), sums the batch", lambda: rt.unbroadcast(g, b),
+         "g.sum(axis=0)", lambda: g.sum(axis=0)),
+        ("rt.unbroadcast(g3, m), to a scalar", lambda: rt.unbroadcast(g3, m),
+         "g3.sum()", lambda: g3.sum()),
+        ("rt.matmul_vjp_left(g, h, W)", lambda: rt.matmul_vjp_left(g, h, w),
+         "g @ W.T", lambda: g @ w.T),
+        ("rt.matmul_vjp_right(g, h, W)", lambda: rt.matmul_vjp_right(g, h, w),
+         "h.T @ g", lambda: h.T @ g),
+        ("rt.sum_vjp(1.0, h, None, False) * h", lambda: rt.sum_vjp(1.0, h, None, False) * h,
+         "1.0 * h", lambda: 1.0 * h),
+        ("rt.extremum_share(m, g3, None, False)", lambda: rt.extremum_share(m, g3, None, False),
+         "g3 == m", lambda: g3 == m),
+        ("rt.check_scalar(np.sum(h * h), 'f')", lambda: rt.check_scalar(np.sum(h * h), "f"),
+         "(nothing)", lambda: None),
+        ("rt.zeros_like(W)", lambda: rt.zeros_like(w), "np.zeros(W.shape)",
+         lambda: np.zeros(w.shape)),
+    ]
+    print("| helper call | µs | instead | µs |\n|---|---|---|---|")
+    for name, f, alt, f2 in pairs:
+        t1, t2 = (min(timeit.repeat(fn, number=20000, repeat=5)) / 20000 for fn in (f, f2))
+        print(f"| `{name}` | {t1 * 1e6:.2f} | `{alt}` | {t2 * 1e6:.2f} |")
+
+
+def instruction_table(gen, variants, quick):
+    if not instructions.available():
+        print("--instructions needs valgrind, gcc and valgrind/callgrind.h")
+        return
+    sources = {name: ast.unparse(tree) for name, (tree, _) in variants.items()}
+    extra = SOURCE_VARIANTS.get(gen.w.name)
+    primals = {extra[0]: f"analyse:{extra[1].__name__}"} if extra else None
+    per_call = instructions.count(gen.w.name, sources, calls=3 if quick else 5, quick=quick,
+                                  primals=primals)
+    hand, base = per_call["hand"], per_call["generated"]
+    print(f"\n{gen.w.name}: instructions per call (callgrind): hand {hand / 1e3:.0f} k, "
+          f"generated {base / 1e3:.0f} k ({base / hand:.2f}× hand)")
+    print("| variant | instructions per call | × hand | saved, % of hand |")
+    print("|---|---|---|---|")
+    for name, n in per_call.items():
+        if name not in ("hand", "generated"):
+            print(f"| {name} | {n / 1e3:.0f} k | {n / hand:.2f}× | "
+                  f"{100 * (base - n) / hand:+.0f}% |")
 
 
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("name", choices=list(WORKLOADS))
-    for flag in ("source", "profile", "lines", "ablate", "show-all", "quick"):
+    p.add_argument("name", choices=list(WORKLOADS) + ["helpers"],
+                   help="a workload, or 'helpers' for per-call costs of runtime helpers")
+    for flag in ("source", "profile", "lines", "ablate", "instructions", "show-all", "quick"):
         p.add_argument(f"--{flag}", action="store_true")
-    p.add_argument("--rounds", type=int, default=9)
+    p.add_argument("--rounds", type=int, default=15)
+    p.add_argument("--target-ms", type=float, default=30.0, help="length of one timed loop")
     o = p.parse_args(argv)
-    if not (o.source or o.profile or o.lines or o.ablate or o.show_all):
+    if not (o.source or o.profile or o.lines or o.ablate or o.instructions or o.show_all):
         o.profile = o.ablate = True
+    if o.name == "helpers":
+        helper_costs()
+        return
     w = WORKLOADS[o.name]
     gen = Generated(w, w.make_args(o.quick))
     if o.source:
@@ -191,10 +252,14 @@ def main(argv=None):
         profile(gen)
     if o.lines:
         line_profile(gen)
-    if o.ablate or o.show_all:
-        variants = ablation_table(gen, 1 if o.quick else o.rounds, 10.0 if o.quick else 50.0)
-        if o.show_all:
-            print(ast.unparse(variants["all"][0]))
+    variants = gen.variants() if (o.ablate or o.show_all or o.instructions) else None
+    if o.ablate:
+        ablation_table(gen, variants, 1 if o.quick else o.rounds,
+                       10.0 if o.quick else o.target_ms)
+    if o.instructions:
+        instruction_table(gen, variants, o.quick)
+    if o.show_all:
+        print(ast.unparse(variants["all"][0]))
 
 
 if __name__ == "__main__":

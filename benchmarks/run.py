@@ -37,6 +37,7 @@ if THREADS == "1":
     os.environ["XLA_FLAGS"] = (os.environ.get("XLA_FLAGS", "") +
                                " --xla_cpu_multi_thread_eigen=false").strip()
 
+import instructions  # noqa: E402
 import peers  # noqa: E402
 import report  # noqa: E402
 import startup  # noqa: E402
@@ -100,9 +101,14 @@ def measure(w, opts, available, log) -> dict:
     for peer in available:
         if peer in impls:
             ratio[f"{peer}/tl"] = t.ratio(peer, "tangentlike")
+            ratio[f"{peer}/hand"] = t.ratio(peer, "hand")
     out = {"t": {k: t.median(k) for k in impls}, "ratio": ratio,
            "spread": {k: t.spread(k) for k in impls}, "peer_targets": w.peer_targets,
            "jax_compile": _jax_compile(w, args, available)}
+    if opts.instructions:
+        n = instructions.count(w.name, {}, calls=5)
+        out["instructions"] = {"tl/hand": n["tl.grad(f)(...)"] / n["hand"],
+                               "tl/primal": n["tl.grad(f)(...)"] / n["primal"]}
     if not opts.no_startup:
         reps = 1 if opts.quick else 5
         out["cold"] = startup.first_gradient(w.name, opts.quick, reps)
@@ -117,11 +123,14 @@ def parse(argv):
     p.add_argument("--write", action="store_true", help="rewrite benchmarks/README.md")
     p.add_argument("--no-peers", action="store_true", help="skip autograd, JAX and torch")
     p.add_argument("--no-startup", action="store_true", help="skip the fresh-process timings")
+    p.add_argument("--no-instructions", action="store_true",
+                   help="skip the callgrind instruction counts (default: on unless --quick)")
     p.add_argument("--threads", default="1", help="BLAS/OpenMP/torch threads (default 1)")
     p.add_argument("--rounds", type=int, help="interleaved rounds (default 15; --quick: 1)")
     opts = p.parse_args(argv)
     opts.rounds = opts.rounds or (1 if opts.quick else 15)
     opts.target_ms = 10.0 if opts.quick else 50.0
+    opts.instructions = not (opts.quick or opts.no_instructions) and instructions.available()
     return opts
 
 
@@ -132,7 +141,8 @@ def main(argv=None):
     if opts.quick:  # jit compiles dominate a smoke run
         available.pop("jax-jit", None)
     results = {"machine": report.machine(), "peers": available, "quick": opts.quick,
-               "rounds": opts.rounds, "target_ms": opts.target_ms, "threads": THREADS, "workloads": {}}
+               "rounds": opts.rounds, "target_ms": opts.target_ms, "threads": THREADS,
+               "workloads": {}}
     for name, w in WORKLOADS.items():
         if opts.only in (None, name):
             log(f"{name}: {w.title}")

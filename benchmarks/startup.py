@@ -110,10 +110,32 @@ def child_transform(n, directory, deep=False):
     spec = importlib.util.spec_from_file_location(f"straight_{n}", path)
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
+    stages = _time_stages()
     t0 = time.perf_counter()
     g = tl.grad(mod.f, wrt=(0, 1))
     before, call = _prepare_then_call(g, (0.3, 0.7))
-    return {"total": time.perf_counter() - t0, "before_call": before, "first_call": call}
+    return {"total": time.perf_counter() - t0, "before_call": before, "first_call": call,
+            "stages": stages}
+
+
+def _time_stages() -> dict:
+    """Seconds spent in each named stage of ``tangentlike.pipeline`` (inclusive), by
+    wrapping its ``stage`` helper; empty if the pipeline has none."""
+    from tangentlike import pipeline
+    inner = getattr(pipeline, "stage", None)
+    spent: dict = {}
+    if inner is None:
+        return spent
+
+    def timed(name, *args, **kwargs):
+        t0 = time.perf_counter()
+        try:
+            return inner(name, *args, **kwargs)
+        finally:
+            spent[name] = spent.get(name, 0.0) + time.perf_counter() - t0
+
+    pipeline.stage = timed
+    return spent
 
 
 # --- parent ----------------------------------------------------------------------------
@@ -167,11 +189,13 @@ def warm_start(name, quick, repeats) -> dict:
         runs = [_child(["warm", name, str(int(quick))], d) for _ in range(repeats)]
     if _errors(runs):
         return {"status": "failed: " + _errors(runs)}
-    hits = [r["disk_hits"] for r in runs]
-    status = "disk hit" if all(h and h > 0 for h in hits) else \
-        f"not served from disk ({sum(1 for h in hits if h)} of {len(hits)} runs hit)"
-    return {"status": status, "before_call": _median(runs, "before_call"),
-            "import_tangentlike": _median(runs, "import_tangentlike")}
+    hit = [r for r in runs if r.get("disk_hits")]
+    if not hit:
+        return {"status": "not served from disk", "before_call": None}
+    status = "disk hit" if len(hit) == len(runs) else \
+        f"disk hit in {len(hit)} of {len(runs)} runs (median of those)"
+    return {"status": status, "before_call": _median(hit, "before_call"),
+            "import_tangentlike": _median(hit, "import_tangentlike")}
 
 
 def _transform_child(n, src, cache) -> dict:
@@ -193,12 +217,16 @@ def transformation(sizes, repeats) -> list:
     out = []
     for n in sizes:
         runs = []
-        for _ in range(repeats):
+        for _ in range(repeats if n <= 1000 else 1):  # large sizes take tens of seconds
             with tempfile.TemporaryDirectory(prefix="tl-bench-src-") as src, \
                     tempfile.TemporaryDirectory(prefix="tl-bench-cache-") as cache:
                 runs.append(_transform_child(n, src, cache))
         default_error = next((r["default_error"] for r in runs if "default_error" in r), None)
+        stages = [r["stages"] for r in runs if r.get("stages")]
+        names = sorted({k for st in stages for k in st})
         out.append({"n": n, "total": _median(runs, "total"),
+                    "stages": {k: statistics.median(st.get(k, 0.0) for st in stages)
+                               for k in names},
                     "before_call": _median(runs, "before_call"),
                     "default_error": default_error, "error": _errors(runs)})
     return out

@@ -30,10 +30,20 @@ def _uses(func):
     return counts, user
 
 
-def _inlinable(block, counts, user, out):
+_MAX_DEPTH = 12  # deeper expressions get a name: readable, and within ast.unparse's recursion
+
+
+def _inlinable(block, counts, user, out, depth=None):
+    """Mark values written inline: constants, and single-use pure values whose user is a
+    later op of the same block with only pure ops in between (linear in the block)."""
+    depth = {} if depth is None else depth
+    pos = {id(op): i for i, op in enumerate(block.ops)}
+    impure = [0]
+    for op in block.ops:
+        impure.append(impure[-1] + (0 if is_pure(op) and not op.regions else 1))
     for i, op in enumerate(block.ops):
         for r in op.regions:
-            _inlinable(r, counts, user, out)
+            _inlinable(r, counts, user, out, depth)
         if op.kind == "const":  # a literal, or the name of a module-level object
             out.add(id(op.result))
             continue
@@ -45,9 +55,11 @@ def _inlinable(block, counts, user, out):
             continue
         if u.kind in INPLACE_OPS and u.args[0] is r:
             continue  # a buffer written in place needs a name
-        j = block.ops.index(u, i)
-        if all(is_pure(o) for o in block.ops[i + 1:j]):
+        d = 1 + max((depth.get(id(a), 0) for a in op.args if id(a) in out), default=0)
+        j = pos[id(u)]
+        if d <= _MAX_DEPTH and impure[j] - impure[i + 1] == 0:
             out.add(id(r))
+            depth[id(r)] = d
 
 
 class FuncEmitter:
