@@ -79,7 +79,8 @@ def _print_op(op: Op, names, lines, depth):
     args = ", ".join(names(a) for a in op.args)
     attrs = _attrs(op)
     line = op.loc.lineno if op.loc else 0
-    lines.append(f"{ind}{lhs}{op.kind}{attrs}({args})" + (" {" if op.regions else "")
+    call = "" if op.kind == "const" else f"({args})"
+    lines.append(f"{ind}{lhs}{op.kind}{attrs}{call}" + (" {" if op.regions else "")
                  + (f"  # line {line}" if line and not op.regions else ""))
     for i, r in enumerate(op.regions):
         if i:

@@ -57,7 +57,7 @@ def test_hand_built_text():
     assert print_func(_hand_built()) == (
         "func f(%x) {\n"
         "  %t = call mul(%x, %x)  # line 7\n"
-        "  %c = const 1.0()  # line 7\n"
+        "  %c = const 1.0  # line 7\n"
         "  %t.1 = call gt(%t, %c)  # line 7\n"
         "  %y = if(%t.1) {\n"
         "    yield(%t)  # line 7\n"
