@@ -250,3 +250,27 @@ def test_forward_mode_rejects_containers_clearly():
         tl.grad(dict_loss, mode="forward")(p)
     with pytest.raises(tl.ArgumentError, match="dict"):
         tl.jacfwd(dict_loss)(p)
+
+
+def row_view_then_write(A):
+    M = A * 1.0
+    r = M[0]
+    M[0, 1] = 5.0
+    return np.sum(r) + np.sum(M)
+
+
+def element_then_write(v):
+    a = v[1]
+    v2 = v * 1.0
+    b = v2[1]
+    v2[1] = 3.0
+    return a * b + np.sum(v2)
+
+
+def test_a_row_view_changed_in_place_is_caught_at_run_time():
+    M = np.arange(6.0).reshape(2, 3)
+    with pytest.raises(tl.UnsupportedSyntaxError, match="view"):
+        tl.grad(row_view_then_write)(M.copy())  # M[0] is a view: its sum would change
+    v = np.array([1.0, 2.0, 4.0])
+    g = tl.grad(element_then_write)(v)  # v2[1] is a copy of a number: allowed
+    np.testing.assert_allclose(g, [1.0, 2.0 * v[1], 1.0])

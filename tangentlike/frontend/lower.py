@@ -21,6 +21,7 @@ from ..ir.builder import Builder
 from ..ir.nodes import Block, Func, Op, append_op
 from ..ir.verifier import verify
 from . import scan
+from .aliases import AliasCheck
 from .lower_expr import ExprLowering, LocalFunc
 from .source import nested_spec
 from .subset import check_subset
@@ -28,13 +29,14 @@ from .subset import check_subset
 FLAGS = (".brk", ".cont")
 
 
-class Lowerer(ExprLowering):
+class Lowerer(ExprLowering, AliasCheck):
     def __init__(self, spec):
         self.spec = spec
         self.env = {}
         self.loop_depth = 0
         self.locals = scan.local_names(spec.node) | set(spec.lifted)
         self.env.update(spec.local_funcs)
+        self.init_aliases(spec.node)
 
     def lower(self) -> Func:
         check_subset(self.spec)
@@ -42,6 +44,7 @@ class Lowerer(ExprLowering):
         self.b = Builder(body, self.spec.loc(self.spec.node))
         params = [body.add_param(n) for n in self.spec.param_names()]
         self.env.update(zip(self.spec.param_names(), params))
+        self.param_values = dict(zip(self.spec.param_names(), params))
         self.lower_stmts(self.spec.node.body, tail=True)
         self.b.op("return", [self.env[".result"]])
         func = Func(self.spec.qualname, params, body, self.spec.loc(self.spec.node),
@@ -132,7 +135,8 @@ class Lowerer(ExprLowering):
 
     # -- loops ----------------------------------------------------------------
     def _carries(self, s):
-        names = sorted(n for n in scan.assigned_names(s.body)
+        defs = scan.def_names(s.body)
+        names = sorted(n for n in scan.assigned_names(s.body) - defs
                        if not isinstance(self.env.get(n), LocalFunc))
         if isinstance(s, gast.For):
             names = sorted(set(names) | scan.target_names(s.target))
@@ -145,7 +149,9 @@ class Lowerer(ExprLowering):
         return [self.env[n] if n in self.env else self.b.const(None, hint=n.lstrip("."))
                 for n in names]
 
-    def _loop_body(self, block, names, params, prologue, body_stmts, brk):
+    def _loop_body(self, block, names, params, prologue, body_stmts, brk, span=None):
+        self.note_carries(params, [self.env.get(n) or params[i] for i, n in enumerate(names)])
+        self.loop_spans.append(span or (0, 0))
         before, saved_b = self.env, self.b
         self.env = dict(before)
         self.env.update(zip(names, params))
@@ -161,12 +167,18 @@ class Lowerer(ExprLowering):
         ys = [self.env[n] for n in names] + ([self.env[".brk"]] if brk else [])
         self.b.yield_(ys)
         self.env, self.b = before, saved_b
+        self.loop_spans.pop()
 
     def for_stmt(self, s):
         seq = None
         if scan.is_range_call(s.iter, self):
             iterable = self.expr(s.iter)
         else:
+            if isinstance(s.iter, gast.Name) and s.iter.id in scan.assigned_names(s.body):
+                raise UnsupportedSyntaxError(
+                    f"iterating over '{s.iter.id}' while the loop body changes it",
+                    self.spec.loc(s), f"iterate over a copy: for ... in list({s.iter.id}), "
+                    f"or over range(len({s.iter.id}))")
             seq = self.expr(s.iter)
             n = self.b.call(len, [seq], hint="n")
             iterable = self.b.call(range, [n], hint="rng")
@@ -181,7 +193,7 @@ class Lowerer(ExprLowering):
             val = item if seq is None else self.b.call(operator.getitem, [seq, item], hint="item")
             self.assign(s.target, val)
 
-        self._loop_body(body, names, params, prologue, s.body, brk)
+        self._loop_body(body, names, params, prologue, s.body, brk, (s.lineno, s.end_lineno))
         op = self.b.op("for", [iterable] + inits, [n.lstrip(".") for n in names],
                        {"brk": brk}, (body,))
         self.env.update(zip(names, op.results))
@@ -200,13 +212,15 @@ class Lowerer(ExprLowering):
         self.env, self.b = before, saved_b
         body = Block()
         params = [body.add_param(n.lstrip(".")) for n in names]
-        self._loop_body(body, names, params, lambda: None, s.body, brk)
+        self._loop_body(body, names, params, lambda: None, s.body, brk,
+                        (s.lineno, s.end_lineno))
         op = self.b.op("while", inits, [n.lstrip(".") for n in names], {"brk": brk},
                        (cond, body))
         self.env.update(zip(names, op.results))
 
     # -- simple statements ----------------------------------------------------
     def stmt(self, s):
+        self.cur_stmt = s
         self.b.loc = self.spec.loc(s)
         self.stmt_start = (self.b.block, len(self.b.block.ops))
         method = getattr(self, "s_" + type(s).__name__, None)
@@ -269,6 +283,9 @@ class Lowerer(ExprLowering):
         fn = BINOPS[type(s.op)]
         t = s.target
         if isinstance(t, gast.Name):
+            if t.id in self.env and not isinstance(self.env[t.id], LocalFunc):
+                self.check_inplace(t.id, s, "update (+= and the like)", params_ok=True,
+                                   at_run_time=True)
             self.assign(t, self.b.call(fn, [self.expr(gast.Name(t.id, gast.Load(), None, None)),
                                             self.expr(s.value)]))
             return
@@ -313,6 +330,7 @@ class Lowerer(ExprLowering):
         if name not in self.env:
             raise UnsupportedSyntaxError(f"item assignment to '{name}', which is not a local "
                                          "variable", self.b.loc)
+        self.check_inplace(name, self.cur_stmt, "item assignment")
         new = self.b.op("setitem", [self.env[name], idx, value], (name,)).result
         self.env[name] = new
 

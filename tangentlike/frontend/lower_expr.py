@@ -263,6 +263,7 @@ class ExprLowering:
             raise UnsupportedSyntaxError(f"{f.attr} on something other than a local list, or "
                                          "with arguments", self.spec.loc(node))
         lst = self.env[f.value.id]
+        self.check_inplace(f.value.id, node, f".{f.attr}()")
         if f.attr == "pop":
             out = self.b.call(operator.getitem, [lst, self.b.const(-1)], hint="item")
             self.env[f.value.id] = self.b.op("listpop", [lst, out], (f.value.id,)).result

@@ -70,6 +70,11 @@ def assigned_names(stmts) -> set:
     return out
 
 
+def def_names(stmts) -> set:
+    """Names bound by nested ``def``s (not loop carries: they are lifted functions)."""
+    return {n.name for n in _walk(_stmts(stmts)) if isinstance(n, gast.FunctionDef)}
+
+
 def local_names(fn_node) -> set:
     names = {a.id for a in fn_node.args.args}
     return names | assigned_names(fn_node.body)

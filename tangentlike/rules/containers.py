@@ -72,6 +72,7 @@ def sum_slots_jvp(d, out, slots):
 
 
 nondiff(rt.binomial_schedule, rt.snapshot_count)
+nondiff(rt.check_unshared, effects=True)
 
 
 @defvjp(rt.unpack_vjp)

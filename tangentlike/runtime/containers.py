@@ -76,3 +76,13 @@ def items(x):
     """The items of ``x`` as a tuple (rows of an array)."""
     return tuple(x)
 
+
+
+def check_unshared(target, other, name, other_name):
+    """Raise if ``other`` shares memory with ``target``, about to change in place."""
+    if isinstance(target, np.ndarray) and isinstance(other, np.ndarray) \
+            and np.may_share_memory(target, other) and np.shares_memory(target, other):
+        from ..errors import UnsupportedSyntaxError
+        raise UnsupportedSyntaxError(
+            f"in-place change of '{name}' while '{other_name}' is a view of the same data "
+            f"(make a copy: {other_name} = {other_name}.copy())")

@@ -12,7 +12,7 @@ from ..ir.nodes import walk_ops
 from ..rules import registry
 
 _PURE_KINDS = ("const", "tuple", "list", "dict", "slice", "unpack")
-_RUNTIME_EFFECTS = ("add_at", "check_scalar", "restore_item")
+_RUNTIME_EFFECTS = ("add_at", "check_scalar", "restore_item", "check_unshared")
 
 
 def is_pure(op) -> bool:

@@ -149,6 +149,8 @@ class Reverser(RegionAdjoints, CheckpointAdjoints):
     a_slice = a_const
 
     def a_call(self, op):
+        if not op.results:  # an effect only (a run-time check): nothing flows back
+            return
         g = self.adj.get(id(op.results[0]))
         if g is None or not any(id(a) in self.varied for a in op.args):
             return

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import hypothesis.strategies as st
 
@@ -66,9 +66,8 @@ class Env:
     looping: bool = False  # inside a loop body
 
     def child(self, **changes) -> "Env":
-        new = Env(list(self.scalars), list(self.arrays), list(self.writable),
-                  list(self.indices), list(self.helpers), self.in_loop, self.returns,
-                  self.closures, self.looping)
+        lists = ("scalars", "arrays", "writable", "indices", "helpers")
+        new = replace(self, **{k: list(getattr(self, k)) for k in lists})
         for k, v in changes.items():
             setattr(new, k, v)
         return new

@@ -43,6 +43,17 @@ HUGE = 1e6
 STEP = 1e-6
 
 
+# Program features (``programs(avoid=...)``) that trigger a known compiler bug not yet
+# fixed, left out of the test suite's programs; each has a strict-xfail regression in
+# tests/fuzz/regressions/. Delete the entry when that regression passes.
+KNOWN_BUGS = {
+    # "iterate_mutated" is rejected with an UnsupportedSyntaxError, which the
+    # fuzzer's checks do not expect from a generated program:
+    "iterate_mutated": "regressions/reg_iterate_mutated.py: rejected (explicit error)",
+    "alias_write": "regressions/reg_aliasing.py: rejected (explicit error)",
+}
+
+
 def forward_available() -> bool:
     """Whether forward-mode (JVP) rules have landed (issue: forward mode in progress)."""
     from tangentlike.rules import lookup
@@ -126,13 +137,16 @@ def workspace() -> Workspace:
 
 
 def _run(f, rec, x, v):
+    if rec is None:
+        return f(x, v.copy()), None
     rec.reset()
     y = f(x, v.copy())
     return y, list(rec.path)
 
 
-def fd_gradient(f, rec, x, v, path0, step=STEP):
-    """Central differences wrt ``x`` and each ``v[j]``; rejects a branch flip."""
+def fd_gradient(f, x, v, rec=None, path0=None, step=STEP):
+    """Central differences of ``f(x, v)`` wrt ``x`` and each ``v[j]``, as one flat array
+    ``[d/dx, d/dv0, d/dv1, d/dv2]``; with a ``Recorder``, rejects a branch flip."""
     def diff(xp, vp, xm, vm, h2):
         yp, pp = _run(f, rec, xp, vp)
         ym, pm = _run(f, rec, xm, vm)
@@ -149,7 +163,7 @@ def fd_gradient(f, rec, x, v, path0, step=STEP):
         vp[j] += h
         vm[j] -= h
         gv[j] = diff(x, vp, x, vm, vp[j] - vm[j])
-    return gx, gv
+    return _flat(gx, gv)
 
 
 def _flat(gx, gv):
@@ -165,23 +179,28 @@ def _check_types(mode, gx, gv):
                      f"got {type(gv).__name__} {getattr(gv, 'shape', '')} {gv!r}")
 
 
-def _differentiate(module, mode, x, v, y0):
-    """``(gx, gv)`` from ``value_and_grad`` in ``mode``, with the call's own checks."""
+def differentiate(fn, mode, x, v, y0):
+    """``[d/dx, d/dv...]`` from ``value_and_grad`` in ``mode``, with the call's own checks
+    (inputs not mutated, value equal to the primal's ``y0``, gradient types)."""
     vin = v.copy()
     try:
-        value, (gx, gv) = tl.value_and_grad(module.f, wrt=(0, 1), mode=mode)(x, vin)
+        value, (gx, gv) = tl.value_and_grad(fn, wrt=(0, 1), mode=mode)(x, vin)
     except Exception as e:  # noqa: BLE001 - any exception on a valid program is a failure
         where = "".join(traceback.format_exception(e)[-6:])
-        raise Failed(f"{mode}: raised {type(e).__name__}", f"{e}\n{where}") from None
+        what = type(e).__name__
+        if isinstance(e, tl.InternalError):  # group internal errors by stage and cause
+            what += f" in stage '{e.stage}' ({type(e.cause).__name__})"
+        raise Failed(f"{mode}: raised {what}", f"{e}\n{where}") from None
     if not np.array_equal(vin, v):
         raise Failed(f"{mode}: the derivative mutated its input", f"{v} became {vin}")
+    # the same operations as the primal's, up to a few ulps of reassociation by passes
     if not np.allclose(value, y0, rtol=1e-10, atol=1e-12 * max(1.0, abs(y0))):
         raise Failed(f"{mode}: value differs from the primal", f"value {value!r}, primal {y0!r}")
     _check_types(mode, gx, gv)
     return _flat(gx, gv)
 
 
-def _compare(mode, ad, fd, scale, refine):
+def compare(mode, ad, fd, scale, refine):
     if np.allclose(ad, fd, rtol=RTOL, atol=ATOL * scale):
         return
     others = refine()
@@ -203,19 +222,19 @@ def check_loaded(module, inst_f, rec, x, v, forward=None):
         raise Rejected("output not a finite scalar of moderate size")
     if rec.margin < MARGIN:
         raise Rejected("a branch condition or np.maximum is too close to its tie")
-    fd = _flat(*fd_gradient(inst_f, rec, x, v, path0))
+    fd = fd_gradient(inst_f, x, v, rec, path0)
     if not (np.all(np.isfinite(fd)) and np.max(np.abs(fd)) < HUGE):
         raise Rejected("gradient too large for finite differences")
     scale = max(1.0, abs(float(y0)), float(np.max(np.abs(fd))))
 
     def refine():
-        return [_flat(*fd_gradient(inst_f, rec, x, v, path0, STEP * k)) for k in (10, 0.1)]
+        return [fd_gradient(inst_f, x, v, rec, path0, STEP * k) for k in (10, 0.1)]
 
     modes = ["reverse", "forward"] if forward else ["reverse"]
     got = {}
     for mode in modes:
-        got[mode] = _differentiate(module, mode, x, v, float(y0))
-        _compare(mode, got[mode], fd, scale, refine)
+        got[mode] = differentiate(module.f, mode, x, v, float(y0))
+        compare(mode, got[mode], fd, scale, refine)
     if forward and not np.allclose(got["forward"], got["reverse"], rtol=MODES_RTOL,
                                    atol=MODES_RTOL * scale):
         raise Failed("forward and reverse modes disagree",
@@ -223,7 +242,8 @@ def check_loaded(module, inst_f, rec, x, v, forward=None):
 
 
 def check(program, x, v, forward=None, ws=None) -> Outcome:
-    """Run every check on ``program`` at ``(x, v)``; never raises for a program's sake."""
+    """Run every check on ``program`` at ``(x, v)``. Raises only when the program itself
+    fails without tangentlike (a bug of the generator, not of the compiler)."""
     ws = ws or workspace()
     v = np.array(v, dtype=float)
     module, inst_f, rec = ws.load(program)

@@ -11,6 +11,8 @@ generator wrote, so a minimal program stays inside the subset.
 """
 from __future__ import annotations
 
+import re
+
 from . import harness
 from .programs import Program
 
@@ -24,13 +26,18 @@ def _span(lines, i):
     j = i + 1
     while j < len(lines) and (not lines[j].strip() or _indent(lines[j]) > _indent(lines[i])):
         j += 1
+    while j > i + 1 and not lines[j - 1].strip():  # keep the blank lines after a block
+        j -= 1
     return j
 
 
 def _deletable(lines, i):
     text = lines[i].strip()
-    return bool(text) and not text.startswith(('"""', "import ")) and \
-        not text.startswith("def f(")
+    if re.fullmatch(r"k\d+ \+= 1", text):  # a while loop's counter: keep it terminating
+        return False
+    if text.startswith("return ") and _indent(lines[i]) == 4:  # a function's last return
+        return False
+    return bool(text) and not text.startswith(('"""', "import ", "def f("))
 
 
 def _fixed(lines):

@@ -12,8 +12,9 @@ program runs without error for any finite inputs:
 
 * ``while`` loops are bounded by a counter that the body increments first;
 * arrays are written in place only when made by ``np.zeros``/``np.ones`` (or a fresh
-  expression) and are never aliased: array assignments always build a new array,
-  so the compiler's value semantics and Python's reference semantics agree;
+  expression); array assignments build a new array, so arrays are aliased only by
+  the ``alias_write`` feature (``u = w``, ``u = w[::-1]``): Python's reference
+  semantics are the reference, and the harness compares with them;
 * a name made inside a block is used only inside it (never undefined after it).
 
 Each program also comes in an *instrumented* twin (``Program.inst``, same lines),
@@ -28,7 +29,7 @@ from dataclasses import dataclass
 
 import hypothesis.strategies as st
 
-from .expressions import CONSTS, Code, Env, ExprGen, Helper, fmt
+from .expressions import Code, Env, ExprGen, Helper, fmt
 
 
 @dataclass
@@ -62,6 +63,8 @@ class _Gen(ExprGen):
         kinds = ["assign", "aug", "array"]
         if "array_write" not in self.avoid:
             kinds += ["zeros", "write"]
+            if "alias_write" not in self.avoid:
+                kinds.append("alias")
         if depth > 0:
             kinds += ["if", "for", "while", "list", "foreach"]
         kinds += ["dict", "tuple"]
@@ -70,7 +73,7 @@ class _Gen(ExprGen):
         if any(h.returns != "s" for h in env.helpers):
             kinds.append("unpack")
         if env.in_loop:
-            kinds += ["jump"]
+            kinds += ["jump", "jump", "jump"]  # loops are short: jump often
         kinds.append("return")
         return getattr(self, "st_" + self.pick(kinds))(env, depth)
 
@@ -118,6 +121,15 @@ class _Gen(ExprGen):
         return [(0, fmt(f"{name}[{{}}] {op} {{}}", self.index(env),
                         self.scalar(env, self.expr_depth())))]
 
+    def st_alias(self, env, depth):
+        """A second name for a writable array (or a view of it), then a write."""
+        if not env.writable:
+            return self.st_zeros(env, depth)
+        w, u = self.pick(env.writable), self.fresh("u")
+        env.arrays.append(u)
+        env.writable.append(u)
+        return [(0, Code(f"{u} = {self.pick([w, w + '[::-1]'])}"))] + self.st_write(env, depth)
+
     def st_if(self, env, depth):
         lines = [(0, fmt("if {}:", self.cond(env, 1)))] + \
             _indent(self.block(env.child(), depth - 1))
@@ -140,9 +152,15 @@ class _Gen(ExprGen):
     def st_foreach(self, env, depth):
         e = self.fresh("e")
         inner = env.child(scalars=env.scalars + [e], in_loop=True, looping=True)
-        body = self.block(inner, depth - 1)
         if self.num(0, 2):
-            return [(0, Code(f"for {e} in {self.pick(env.arrays)}:"))] + _indent(body)
+            arr = self.pick(env.arrays)
+            if "iterate_mutated" in self.avoid:  # no writes into the array iterated over
+                inner.writable = [a for a in inner.writable if a != arr]
+            body = self.block(inner, depth - 1)
+            if arr in inner.writable and self.num(0, 1):  # Python sees the write later on
+                body.append((0, fmt(f"{arr}[{self.pick('21')}] = {{}}", self.scalar(inner, 1))))
+            return [(0, Code(f"for {e} in {arr}:"))] + _indent(body)
+        body = self.block(inner, depth - 1)
         items = [self.scalar(env, 1) for _ in range(self.num(1, 3))]
         return [(0, fmt(f"for {e} in [" + ", ".join("{}" for _ in items) + "]:", *items))] + \
             _indent(body)
@@ -189,6 +207,10 @@ class _Gen(ExprGen):
             [(0, Code(f"{out} = {acc}[0] * {acc}[-1]"))],
             [(0, Code(f"{out} = 0.0")), (0, Code(f"for {t} in {acc}:")),
              (1, Code(f"{out} = {out} + {t} * {t}"))],
+            [(0, Code(f"{out} = 0.0")), (0, Code(f"for {t} in {acc}:")),  # Python sees it
+             (1, Code(f"if len({acc}) < 5:")), (2, Code(f"{acc}.append({t} * 0.5)")),
+             (1, Code(f"{out} = {out} + {t} * {t}"))] if "iterate_mutated" not in self.avoid
+            else [(0, Code(f"{out} = {acc}[-1]"))],
             [(0, Code(f"{out} = np.sum(np.array({acc})) / len({acc})"))],
         ])
         env.scalars.append(out)
@@ -273,7 +295,10 @@ def programs(draw, max_helpers=2, max_depth=2, avoid=()):
     """A random ``Program`` (see the module docstring). ``avoid``: features to leave out,
     the constructs of known compiler bugs: ``"def_in_loop"`` (a nested def inside a
     loop), ``"array_write"`` (writes into arrays: ``w[i] = e``, ``w += e``),
-    ``"jump_in_list_loop"`` (``break``/``continue`` in a loop that appends to a list)."""
+    ``"jump_in_list_loop"`` (``break``/``continue`` in a loop that appends to a list),
+    ``"iterate_mutated"`` (a loop over an array or list that its body writes into or
+    appends to: Python's iteration sees the change), ``"alias_write"`` (``u = w`` or
+    ``u = w[::-1]``, then writes through either name)."""
     g = _Gen(draw, max_depth, avoid)
     helpers, funcs = [], []
     for k in range(draw(st.integers(0, max_helpers))):

@@ -1,0 +1,120 @@
+"""Rejecting in-place changes that other names would see (a mixin of ``Lowerer``).
+
+The IR gives each array or list version its own value, so a write through one name
+(``w[0] = x``, ``lst.append(v)``, ``w += c`` on an array) is invisible to another
+name for the same data: ``u = w``, a view ``u = w[1:]``, a list or dict holding
+``w``, or the caller's array when a function writes into its parameter. NumPy would
+show the change there; a derivative that did not would be silently wrong. So such a
+write is an ``UnsupportedSyntaxError`` naming both names, unless the other name is
+never read afterwards. The analysis is conservative: a value may share data with
+the values it was indexed, reshaped or collected from, and a user function's
+result with its arguments.
+"""
+from __future__ import annotations
+
+import operator
+
+import gast
+import numpy as np
+
+from .. import runtime as rt
+from ..errors import UnsupportedSyntaxError
+from ..ir.nodes import Block, Op
+
+_VIEWS = (np.reshape, np.transpose, np.ravel, np.squeeze, np.asarray, np.expand_dims,
+          np.swapaxes, np.moveaxis, np.broadcast_to, np.diagonal, np.atleast_1d,
+          np.atleast_2d, np.atleast_3d)
+_KEEP = ("setitem", "append", "listpop")
+
+
+class AliasCheck:
+    def init_aliases(self, fn_node):
+        self.loads = {}
+        for n in gast.walk(fn_node):
+            if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load):
+                self.loads.setdefault(n.id, []).append(n.lineno)
+        self.loop_spans, self.carry_init, self._memo = [], {}, {}
+
+    def roots(self, v, weak=False, held=True) -> frozenset:
+        """What ``v`` may share data with; ``weak`` adds what an integer index may share
+        (``M[0]`` is a view of a 2-d array, a copy of an element of a 1-d one); ``held``
+        adds what a list, tuple or dict ``v`` holds (changing it does not change them)."""
+        memo = self._memo.setdefault((weak, held), {})
+        hit = memo.get(id(v))
+        if hit is None:
+            memo[id(v)] = frozenset([id(v)])  # a cycle through a loop stops here
+            hit = memo[id(v)] = self._compute_roots(v, weak, held)
+        return hit
+
+    def _compute_roots(self, v, weak, held):
+        own = frozenset([id(v)])
+        op = v.owner
+        if isinstance(op, Block):
+            init = self.carry_init.get(id(v))
+            return own if init is None else own | self.roots(init, weak, held)
+        if op.kind in _KEEP:
+            return self.roots(op.args[0], weak, held)
+        if (op.kind in ("tuple", "list", "dict") and held) or \
+                (op.kind == "call" and _shares(op, weak)):
+            return own.union(*[self.roots(a, weak, held) for a in op.args])
+        if op.kind == "if":
+            i = op.results.index(v)
+            return own.union(*[self.roots(r.ops[-1].args[i], weak, held) for r in op.regions])
+        if op.kind in ("for", "while"):
+            i, body = op.results.index(v), op.regions[-1]
+            param = body.params[i + (1 if op.kind == "for" else 0)]
+            return own | self.roots(param, weak, held) | \
+                self.roots(body.ops[-1].args[i], weak, held)
+        return own
+
+    def note_carries(self, params, inits):
+        for p, init in zip(params, inits):
+            if init is not p:
+                self.carry_init[id(p)] = init
+
+    def check_inplace(self, name, node, what="change", params_ok=False, at_run_time=False):
+        """``name`` is about to be changed in place: may another name see it? With
+        ``at_run_time`` (``+=``, most often on numbers) only NumPy's answer counts."""
+        shared = self.roots(self.env[name], held=False)  # what the change writes into
+        loc = self.spec.loc(node)
+        for pname, p in self.param_values.items():
+            if id(p) in shared and not params_ok:
+                raise UnsupportedSyntaxError(
+                    f"in-place {what} of '{name}', which may be the caller's argument "
+                    f"'{pname}'", loc, f"copy it first: {name} = {pname}.copy()")
+        weak = self.roots(self.env[name], weak=True, held=False)
+        for other, v in self.env.items():
+            if other == name or other.startswith(".") or not isinstance(
+                    getattr(v, "owner", None), (Op, Block)) or not self._read_later(other, node):
+                continue
+            if shared & self.roots(v) and not at_run_time:
+                raise UnsupportedSyntaxError(
+                    f"in-place {what} of '{name}' while '{other}' may refer to the same data",
+                    loc, f"make a copy: {other} = {name}.copy(), or {name} = {name}.copy()")
+            if weak & self.roots(v, weak=True):  # decided at run time: a view, or a copy?
+                self.b.op("call", [self.env[name], v, self.b.const(name), self.b.const(other)],
+                          [], {"fn": rt.check_unshared, "kw": ()})
+
+    def _read_later(self, name, node):
+        line = node.lineno
+        lo = min([s for s, _ in self.loop_spans], default=None)
+        hi = max([e for _, e in self.loop_spans], default=None)
+        for at in self.loads.get(name, ()):
+            if at > line or (lo is not None and lo <= at <= hi):
+                return True
+        return False
+
+
+def _shares(op, weak) -> bool:
+    from .lower_expr import is_user_function
+    fn = op.attrs["fn"]
+    if fn is operator.getitem:
+        return weak or _is_slice(op.args[1])
+    return fn in _VIEWS or is_user_function(fn)
+
+
+def _is_slice(idx) -> bool:
+    """Basic slicing (a view): a slice, or a tuple holding one."""
+    op = idx.owner
+    kind = getattr(op, "kind", None)
+    return kind == "slice" or (kind == "tuple" and any(_is_slice(a) for a in op.args))
