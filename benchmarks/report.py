@@ -221,11 +221,29 @@ directory already holds the entry.
 """
 
 
+OTHER = (("checkpoint_memory.py", "Checkpointing (issue 7): memory versus time"),
+         ("hvp_cost.py", "Hessian-vector product cost (issue 3)"))
+
+
+def other_scripts() -> str:
+    """Run the single-purpose benchmark scripts and quote what they print."""
+    import pathlib
+    import subprocess
+    import sys
+    here = pathlib.Path(__file__).resolve().parent
+    parts = []
+    for script, title in OTHER:
+        out = subprocess.run([sys.executable, str(here / script)], capture_output=True,
+                             text=True, check=True).stdout.strip()
+        parts.append(f"\n### {title}\n\n`python benchmarks/{script}`:\n\n```\n{out}\n```\n")
+    return "".join(parts)
+
+
 def write_readme(results, path):
     from workloads import WORKLOADS
     names = ", ".join(WORKLOADS)
     titles = "; ".join(f"`{w.name}`: {w.title}" for w in WORKLOADS.values())
     body = README_HEAD.format(names=names, titles=titles) + "\n## Results\n\n" + \
-        text(results) + "\n"
+        text(results) + "\n" + other_scripts()
     with open(path, "w", encoding="utf-8") as fh:
         fh.write(body)
