@@ -167,7 +167,7 @@ def _kind_of(op, out):
         return out.get(id(op.args[0]), "unk")
     if op.kind == "const":
         v = op.attrs["value"]
-        if v is None:
+        if v is None or v is rt.UNBOUND:
             return "none"
         if isinstance(v, (list, tuple, dict)):
             return "seq"

@@ -16,6 +16,7 @@ import operator
 
 import gast
 
+from .. import runtime as rt
 from ..errors import UnsupportedSyntaxError
 from ..ir.builder import Builder
 from ..ir.nodes import Block, Func, Op, append_op
@@ -117,7 +118,8 @@ class Lowerer(ExprLowering, AliasCheck):
             for n in names:
                 v = env.get(n)
                 if v is None:
-                    v = Builder(block, self.b.loc).const(None, hint=n.lstrip("."))
+                    undefined = None if n.startswith(".") else rt.UNBOUND
+                    v = Builder(block, self.b.loc).const(undefined, hint=n.lstrip("."))
                 ys.append(v)
             Builder(block, self.b.loc).yield_(ys)
         op.set_regions(*blocks)
@@ -146,7 +148,8 @@ class Lowerer(ExprLowering, AliasCheck):
         return names
 
     def _inits(self, names):
-        return [self.env[n] if n in self.env else self.b.const(None, hint=n.lstrip("."))
+        return [self.env[n] if n in self.env else
+                self.b.const(None if n.startswith(".") else rt.UNBOUND, hint=n.lstrip("."))
                 for n in names]
 
     def _loop_body(self, block, names, params, prologue, body_stmts, brk, span=None):

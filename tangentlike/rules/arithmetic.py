@@ -58,12 +58,13 @@ def np_multiply(g, ans, x1, x2):
 
 @defvjp(operator.truediv, argnums=(0, 1))
 def truediv(g, ans, a, b):
-    return rt.unbroadcast(g / b, a), rt.unbroadcast(-g * ans / b, b)
+    # np.divide: a zero divisor gives inf/nan, as it did for the NumPy primal
+    return rt.unbroadcast(np.divide(g, b), a), rt.unbroadcast(np.divide(-g * ans, b), b)
 
 
 @defvjp(np.divide, argnums=(0, 1))  # np.true_divide is np.divide
 def np_divide(g, ans, x1, x2):
-    return rt.unbroadcast(g / x2, x1), rt.unbroadcast(-g * ans / x2, x2)
+    return rt.unbroadcast(np.divide(g, x2), x1), rt.unbroadcast(np.divide(-g * ans, x2), x2)
 
 
 @defvjp(operator.pow, argnums=(0, 1))
@@ -167,22 +168,22 @@ def np_multiply_jvp1(d, ans, x1, x2):
 
 @defjvp(operator.truediv)
 def truediv_jvp0(d, ans, a, b):
-    return d / b
+    return np.divide(d, b)
 
 
 @defjvp(operator.truediv, argnum=1)
 def truediv_jvp1(d, ans, a, b):
-    return -d * ans / b
+    return np.divide(-d * ans, b)
 
 
 @defjvp(np.divide)
 def np_divide_jvp0(d, ans, x1, x2):
-    return d / x2
+    return np.divide(d, x2)
 
 
 @defjvp(np.divide, argnum=1)
 def np_divide_jvp1(d, ans, x1, x2):
-    return -d * ans / x2
+    return np.divide(-d * ans, x2)
 
 
 @defjvp(operator.pow)

@@ -86,3 +86,26 @@ def check_unshared(target, other, name, other_name):
         raise UnsupportedSyntaxError(
             f"in-place change of '{name}' while '{other_name}' is a view of the same data "
             f"(make a copy: {other_name} = {other_name}.copy())")
+
+
+class _Unbound:
+    """The value of a variable not assigned on the path taken: any use raises Python's
+    own ``UnboundLocalError``, as the original function would."""
+
+    __name__ = "UNBOUND"
+
+    def _raise(self, *args, **kwargs):
+        raise UnboundLocalError("local variable referenced before assignment "
+                                "(it is assigned only on some paths)")
+
+    __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = _raise
+    __truediv__ = __rtruediv__ = __pow__ = __rpow__ = __matmul__ = __rmatmul__ = _raise
+    __neg__ = __pos__ = __abs__ = __bool__ = __len__ = __iter__ = __getitem__ = _raise
+    __lt__ = __le__ = __gt__ = __ge__ = __float__ = __int__ = __index__ = _raise
+    __array__ = _raise
+
+    def __repr__(self):
+        return "rt.UNBOUND"
+
+
+UNBOUND = _Unbound()

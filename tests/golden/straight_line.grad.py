@@ -9,5 +9,5 @@ def grad_straight_line(x, y):
     rt.check_scalar(a * b + 3.0, 'straight_line')
     # adjoint of line 15: b = a / y - x ** 2
     dt = -a
-    da = b + a / y
-    return (float(dt * 2 * x + da * np.cos(x) + da * y), float(dt * t / y + da * x))
+    da = b + np.divide(a, y)
+    return (float(dt * 2 * x + da * np.cos(x) + da * y), float(np.divide(dt * t, y) + da * x))

@@ -14,7 +14,7 @@ def minor_det_fwd_2(A, rows, cols):
         result, tup_2, rng = (A[tup], tup, None)
     else:
         rng_2 = range(len(cols))
-        k, sign, result = (None, 1.0, 0.0)
+        k, sign, result = (rt.UNBOUND, 1.0, 0.0)
         for j in rng_2:
             k_2, rest = (k, [])
             for k_3 in rng_2:
@@ -73,7 +73,7 @@ def minor_det_fwd(A, rows, cols):
         result, tup_2, rng = (A[tup], tup, None)
     else:
         rng_2 = range(len(cols))
-        k, sign, result = (None, 1.0, 0.0)
+        k, sign, result = (rt.UNBOUND, 1.0, 0.0)
         for j in rng_2:
             k_2, rest = (k, [])
             for k_3 in rng_2:
