@@ -195,10 +195,14 @@ def call_kind(op, arg_kinds):
         base = arg_kinds[0]
         if base == "nd":
             return "nd"
+        if is_container(base) and getattr(op.args[1].owner, "kind", None) == "slice":
+            return "seq"  # a slice of a list or tuple is one
         if isinstance(base, tuple):
             ok, i = _const(op.args[1])
             return base[i] if ok and isinstance(i, int) and -len(base) <= i < len(base) else "unk"
         return "num" if base in ("num", "scalar") else "unk"
+    if fn is operator.add and len(arg_kinds) == 2 and all(is_container(k) for k in arg_kinds):
+        return "seq"  # list + list (tuples too): concatenation
     if fn in _SHAPE_OF_SECOND and len(arg_kinds) > 1:
         return arg_kinds[1] or "unk"
     if fn in _SAME_AS_FIRST and arg_kinds:
