@@ -15,6 +15,7 @@ from .errors import ArgumentError, ArgumentTypeError, DifferentiationTypeError
 from .frontend.source import spec_of
 from .ir.printer import print_func
 from .transforms.checkpoint import Checkpointed, check_policy
+from .analysis.shapes import pattern
 from .pipeline import Compiled, build, compile_derivative, stage, standalone_module
 from .transforms.unit import lower_cached
 
@@ -46,6 +47,19 @@ def _kind(x):
         return "seq"
     real = isinstance(x, (int, float, np.integer, np.floating))
     return "scalar" if real else "num"
+
+
+_FAST_TYPES = (float, np.float64, int, str, type(None))
+
+
+def _fast_key(x):
+    """What decides the variant of a call (and that no argument needs promoting): the
+    dtype and shape of an array, the type of a plain scalar; None for anything else
+    (containers: their contents would have to be looked at)."""
+    t = type(x)
+    if t is np.ndarray:
+        return x.dtype.char, x.shape
+    return t if t in _FAST_TYPES else None
 
 
 def check_differentiable(x, name):
@@ -107,7 +121,7 @@ class Derivative:
         # True: one gradient; else the gradients' positions among the active parameters
         self.single = True if single else tuple(active.index(w) for w in self.wrt)
         self.with_value, self.optimize = with_value, optimize
-        self._last, self._variants = None, {}
+        self._last, self._variants, self._fast = None, {}, {}
         functools.update_wrapper(self, fn, updated=())  # not fn.__dict__: a Derivative's state
 
     def _bind(self, args, kwargs):
@@ -138,10 +152,21 @@ class Derivative:
         return target, mask, kinds, mode, self.single, self.with_value, self.optimize
 
     def compiled(self, args=None, kinds=None) -> Compiled:
-        """The compiled derivative for arguments like ``args`` (default: arrays)."""
-        return compile_derivative(*self.plan(args, kinds), checkpoint=self.checkpoint)
+        """The compiled derivative for arguments like ``args`` (default: arrays of any
+        shape); real arguments specialise it to which of their axes have size 1."""
+        patterns = None if args is None or kinds is not None else [pattern(a) for a in args]
+        return compile_derivative(*self.plan(args, kinds), checkpoint=self.checkpoint,
+                                  patterns=patterns)
 
     def __call__(self, *args, **kwargs):
+        if not kwargs:  # fast path: arguments like a previous call's, none promoted
+            hit = self._fast.get(tuple(map(_fast_key, args)))
+            if hit is not None:
+                self._last = hit
+                return hit.fn(*args)
+        return self._call(args, kwargs)
+
+    def _call(self, args, kwargs):
         vals = self._bind(args, kwargs)
         for i in self.wrt:
             vals[i] = check_differentiable(vals[i], self.names[i])
@@ -149,11 +174,16 @@ class Derivative:
                 raise ArgumentError(
                     f"mode='forward' differentiates float and array arguments; "
                     f"'{self.names[i]}' is a {type(vals[i]).__name__}: use mode='reverse'")
-        key = tuple(map(_kind, vals))
+        key = (*map(_kind, vals), *map(pattern, vals))
         compiled = self._variants.get(key)
         if compiled is None:
             compiled = self._variants[key] = self.compiled(vals)
         self._last = compiled
+        fast = tuple(map(_fast_key, args))
+        if not kwargs and None not in fast and all(v is a for v, a in zip(vals, args)):
+            if len(self._fast) > 256:
+                self._fast.clear()
+            self._fast[fast] = compiled
         return compiled.fn(*vals)
 
     @property

@@ -55,7 +55,8 @@ _DOCS = {"grad": "Gradient", "vjp": "Vector-Jacobian product", "jvp": "Jacobian-
          "fgrad": "Gradient by forward sweeps"}
 
 
-def _transform(mode, func, name, mask, kinds, unit, single, with_value, checkpoint=None):
+def _transform(mode, func, name, mask, kinds, unit, single, with_value, checkpoint=None,
+               patterns=None):
     """The top-level derivative functions of ``func`` for ``mode``."""
     if mode in ("jvp", "fgrad"):
         top = _forward.forward_function(func, mask, kinds, unit)
@@ -67,16 +68,18 @@ def _transform(mode, func, name, mask, kinds, unit, single, with_value, checkpoi
                                    f"grad_{name}")
         return [fg, top]
     seed = 1.0 if mode == "grad" else None
-    res = _reverse.reverse_function(func, mask, kinds, unit, seed=seed, checkpoint=checkpoint)
+    res = _reverse.reverse_function(func, mask, kinds, unit, seed=seed, checkpoint=checkpoint,
+                                    patterns=patterns if mode == "grad" else None)
     if mode == "grad":
         return [assemble_grad(res, f"grad_{name}", name, single, with_value)]
     return list(assemble_split(res, f"{name}_fwd", f"{name}_bwd", single_tuple=True))
 
 
 def build(spec, mask, kinds, mode, single=True, with_value=False, optimize=True,
-          standalone=False, checkpoint=None):
+          standalone=False, checkpoint=None, patterns=None):
     """``(unit, top)``: the derivative IR of ``spec``; ``optimize=False`` runs the verifier
-    instead of the passes; ``standalone`` copies every user function called as a primal."""
+    instead of the passes; ``standalone`` copies every user function called as a primal;
+    ``patterns`` (``analysis.shapes.pattern`` of each argument) specialise a gradient."""
     loc = spec.loc(spec.node)
     name = spec.name
     func = stage("lower", name, loc, lambda: lower_cached(spec))
@@ -87,7 +90,7 @@ def build(spec, mask, kinds, mode, single=True, with_value=False, optimize=True,
     stage_name = "forward" if mode in ("jvp", "fgrad") else "reverse"
     top = stage(stage_name, name, loc,
                 lambda: _transform(mode, func, name, mask, kinds, unit, single, with_value,
-                                   checkpoint))
+                                   checkpoint, patterns))
 
     def finish():
         unit.funcs += [passes(f) for f in top]
@@ -99,10 +102,10 @@ def build(spec, mask, kinds, mode, single=True, with_value=False, optimize=True,
 
 
 def generate(spec, mask, kinds, mode, single=True, with_value=False, optimize=True,
-             standalone=False, doc=None, checkpoint=None):
+             standalone=False, doc=None, checkpoint=None, patterns=None):
     """``(source, objects to bind at load, top-level function names)``."""
     unit, top = build(spec, mask, kinds, mode, single, with_value, optimize, standalone,
-                      checkpoint)
+                      checkpoint, patterns)
     if standalone and mode in ("grad", "fgrad"):  # called directly: keep literal defaults
         params = spec.signature().parameters.values()
         top[0].defaults = {p.name: p.default for p in params
@@ -118,13 +121,15 @@ def generate(spec, mask, kinds, mode, single=True, with_value=False, optimize=Tr
 
 
 def compile_derivative(fn, mask, kinds, mode, single=True, with_value=False,
-                       optimize=True, checkpoint=None) -> Compiled:
+                       optimize=True, checkpoint=None, patterns=None) -> Compiled:
     """The derivative of ``fn``: ``mode`` is ``grad`` (one function running both sweeps),
     ``vjp`` (a forward and a backward function), ``jvp`` (forward mode) or ``fgrad``
-    (a gradient by forward sweeps). Memory cache, then disk cache (``cache``), then build."""
+    (a gradient by forward sweeps). ``patterns`` (one per argument, ``grad`` only)
+    specialise the code to which axes have size 1. Memory cache, then disk cache
+    (``cache``), then build."""
     spec = stage("frontend", getattr(fn, "__name__", repr(fn)), None, lambda: spec_of(fn))
     key = (fn, spec.hash, tuple(mask), tuple(kinds), mode, single, with_value, optimize,
-           checkpoint, __version__)
+           checkpoint, None if patterns is None else tuple(patterns), __version__)
     hit = _MEMORY.get(key)
     if hit is not None:
         return hit
@@ -132,12 +137,12 @@ def compile_derivative(fn, mask, kinds, mode, single=True, with_value=False,
     name = spec.name
     options = {"mask": list(mask), "kinds": [str(k) for k in kinds], "mode": mode,
                "single": single, "with_value": with_value, "optimize": optimize,
-               "checkpoint": repr(checkpoint)}
+               "checkpoint": repr(checkpoint), "patterns": repr(patterns)}
     entry = stage("lower", name, loc, lambda: cache.lookup(spec, options))
     if entry.module is None:
         STATS["compiled"] += 1
         src, objs, top = generate(spec, mask, kinds, mode, single, with_value, optimize,
-                                  checkpoint=checkpoint)
+                                  checkpoint=checkpoint, patterns=patterns)
         stage("load", name, loc, lambda: entry.store(src, objs, top))
     else:
         STATS["disk_hits"] += 1

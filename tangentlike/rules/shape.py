@@ -269,6 +269,26 @@ def unbroadcast_jvp(d, out, g, x):
     return rt.unbroadcast(d, x)
 
 
+@defvjp(rt.sum_axes)
+def sum_axes(ct, out, g, axis=None, keepdims=False):
+    return rt.sum_vjp(ct, g, axis, keepdims)
+
+
+@defjvp(rt.sum_axes)
+def sum_axes_jvp(d, out, g, axis=None, keepdims=False):
+    return rt.sum_axes(d, axis, keepdims)
+
+
+@defvjp(rt.T)
+def transpose_2d(ct, out, a):
+    return rt.T(ct)
+
+
+@defjvp(rt.T)
+def transpose_2d_jvp(d, out, a):
+    return rt.T(d)
+
+
 @defvjp(rt.broadcast_like)
 def broadcast_like(ct, out, t, ans):
     return rt.unbroadcast(ct, t)

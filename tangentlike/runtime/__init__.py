@@ -82,6 +82,17 @@ def unbroadcast(g, x):
     return g
 
 
+def T(a):
+    """``a.T``, and written as that attribute: specialised code uses it for 2-d arrays."""
+    return a.T
+
+
+def sum_axes(g, axis=None, keepdims=False):
+    """``g.sum(axis=axis, keepdims=keepdims)``, and written as that method call: an
+    ``unbroadcast`` whose axes were known when the derivative was compiled."""
+    return g.sum(axis=axis, keepdims=keepdims)
+
+
 def zeros_like(x):
     """The zero cotangent of ``x``: 0.0, a float zeros array, or the same container of zeros."""
     if x is None:
@@ -250,6 +261,11 @@ def count(x, axis=None):
 
 def extremum_share(ans, x, axis=None, keepdims=False):
     """Weight of each element of ``x`` in the max/min ``ans``: 1/#ties where it attains it, else 0."""
+    if axis is None and type(x) is np.ndarray:  # the common case, without the generality
+        hit = x == ans
+        n = np.count_nonzero(hit)
+        share = hit.astype(complex if x.dtype.kind == "c" else float)
+        return share if n == 1 else share / n
     xa = np.asarray(x)
     a = np.asarray(ans)
     if not keepdims and axis is not None:

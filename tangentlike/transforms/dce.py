@@ -84,7 +84,9 @@ def _prune_results(op, uses) -> bool:
             y = body.ops[-1].args[i]
             own_use = 1 if y is p else 0
             cparams = op.regions[0].params if op.kind == "while" else []
-            if uses.get(id(p), 0) > own_use or (cparams and uses.get(id(cparams[i]), 0)):
+            if cparams and uses.get(id(cparams[i]), 0):
+                continue
+            if uses.get(id(p), 0) > own_use and not _feeds_only_itself(body, p, y, uses):
                 continue
             del body.params[i + off]
             del body.ops[-1].args[i]
@@ -94,3 +96,33 @@ def _prune_results(op, uses) -> bool:
         del op.results[i]
         changed = True
     return changed
+
+
+def _feeds_only_itself(body, p, y, uses) -> bool:
+    """Whether loop-carry parameter ``p`` only reaches pure ops of ``body`` whose results
+    only lead to ``y``, its own next value (``total = total + x`` with ``total`` unread)."""
+    yield_op = body.ops[-1]
+    if sum(a is y for a in yield_op.args) != 1:
+        return False
+    seen, frontier = {id(p)}, [p]
+    while frontier:
+        v = frontier.pop()
+        found = 0
+        for op in body.ops:
+            n = sum(a is v for a in op.args)
+            if not n:
+                continue
+            found += n
+            if op is yield_op:
+                if v is not y:
+                    return False
+                continue
+            if op.regions or not is_pure(op):
+                return False
+            for r in op.results:
+                if id(r) not in seen:
+                    seen.add(id(r))
+                    frontier.append(r)
+        if found != uses.get(id(v), 0):
+            return False  # a use inside a nested region: keep it
+    return True

@@ -51,13 +51,14 @@ def bind_call(op, rule, rule_fn, argnames_offset):
 
 
 def inline_rule(rev, rule_fn, lead: dict, bound, defaults, wanted: list, multi: bool,
-                lead_kinds=None):
+                lead_kinds=None, shaped=None):
     """Copy the rule's body into ``rev.b``; returns the values of the ``wanted``
     outputs (indices into the rule's returned tuple, or [0] for a single value).
 
     ``lead`` maps the leading rule parameters (``g``, ``ans`` / tangents) to
     values (or zero-argument callables producing them, for laziness), and
-    ``lead_kinds`` to their kinds. Calls are simplified as they are copied."""
+    ``lead_kinds`` to their kinds. Calls are simplified as they are copied, and
+    specialised to the shapes ``shaped`` (``specialize.Shaped``) knows."""
     lead_kinds = lead_kinds or {}
     ir = rule_ir(rule_fn)
     ret = ir.body.ops[-1].args[0]
@@ -68,10 +69,10 @@ def inline_rule(rev, rule_fn, lead: dict, bound, defaults, wanted: list, multi: 
     kinds = infer_kinds(ir, [_kind_of_param(rev, n, lead_kinds, bound, defaults)
                              for n in ir.param_names])
     params = {id(p): n for p, n in zip(ir.params, ir.param_names)}
-    return _copy_needed(rev, ir, needed, outs, kinds, params, lead, bound, defaults)
+    return _copy_needed(rev, ir, needed, outs, kinds, params, lead, bound, defaults, shaped)
 
 
-def _copy_needed(rev, ir, needed, outs, kinds, params, lead, bound, defaults):
+def _copy_needed(rev, ir, needed, outs, kinds, params, lead, bound, defaults, shaped):
     """Copy the ``needed`` ops of rule ``ir``, simplifying calls as they are copied."""
     vmap = {}
 
@@ -96,6 +97,9 @@ def _copy_needed(rev, ir, needed, outs, kinds, params, lead, bound, defaults):
             arg_kinds = [kinds.get(id(a)) for a in op.args]
             kinds[id(op.result)] = call_kind(op, arg_kinds)  # folding may have sharpened them
             new = fold(op.attrs["fn"], looks, arg_kinds, rev.b, op.attrs.get("kw", ()))
+            if new is None and shaped is not None:
+                primal = [shaped.primal(params.get(id(a)), bound) for a in op.args]
+                new = shaped.fold(op.attrs["fn"], primal, lambda i: resolve(op.args[i]), rev.b)
             if new is not None:
                 if getattr(new.owner, "kind", None) == "const" and \
                         isinstance(new.owner.attrs["value"], (int, float)):

@@ -22,20 +22,23 @@ import operator
 
 from .. import runtime as rt
 from ..analysis.activity import kinds as infer_kinds, varied as infer_varied
+from ..analysis.shapes import PY, SCALAR, is_elementwise, shapes as infer_shapes
 from ..errors import MissingRuleError
 from ..frontend.lower_expr import is_user_function
 from ..ir.builder import Builder, clone_block
 from ..ir.nodes import Block, Func, Op, Value, defining_block
 from ..rules import registry
 from .inline import bind_call, inline_rule
+from .specialize import Shaped
 from .checkpoint import CheckpointAdjoints, Checkpointed
 from .reverse_regions import RegionAdjoints
 
 
 class RevResult:
-    def __init__(self, primal, adjoint, out, g, grads, tape, grad_kinds=()):
+    def __init__(self, primal, adjoint, out, g, grads, tape, grad_kinds=(), scalar_out=False):
         self.primal, self.adjoint, self.out, self.g = primal, adjoint, out, g
         self.grads, self.tape, self.grad_kinds = grads, tape, grad_kinds
+        self.scalar_out = scalar_out  # the output is a scalar for certain (shapes)
 
 
 def clone_func(func: Func) -> Func:
@@ -46,13 +49,15 @@ def clone_func(func: Func) -> Func:
 
 
 class Reverser(RegionAdjoints, CheckpointAdjoints):
-    def __init__(self, func: Func, mask, param_kinds, unit, seed=None, checkpoint=None):
+    def __init__(self, func: Func, mask, param_kinds, unit, seed=None, checkpoint=None,
+                 patterns=None):
         self.seed, self.checkpoint = seed, checkpoint
         self.adjoint_blocks = set()  # blocks of the adjoint sweep holding recomputations
         self.P = clone_func(func)
         self.active = [p for p, m in zip(self.P.params, mask) if m]
         self.kinds = infer_kinds(self.P, param_kinds, unit.return_kind)
         self.varied = infer_varied(self.P, self.active, self.kinds)
+        self.shapes = infer_shapes(self.P, patterns, unit.return_pattern) if patterns else None
         self.unit = unit
         self.adj, self.owner_of, self.scopes, self.exports = {}, {}, {}, {}
         self.tape = None
@@ -66,7 +71,8 @@ class Reverser(RegionAdjoints, CheckpointAdjoints):
         self.reverse_block(self.P.body)
         grads = [self.final_adjoint(p) for p in self.active]
         kinds = [self.kinds.get(id(p)) for p in self.active]
-        return RevResult(self.P, self.b.block, out, g, grads, self.tape, kinds)
+        scalar = self.shapes is not None and self.shapes.get(id(out)) in ((), PY, SCALAR)
+        return RevResult(self.P, self.b.block, out, g, grads, self.tape, kinds, scalar)
 
     def final_adjoint(self, p):
         d = self.adj.get(id(p))
@@ -121,6 +127,15 @@ class Reverser(RegionAdjoints, CheckpointAdjoints):
             return self.avail(self.export(v, parent, blk))
         return self.scopes[id(blk)].get(v)
 
+    def primal_of(self, v):
+        """The primal value that ``v`` (readable in the adjoint sweep) stands for."""
+        if id(v) in self.shapes:
+            return v
+        for scope in self.scopes.values():
+            if id(v) in scope.origin:
+                return scope.origin[id(v)]
+        return None
+
     def export(self, v, if_op, blk):
         r = if_op.add_result(v.hint)
         for region in if_op.regions:
@@ -174,9 +189,12 @@ class Reverser(RegionAdjoints, CheckpointAdjoints):
         lead_names = rule.vjp.__code__.co_varnames[:2]
         lead = {lead_names[0]: g, lead_names[1]: lambda: self.avail(op.results[0])}
         k_out = self.kinds.get(id(op.results[0]), "unk")
+        shaped = None if self.shapes is None else \
+            Shaped(self.shapes, op.results[0], lead_names[1], is_elementwise(fn), self.primal_of)
         cots = inline_rule(self, rule.vjp, lead, bound, defaults, [k for k, _ in wanted],
                            multi=len(rule.vjp_argnums) > 1,
-                           lead_kinds={lead_names[0]: k_out, lead_names[1]: k_out})
+                           lead_kinds={lead_names[0]: k_out, lead_names[1]: k_out},
+                           shaped=shaped)
         for (_, name), c in zip(wanted, cots):
             self.accumulate(bound[name], c)
 
@@ -184,7 +202,8 @@ class Reverser(RegionAdjoints, CheckpointAdjoints):
         fn = op.attrs["fn"]
         mask = [id(a) in self.varied for a in op.args]
         kinds = [self.kinds.get(id(a), "unk") for a in op.args]
-        fwd, bwd = self.unit.reverse_callee(fn, mask, kinds, op.loc)
+        patterns = None if self.shapes is None else [self.shapes.get(id(a)) for a in op.args]
+        fwd, bwd = self.unit.reverse_callee(fn, mask, kinds, op.loc, patterns)
         if isinstance(fn, Checkpointed):  # keep the arguments; run the forward sweep again
             op.attrs["fn"] = fn.fn
             again = self.b.op("call", [self.avail(a) for a in op.args],
@@ -281,8 +300,9 @@ class Reverser(RegionAdjoints, CheckpointAdjoints):
 
 
 def reverse_function(func: Func, mask, param_kinds, unit, seed=None,
-                     checkpoint=None) -> RevResult:
+                     checkpoint=None, patterns=None) -> RevResult:
     """The reverse-mode transform of ``func`` with respect to the masked parameters;
     the output cotangent is the constant ``seed`` if given, else a parameter;
-    ``checkpoint`` (``Periodic``) checkpoints its top-level ``for`` loops."""
-    return Reverser(func, mask, param_kinds, unit, seed, checkpoint).run()
+    ``checkpoint`` (``Periodic``) checkpoints its top-level ``for`` loops; ``patterns``
+    (``analysis.shapes``) of the parameters specialise the cotangent code."""
+    return Reverser(func, mask, param_kinds, unit, seed, checkpoint, patterns).run()

@@ -22,12 +22,13 @@ class Scope:
     """The reversed body of one loop: which primal values it pops."""
 
     def __init__(self):
-        self.pops, self.cache = [], {}
+        self.pops, self.cache, self.origin = [], {}, {}
 
     def get(self, v):
         new = self.cache.get(id(v))
         if new is None:
             new = self.cache[id(v)] = Value(v.hint)
+            self.origin[id(new)] = v
             self.pops.append((v, new))
         return new
 

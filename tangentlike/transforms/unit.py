@@ -22,6 +22,7 @@ from .dce import dce
 from .simplify import selects
 
 _LOWERED: dict = {}
+_MAX_SHAPED = 4  # shape specialisations of one callee in a unit
 
 
 class GenRef:
@@ -63,7 +64,7 @@ def lower_cached(spec) -> Func:
 class Unit:
     def __init__(self, passes):
         self.funcs, self.refs, self.names, self.passes = [], {}, set(), passes
-        self.kinds_memo = {}
+        self.kinds_memo, self.shapes_memo, self.shaped = {}, {}, {}
 
     def fresh(self, base):
         name, k = base, 1
@@ -73,17 +74,26 @@ class Unit:
         self.names.add(name)
         return name
 
-    def reverse_callee(self, fn, mask, kinds, loc):
+    def reverse_callee(self, fn, mask, kinds, loc, patterns=None):
+        """The ``f_fwd``/``f_bwd`` pair of user function ``fn`` for arguments of these
+        kinds (and shape ``patterns``: at most ``_MAX_SHAPED`` specialisations each)."""
         from .reverse import reverse_function
         spec = spec_for(fn, loc, kinds)
-        key = (spec.key, spec.hash, tuple(mask), tuple(map(str, kinds)))
+        shaped = self.shaped.setdefault((spec.key, spec.hash), set())
+        if patterns is not None and tuple(patterns) not in shaped:
+            if len(shaped) >= _MAX_SHAPED:
+                patterns = None
+            else:
+                shaped.add(tuple(patterns))
+        key = (spec.key, spec.hash, tuple(mask), tuple(map(str, kinds)),
+               None if patterns is None else tuple(patterns))
         if key in self.refs:
             return self.refs[key]
         base = spec.name
         fwd = GenRef(self.fresh(f"{base}_fwd"), base)
         bwd = GenRef(self.fresh(f"{base}_bwd"), base)
         self.refs[key] = (fwd, bwd)
-        res = reverse_function(lower_cached(spec), mask, kinds, self)
+        res = reverse_function(lower_cached(spec), mask, kinds, self, patterns=patterns)
         f, b = assemble_split(res, fwd.name, bwd.name, single_tuple=False)
         self.funcs += [self.passes(f), self.passes(b)]
         return fwd, bwd
@@ -118,6 +128,23 @@ class Unit:
             ks = kinds(func, arg_kinds, self.return_kind)
             self.kinds_memo[key] = ks.get(id(func.body.ops[-1].args[0]), "unk")
         return self.kinds_memo[key]
+
+    def return_pattern(self, fn, patterns):
+        """The shape pattern (``analysis.shapes``) of what user function ``fn`` returns."""
+        from ..analysis.shapes import returned
+        from ..frontend.lower_expr import is_user_function
+        from ..api import Derivative
+        if not is_user_function(fn) or isinstance(fn, Derivative):
+            return None  # a derivative's patterns would need it compiled first
+        try:
+            spec = spec_for(fn, None)
+        except MissingRuleError:
+            return None
+        key = (spec.key, spec.hash, tuple(patterns))
+        if key not in self.shapes_memo:
+            self.shapes_memo[key] = None  # recursion: assume nothing
+            self.shapes_memo[key] = returned(lower_cached(spec), patterns, self.return_pattern)
+        return self.shapes_memo[key]
 
     def add_primal_copies(self, standalone=False):
         """Give every nested ``def`` still called as a primal a generated copy; with
@@ -165,7 +192,8 @@ def assemble_grad(res, name, fname, wrt_single, with_value) -> Func:
     body = res.primal.body
     body.ops.pop()  # the primal return
     b = Builder(body, res.primal.loc)
-    b.op("call", [res.out, b.const(fname)], [], {"fn": rt.check_scalar, "kw": ()})
+    if not res.scalar_out:  # else nothing but the check would compute the value
+        b.op("call", [res.out, b.const(fname)], [], {"fn": rt.check_scalar, "kw": ()})
     _move_ops(res.adjoint, body)
     grads = [b.call(float, [g], hint=g.hint) if k == "scalar" and not _is_const(g) else g
              for g, k in zip(res.grads, res.grad_kinds)]

@@ -14,7 +14,6 @@ def grad_branches(x, k):
         else:
             y, y_2 = (-x, None)
         t_2 = t_3
-    rt.check_scalar(y * y, 'branches')
     # adjoint of line 26: return y * y
     dy = y + y
     # adjoint of line 20: if k > 1.0:

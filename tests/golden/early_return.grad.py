@@ -38,7 +38,7 @@ def grad_early_return(x):
         else:
             ds_2, dretval_2 = (ds, dretval)
         # adjoint of line 57: s = s * x[i]
-        ds = rt.unbroadcast(ds_2 * t_4, s_3)
-        dx_2 = rt.add_at(dx, i_2, rt.unbroadcast(ds_2 * s_3, t_4))
+        ds = ds_2 * t_4
+        dx_2 = rt.add_at(dx, i_2, ds_2 * s_3)
         dretval, dx = (dretval_2, dx_2)
     return dx

@@ -14,7 +14,6 @@ def _square_plus_bwd(saved, dt):
 def grad_helper_call(x, y):
     z, _square_plus_res = _square_plus_fwd(x, y)
     _square_plus, _square_plus_res_2 = _square_plus_fwd(z, x)
-    rt.check_scalar(_square_plus, 'helper_call')
     # adjoint of line 69: return _square_plus(z, x)
     dz, dx = _square_plus_bwd(_square_plus_res_2, 1.0)
     # adjoint of line 68: z = _square_plus(x, y)

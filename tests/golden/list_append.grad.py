@@ -28,5 +28,5 @@ def grad_list_append(x):
         # adjoint of line 82: parts.append(x * (i + 1.0))
         parts_2.pop()
         dparts_4, dt = rt.append_vjp(dparts_3)
-        dparts_3, dx = (dparts_4, dx + rt.unbroadcast(dt * t_6, x))
+        dparts_3, dx = (dparts_4, dx + dt * t_6)
     return float(dx)

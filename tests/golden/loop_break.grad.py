@@ -8,23 +8,20 @@ def grad_loop_break(x):
     s, n_iter = (0.0, 0)
     for i in rng:
         item = x[i]
-        t = item * item
-        s_2 = s + t
-        t_2 = s_2 > 2.0
+        s_2 = s + item * item
+        t = s_2 > 2.0
         k = n_iter + 1
-        tape.append((s, t, item))
+        tape.append(item)
         s, n_iter = (s_2, k)
-        if t_2:
+        if t:
             break
-    rt.check_scalar(s, 'loop_break')
     # adjoint of line 47: for v in x:
     ds, dx = (1.0, rt.zeros_like(x))
     for i_2 in rng[:n_iter][::-1]:
-        s_3, t_3, item_2 = tape.pop()
+        item_2 = tape.pop()
         # adjoint of line 48: s = s + v * v
-        unbroadcast = rt.unbroadcast(ds, s_3)
-        unbroadcast_2 = rt.unbroadcast(rt.unbroadcast(ds, t_3) * item_2, item_2)
+        ditem = ds * item_2
         # adjoint of line 47: for v in x:
-        dx_2 = rt.add_at(dx, i_2, unbroadcast_2 + unbroadcast_2)
-        ds, dx = (unbroadcast, dx_2)
+        dx_2 = rt.add_at(dx, i_2, ditem + ditem)
+        dx = dx_2
     return dx

@@ -3,15 +3,14 @@ import numpy as np
 from tangentlike import runtime as rt
 
 def step_fwd(h, W, x):
-    t = W @ h
-    tanh = np.tanh(t + x)
-    return (tanh, (tanh, t, W, h))
+    tanh = np.tanh(W @ h + x)
+    return (tanh, (tanh, h, W))
 
 def step_bwd(saved, dtanh):
-    tanh, t, W, h = saved
+    tanh, h, W = saved
     # adjoint of line 87: return np.tanh(W @ h + x)
-    unbroadcast = rt.unbroadcast(dtanh * (1.0 - tanh * tanh), t)
-    return (rt.matmul_vjp_right(unbroadcast, W, h), rt.matmul_vjp_left(unbroadcast, W, h))
+    dt = dtanh * (1.0 - tanh * tanh)
+    return (dt @ W, np.outer(dt, h))
 
 def grad_loss(W, xs):
     tape = []
@@ -25,13 +24,11 @@ def grad_loss(W, xs):
         h, n_iter = (h_2, k)
         if t_2:
             break
-    t_3 = h * h
-    rt.check_scalar(np.sum(t_3), 'loss')
     # adjoint of line 96: return np.sum(h * h)
-    unbroadcast = rt.unbroadcast(rt.sum_vjp(1.0, t_3, None, False) * h, h)
+    d = 1.0 * h
     # adjoint of line 92: for t in range(xs.shape[0]):
-    dh, dW = (unbroadcast + unbroadcast, rt.zeros_like(W))
-    for t_4 in rng[:n_iter][::-1]:
+    dh, dW = (d + d, rt.zeros_like(W))
+    for t_3 in rng[:n_iter][::-1]:
         step_res_2 = tape.pop()
         # adjoint of line 93: h = step(h, W, xs[t])
         dh_2, dW_2 = step_bwd(step_res_2, dh)

@@ -32,6 +32,8 @@ CASES = [
     C(rt.prod_others, num(0.5, 2.0)),
     C(rt.unbroadcast, arr(3, 4), arr(4)), C(rt.unbroadcast, arr(3, 4), arr(3, 1)),
     C(rt.unbroadcast, arr(2, 3), num()), C(rt.unbroadcast, arr(3), arr(3)),
+    C(rt.sum_axes, arr(3, 4)), C(rt.sum_axes, arr(3, 4), 0), C(rt.sum_axes, arr(2, 3, 4), (0, 1)),
+    C(rt.sum_axes, arr(3, 4), 1, True), C(rt.T, arr(3, 4)),
     C(rt.broadcast_like, arr(4), arr(3, 4)), C(rt.broadcast_like, arr(3, 1), arr(3, 4)),
     C(rt.broadcast_like, num(), arr(2, 3)), C(rt.broadcast_like, arr(3), arr(3)),
     C(rt.broadcast_like, num(), num()),

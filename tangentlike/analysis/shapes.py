@@ -1,0 +1,257 @@
+"""Static shape patterns (pass ``shapes``): which axes of an array have size 1.
+
+For each value: a tuple with one entry per axis, ``1`` (the axis has size 1),
+``0`` (it does not) or ``None`` (unknown), as Theano's "broadcastable" flags;
+``()`` is a NumPy scalar or 0-d array, ``PY`` a Python number, ``("dims", P)``
+a shape tuple and ``("dim", f)`` an integer that is an axis length; ``None``
+is unknown. The entry point takes the patterns of the parameters (``pattern``
+of the call's arguments), so a derivative is specialised on them the way it
+is on kinds: a gradient compiled for a (4, 32) + (32,) sum differs from one for
+(1, 32) + (32,). Two axes that broadcast against each other and are both not
+of size 1 have the same length (NumPy raises otherwise), which is what lets
+``specialize`` replace ``rt.unbroadcast`` by nothing or by a fixed ``sum``.
+Loop carries iterate to a fixed point; anything not modelled is unknown.
+"""
+from __future__ import annotations
+
+import operator
+
+import numpy as np
+
+from .. import runtime as rt
+
+PY = "py"
+SCALAR = "0d"  # a Python number on some paths, a NumPy scalar on others
+_BOTTOM = object()  # not reached yet (a loop carry before its first visit)
+_MAX_ITERATIONS = 32
+
+
+def pattern(x):
+    """The pattern of a run-time argument (``None`` for anything but numbers)."""
+    if type(x) is np.ndarray:
+        return tuple(1 if n == 1 else 0 for n in x.shape)
+    if isinstance(x, np.generic):
+        return ()
+    if isinstance(x, (int, float, complex)) and not isinstance(x, bool):
+        return PY
+    return None
+
+
+def is_array(p) -> bool:
+    return isinstance(p, tuple) and p[:1] not in (("dims",), ("dim",))
+
+
+def _as_array(p):
+    """Broadcasting operand view: Python numbers and lengths are 0-d."""
+    if p in (PY, SCALAR) or isinstance(p, tuple) and p[:1] == ("dim",):
+        return ()
+    return p if is_array(p) else None
+
+
+def broadcast(patterns):
+    arrays = [_as_array(p) for p in patterns]
+    if not arrays or any(a is None for a in arrays):
+        return None
+    if all(p == PY or isinstance(p, tuple) and p[:1] == ("dim",) for p in patterns):
+        return PY
+    ndim = max(map(len, arrays))
+    if ndim == 0 and SCALAR in patterns:
+        return SCALAR
+    out = []
+    for k in range(ndim):
+        facts = [a[len(a) - ndim + k] for a in arrays if len(a) - ndim + k >= 0]
+        out.append(0 if 0 in facts else 1 if all(f == 1 for f in facts) else None)
+    return tuple(out)
+
+
+def is_elementwise(fn) -> bool:
+    """A broadcasting elementwise function: its result has the broadcast shape."""
+    return isinstance(fn, np.ufunc) or fn in _ELEMENTWISE
+
+
+def join(a, b):
+    if a is _BOTTOM:
+        return b
+    if b is _BOTTOM or a == b:
+        return a
+    if {a, b} <= {PY, (), SCALAR}:
+        return SCALAR
+    if is_array(a) and is_array(b) and len(a) == len(b):
+        return tuple(x if x == y else None for x, y in zip(a, b))
+    if isinstance(a, tuple) and isinstance(b, tuple) and a[:1] == b[:1] == ("dim",):
+        return ("dim", a[1] if a[1] == b[1] else None)
+    return None
+
+
+def shapes(func, param_patterns, callee=None) -> dict:
+    """``id(value) -> pattern`` for the values of ``func``; ``callee(fn, patterns)`` gives
+    the pattern of what a user function returns."""
+    out = {id(p): s for p, s in zip(func.params, param_patterns)}
+    _visit(func.body, out, callee)
+    return out
+
+
+def returned(func, param_patterns, callee=None):
+    """The pattern of what ``func`` returns."""
+    return shapes(func, param_patterns, callee).get(id(func.body.ops[-1].args[0]))
+
+
+def _visit(block, out, callee):
+    for op in block.ops:
+        for r in op.results:  # whatever is not modelled below is unknown
+            out[id(r)] = None
+        if op.kind == "if":
+            for r in op.regions:
+                _visit(r, out, callee)
+            for i, res in enumerate(op.results):
+                out[id(res)] = join(*(out.get(id(r.ops[-1].args[i])) for r in op.regions))
+        elif op.kind in ("for", "while"):
+            _loop(op, out, callee)
+        elif op.kind == "const":
+            out[id(op.result)] = _const(op.attrs["value"])
+        elif op.kind == "tuple":
+            ps = [out.get(id(a)) for a in op.args]
+            dims = all(isinstance(p, tuple) and p[:1] == ("dim",) for p in ps)
+            out[id(op.result)] = ("dims", tuple(p[1] for p in ps)) if dims else None
+        elif op.kind == "setitem":
+            out[id(op.result)] = out.get(id(op.args[0]))
+        elif op.kind == "call" and len(op.results) == 1:
+            ps = [out.get(id(a)) for a in op.args]
+            p = _call(op, ps)
+            if p is None and callee is not None and not op.attrs.get("kw"):
+                p = callee(op.attrs["fn"], ps)
+            out[id(op.result)] = p
+
+
+def _loop(op, out, callee):
+    body = op.regions[-1]
+    carries = body.params[1:] if op.kind == "for" else body.params
+    inits = op.args[1:] if op.kind == "for" else op.args
+    if op.kind == "for":
+        out[id(body.params[0])] = _item(op.args[0], out)
+    for p in carries:
+        out[id(p)] = _BOTTOM
+    for it in range(_MAX_ITERATIONS + 1):
+        new = [join(join(out[id(p)], out.get(id(i))), out.get(id(y), _BOTTOM))
+               for p, i, y in zip(carries, inits, body.ops[-1].args)]
+        if it == _MAX_ITERATIONS:
+            new = [None] * len(carries)  # did not settle: assume nothing
+        changed = any(out[id(p)] != n for p, n in zip(carries, new))
+        for p, n in zip(carries, new):
+            out[id(p)] = n
+        if it and not changed:
+            break
+        if op.kind == "while":
+            for c, p in zip(op.regions[0].params, carries):
+                out[id(c)] = out[id(p)]
+        for r in op.regions:
+            _visit(r, out, callee)
+    for res, p in zip(op.results, carries):
+        out[id(res)] = out[id(p)]
+
+
+def _item(iterable, out):
+    o = iterable.owner
+    if getattr(o, "kind", None) == "call" and o.attrs["fn"] is range:
+        return ("dim", None)
+    p = out.get(id(iterable))
+    return p[1:] if is_array(p) and p else None
+
+
+def _const(v):
+    if isinstance(v, bool):
+        return None
+    if isinstance(v, int):
+        return ("dim", 1 if v == 1 else 0)
+    return PY if isinstance(v, (float, complex)) else pattern(v)
+
+
+def _axis(op):
+    """(ok, axis, keepdims) of a reduction call with constant arguments."""
+    kw = op.attrs.get("kw", ())
+    npos = len(op.args) - len(kw)
+    named = dict(zip(kw, op.args[npos:]))
+    if npos > 2 or set(named) - {"axis", "keepdims"}:
+        return False, None, False
+    axis_v = op.args[1] if npos == 2 else named.get("axis")
+    vals = []
+    for v in (axis_v, named.get("keepdims")):
+        c = getattr(v, "owner", None) if v is not None else None
+        if v is not None and getattr(c, "kind", None) != "const":
+            return False, None, False
+        vals.append(c.attrs["value"] if v is not None else None)
+    return isinstance(vals[0], (int, type(None))), vals[0], bool(vals[1])
+
+
+def _reduce(op, ps):
+    ok, axis, keep = _axis(op)
+    x = _as_array(ps[0]) if ps else None
+    if not ok or x is None:
+        return None
+    if axis is None:
+        return tuple(1 for _ in x) if keep else ()
+    if not -len(x) <= axis < len(x):
+        return None
+    axis %= len(x)
+    return x[:axis] + ((1,) if keep else ()) + x[axis + 1:]
+
+
+def _matmul(ps):
+    a, b = (_as_array(p) for p in ps)
+    if a is None or b is None or not (1 <= len(a) <= 2 and 1 <= len(b) <= 2):
+        return None
+    return a[:-1] + b[1:] if len(b) == 2 else a[:-1]
+
+
+def _call(op, ps):
+    fn = op.attrs["fn"]
+    kw = op.attrs.get("kw", ())
+    if fn is np.shape and len(ps) == 1:
+        return ("dims", ps[0]) if is_array(ps[0]) else None
+    if fn is len and is_array(ps[0]) and ps[0]:
+        return ("dim", ps[0][0])
+    if fn is operator.getitem:
+        return _getitem(op, ps)
+    if fn in _REDUCTIONS:
+        return _reduce(op, ps)
+    if kw:  # a dtype= keyword keeps the pattern; others are not modelled
+        if not set(kw) <= {"dtype"}:
+            return None
+        ps = ps[:len(ps) - len(kw)]
+    if fn in _CREATORS and len(ps) == 1:
+        p = ps[0]
+        if isinstance(p, tuple) and p[:1] in (("dims",), ("dim",)):
+            return tuple(p[1]) if p[0] == "dims" else (p[1],)
+        return None
+    if fn in _SAME and ps:
+        return ps[0]
+    if fn in _MATMUL and len(ps) == 2:
+        return _matmul(ps)
+    if fn in (np.transpose, rt.T) and len(ps) == 1 and is_array(ps[0]):
+        return ps[0][::-1]
+    if fn is float and len(ps) == 1:
+        return PY
+    if isinstance(fn, np.ufunc) and fn.nout == 1 and len(ps) == fn.nin or fn in _ELEMENTWISE:
+        return broadcast(ps)
+    return None
+
+
+def _getitem(op, ps):
+    base, idx = ps
+    if isinstance(base, tuple) and base[:1] == ("dims",):
+        c = op.args[1].owner
+        if getattr(c, "kind", None) == "const" and isinstance(c.attrs["value"], int):
+            i = c.attrs["value"]
+            return ("dim", base[1][i]) if -len(base[1]) <= i < len(base[1]) else None
+        return None
+    if is_array(base) and base and isinstance(idx, tuple) and idx[:1] == ("dim",):
+        return base[1:]  # an integer index drops the first axis
+    return None
+
+
+_REDUCTIONS = (np.sum, np.mean, np.max, np.min, np.amax, np.amin, np.prod)
+_CREATORS = (np.zeros, np.ones, np.empty)
+_SAME = (rt.copy, rt.stop_gradient, np.zeros_like, np.ones_like, rt.zeros_like, np.negative)
+_MATMUL = (operator.matmul, np.matmul)
+_ELEMENTWISE = (operator.add, operator.sub, operator.mul, operator.truediv, operator.pow,
+                operator.neg, operator.pos, abs, operator.floordiv, operator.mod, np.where)
