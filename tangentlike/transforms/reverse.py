@@ -29,6 +29,9 @@ from ..ir.builder import Builder, clone_block
 from ..ir.nodes import Block, Func, Op, Value, defining_block
 from ..rules import registry
 from .inline import bind_call, inline_rule
+from .cse import cse
+from .dce import is_pure
+from .inline_calls import fold_constants, inline_calls
 from .specialize import Shaped
 from .checkpoint import CheckpointAdjoints, Checkpointed
 from .reverse_regions import RegionAdjoints
@@ -54,6 +57,8 @@ class Reverser(RegionAdjoints, CheckpointAdjoints):
         self.seed, self.checkpoint = seed, checkpoint
         self.adjoint_blocks = set()  # blocks of the adjoint sweep holding recomputations
         self.P = clone_func(func)
+        if inline_calls(self.P, unit.callee_ir) | fold_constants(self.P):
+            cse(self.P)  # the copies of a callee's loop-invariant values are one value
         self.active = [p for p, m in zip(self.P.params, mask) if m]
         self.kinds = infer_kinds(self.P, param_kinds, unit.return_kind)
         self.varied = infer_varied(self.P, self.active, self.kinds)
@@ -125,7 +130,19 @@ class Reverser(RegionAdjoints, CheckpointAdjoints):
         parent = blk.parent
         if parent.kind == "if":
             return self.avail(self.export(v, parent, blk))
+        if self._recomputable(v, blk):  # cheaper than a tape slot: made again
+            op = v.owner
+            return self.b.call(op.attrs["fn"], [self.avail(a) for a in op.args], hint=v.hint,
+                               kw=op.attrs.get("kw", ()))
         return self.scopes[id(blk)].get(v)
+
+    def _recomputable(self, v, blk):
+        """A scalar a loop body computes from values defined outside it (``-k``): the
+        adjoint of an iteration that ran can compute it again instead of popping it."""
+        op = v.owner
+        return isinstance(op, Op) and op.kind == "call" and len(op.results) == 1 and \
+            self.kinds.get(id(v)) == "scalar" and is_pure(op) and \
+            all(defining_block(a) is not blk for a in op.args)
 
     def primal_of(self, v):
         """The primal value that ``v`` (readable in the adjoint sweep) stands for."""

@@ -10,7 +10,7 @@ running both sweeps (the top-level gradient).
 from __future__ import annotations
 
 from .. import runtime as rt
-from ..errors import MissingRuleError, NoSourceError
+from ..errors import MissingRuleError, NoSourceError, TangentlikeError
 from ..frontend.lower import lower
 from ..frontend.lower_expr import LocalFunc
 from ..frontend.source import spec_of
@@ -128,6 +128,17 @@ class Unit:
             ks = kinds(func, arg_kinds, self.return_kind)
             self.kinds_memo[key] = ks.get(id(func.body.ops[-1].args[0]), "unk")
         return self.kinds_memo[key]
+
+    def callee_ir(self, fn):
+        """The IR of user function ``fn`` for inlining (None: keep the call)."""
+        from ..api import Derivative
+        from .checkpoint import Checkpointed
+        if isinstance(fn, (Derivative, Checkpointed)):
+            return None
+        try:
+            return lower_cached(spec_for(fn))
+        except TangentlikeError:
+            return None  # reported where the call is differentiated, as before
 
     def return_pattern(self, fn, patterns):
         """The shape pattern (``analysis.shapes``) of what user function ``fn`` returns."""

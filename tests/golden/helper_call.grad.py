@@ -2,20 +2,9 @@
 import numpy as np
 from tangentlike import runtime as rt
 
-def _square_plus_fwd(a, b):
-    return (a * a + b, (a,))
-
-def _square_plus_bwd(saved, dt):
-    a, = saved
-    # adjoint of line 64: return a * a + b
-    da = dt * a
-    return (da + da, dt)
-
 def grad_helper_call(x, y):
-    z, _square_plus_res = _square_plus_fwd(x, y)
-    _square_plus, _square_plus_res_2 = _square_plus_fwd(z, x)
-    # adjoint of line 69: return _square_plus(z, x)
-    dz, dx = _square_plus_bwd(_square_plus_res_2, 1.0)
-    # adjoint of line 68: z = _square_plus(x, y)
-    dx_2, dy = _square_plus_bwd(_square_plus_res, dz)
-    return (float(dx + dx_2), float(dy))
+    t = x * x + y
+    # adjoint of line 64: return a * a + b
+    dt = t + t
+    t_2 = dt * x
+    return (float(1.0 + t_2 + t_2), float(dt))

@@ -2,26 +2,16 @@
 import numpy as np
 from tangentlike import runtime as rt
 
-def step_fwd(h, W, x):
-    tanh = np.tanh(W @ h + x)
-    return (tanh, (tanh, h, W))
-
-def step_bwd(saved, dtanh):
-    tanh, h, W = saved
-    # adjoint of line 87: return np.tanh(W @ h + x)
-    dt = dtanh * (1.0 - tanh * tanh)
-    return (dt @ W, np.outer(dt, h))
-
 def grad_loss(W, xs):
     tape = []
     rng = range(np.shape(xs)[0])
     h, n_iter = (np.zeros(np.shape(W)[0]), 0)
     for t in rng:
-        h_2, step_res = step_fwd(h, W, xs[t])
-        t_2 = np.sum(h_2) > 10.0
+        tanh = np.tanh(W @ h + xs[t])
+        t_2 = np.sum(tanh) > 10.0
         k = n_iter + 1
-        tape.append(step_res)
-        h, n_iter = (h_2, k)
+        tape.append((tanh, h))
+        h, n_iter = (tanh, k)
         if t_2:
             break
     # adjoint of line 96: return np.sum(h * h)
@@ -29,8 +19,8 @@ def grad_loss(W, xs):
     # adjoint of line 92: for t in range(xs.shape[0]):
     dh, dW = (d + d, rt.zeros_like(W))
     for t_3 in rng[:n_iter][::-1]:
-        step_res_2 = tape.pop()
-        # adjoint of line 93: h = step(h, W, xs[t])
-        dh_2, dW_2 = step_bwd(step_res_2, dh)
-        dh, dW = (dh_2, dW + dW_2)
+        tanh_2, h_2 = tape.pop()
+        # adjoint of line 87: return np.tanh(W @ h + x)
+        dt = dh * (1.0 - tanh_2 * tanh_2)
+        dh, dW = (dt @ W, dW + np.outer(dt, h_2))
     return dW

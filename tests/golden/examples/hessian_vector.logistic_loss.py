@@ -11,10 +11,9 @@ def grad_logistic_loss(w, A, labels):
     logaddexp = np.logaddexp(0.0, z)
     t = labels * z
     t_2 = logaddexp - t
-    t_3 = 0.5 * 0.1
-    t_4 = w * w
-    rt.check_scalar(np.mean(t_2) + t_3 * np.sum(t_4), 'logistic_loss')
+    t_3 = w * w
+    rt.check_scalar(np.mean(t_2) + 0.05 * np.sum(t_3), 'logistic_loss')
     # adjoint of line 25: return np.mean(np.logaddexp(0.0, z) - labels * z) + 0.5 * PENALTY * np.sum(w * w)
-    unbroadcast = rt.unbroadcast(rt.sum_vjp(t_3, t_4, None, False) * w, w)
+    unbroadcast = rt.unbroadcast(rt.sum_vjp(0.05, t_3, None, False) * w, w)
     dt = rt.sum_vjp(1.0, t_2, None, False) / rt.count(t_2, None)
     return unbroadcast + unbroadcast + rt.matmul_vjp_right(rt.unbroadcast(rt.unbroadcast(-dt, t) * labels, z) + rt.unbroadcast(rt.unbroadcast(dt, logaddexp) * np.exp(z - logaddexp), z), A, w)

@@ -1,0 +1,119 @@
+"""Inlining small user functions before reverse mode, and folding constant arithmetic.
+
+``inline_calls(func)``: a call of a small leaf user function (at most
+``MAX_OPS`` ops, calling no user function itself, called with its positional
+parameters only) is replaced by a copy of the callee's body. Reverse mode then
+tapes the callee's intermediate values directly instead of building an
+``f_fwd``/``f_bwd`` pair with a residual tuple per call (the RK4 right-hand side
+of the ODE benchmark: eight calls per step). Derivative objects, checkpointed
+functions and recursive or larger functions keep their pair.
+
+``fold_constants(func)``: ``0.5 * h`` with ``h`` a module constant becomes
+``0.005``, so it is neither recomputed in a loop nor taped. Only Python
+arithmetic on Python ``int``/``float`` constants is folded (the result is what
+Python computes at run time; NumPy calls are left alone, whose scalar types
+differ from Python's).
+"""
+from __future__ import annotations
+
+import operator
+
+from ..frontend.lower_expr import LocalFunc, is_user_function
+from ..ir.builder import clone_op_into, replace_uses
+from ..ir.nodes import Op, walk_ops
+
+MAX_OPS = 40
+_ARITHMETIC = (operator.add, operator.sub, operator.mul, operator.truediv, operator.floordiv,
+               operator.mod, operator.pow, operator.neg, operator.pos)
+
+
+def inline_calls(func, lowered) -> bool:
+    """Inline the small leaf user functions ``func`` calls; ``lowered(fn)`` gives a
+    callee's IR (or None when it cannot be inlined)."""
+    changed = False
+    for op in list(walk_ops(func.body)):
+        callee = _inlinable(op, lowered)
+        if callee is not None:
+            _splice(op, callee)
+            changed = True
+    return changed
+
+
+def _inlinable(op, lowered):
+    if op.kind != "call" or op.attrs.get("kw") or len(op.results) != 1:
+        return None
+    fn = op.attrs["fn"]
+    if not is_user_function(fn) or not (isinstance(fn, LocalFunc) or hasattr(fn, "__code__")):
+        return None
+    callee = lowered(fn)
+    if callee is None or len(callee.params) != len(op.args):
+        return None
+    ops = list(walk_ops(callee.body))
+    if len(ops) > MAX_OPS or any(o.kind == "call" and is_user_function(o.attrs["fn"])
+                                 for o in ops):
+        return None
+    return callee
+
+
+def _splice(op, callee):
+    """Copy ``callee``'s body in front of ``op`` and use its returned value instead."""
+    block = op.block
+    vmap = {id(p): a for p, a in zip(callee.params, op.args)}
+    at = block.ops.index(op)
+    copies = []
+    for o in callee.body.ops[:-1]:
+        new = clone_op_into(o, block, vmap)  # appended at the end: moved below
+        block.ops.pop()
+        copies.append(new)
+    for new in copies:
+        for o in walk_ops_in(new):
+            o.loc = o.loc or op.loc
+    block.ops[at:at + 1] = copies
+    ret = callee.body.ops[-1].args[0]
+    replace_uses(_root(block), op.result, vmap.get(id(ret), ret))
+
+
+def walk_ops_in(op):
+    yield op
+    for r in op.regions:
+        yield from walk_ops(r)
+
+
+def _root(block):
+    while block.parent is not None:
+        block = block.parent.block
+    return block
+
+
+def fold_constants(func) -> bool:
+    """Replace Python arithmetic on Python number constants by its value."""
+    subst = {}
+    for op in list(walk_ops(func.body)):
+        if subst:
+            op.args = [subst.get(id(a), a) for a in op.args]
+        if op.kind != "call" or op.attrs["fn"] not in _ARITHMETIC or op.attrs.get("kw"):
+            continue
+        values = [_number(a) for a in op.args]
+        if any(v is None for v in values) or _huge_power(op.attrs["fn"], values):
+            continue
+        try:
+            out = op.attrs["fn"](*values)
+        except (ArithmeticError, ValueError):
+            continue  # left to run time, where the user sees it
+        if type(out) not in (int, float):
+            continue
+        const = Op("const", [], [], {"value": out}, [], op.loc, op.block)
+        subst[id(op.result)] = const.add_result(op.result.hint)
+        op.block.ops[op.block.ops.index(op)] = const
+    return bool(subst)
+
+
+def _number(v):
+    o = v.owner
+    if isinstance(o, Op) and o.kind == "const" and type(o.attrs["value"]) in (int, float):
+        return o.attrs["value"]
+    return None
+
+
+def _huge_power(fn, values):
+    return fn is operator.pow and len(values) == 2 and abs(values[1]) > 64
