@@ -24,29 +24,44 @@ def _repetitions(length, free):
 
 
 def binomial_schedule(n, snapshots):
-    """The steps reversing iterations ``0..n-1`` (see the module docstring)."""
+    """The steps reversing iterations ``0..n-1`` (see the module docstring), made as the
+    loop over them asks: the schedule itself takes memory only for its recursion."""
     if snapshots < 1:
         raise ValueError("binomial checkpointing needs at least one snapshot")
-    scratch = snapshots
-    steps = []
+    return Schedule(n, snapshots)
 
-    def reverse(start, end, slot, free):
-        # recursion on the right part only (depth <= number of slots); the left part loops
-        while end - start > 0:
-            length = end - start
-            if length == 1 or not free:
-                for i in range(end - 1, start - 1, -1):  # no room: recompute from ``start``
-                    steps.append((slot, start, i, scratch, i, i + 1))
-                return
-            c = len(free)
-            r = _repetitions(length, c)
-            m = max(1, min(length - 1, length - comb(c - 1 + r, c - 1)))
-            steps.append((slot, start, start + m, free[0], 0, 0))
-            reverse(start + m, end, free[0], free[1:])
-            end = start + m
 
-    reverse(0, n, 0, list(range(1, snapshots)))
-    return steps
+class Schedule:
+    """An iterable of schedule steps; indexing or ``len`` (a derivative of the loop over
+    it reverses it) makes the list."""
+
+    def __init__(self, n, snapshots):
+        self.n, self.snapshots = n, snapshots
+
+    def __iter__(self):
+        return _steps(0, self.n, 0, list(range(1, self.snapshots)), self.snapshots)
+
+    def __len__(self):
+        return len(list(iter(self)))
+
+    def __getitem__(self, i):
+        return list(iter(self))[i]
+
+
+def _steps(start, end, slot, free, scratch):
+    # recursion on the right part only (depth <= number of slots); the left part loops
+    while end - start > 0:
+        length = end - start
+        if length == 1 or not free:
+            for i in range(end - 1, start - 1, -1):  # no room: recompute from ``start``
+                yield (slot, start, i, scratch, i, i + 1)
+            return
+        c = len(free)
+        r = _repetitions(length, c)
+        m = max(1, min(length - 1, length - comb(c - 1 + r, c - 1)))
+        yield (slot, start, start + m, free[0], 0, 0)
+        yield from _steps(start + m, end, free[0], free[1:], scratch)
+        end = start + m
 
 
 def snapshot_slots(state, snapshots):

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from .. import runtime as rt
 from ..errors import ArgumentError
 from ..ir.builder import Builder, clone_block
-from ..ir.nodes import Block, Op, free_values
+from ..ir.nodes import Block, Op, Value, free_values
 
 
 @dataclass(frozen=True)
@@ -82,35 +82,33 @@ def check_policy(policy):
 
 class CheckpointAdjoints:
     def checkpointed(self, op) -> bool:
-        return (self.checkpoint is not None and op.kind == "for"
+        return (self.checkpoint is not None and op.kind in ("for", "while")
                 and op.block is self.P.body and self._loop_needed(op))
 
     def _copy_loop(self, op, block, template, iterable, inits):
         """A copy of loop ``op`` (its body from ``template``) appended to ``block``."""
         vmap = {}
         body = clone_block(template, vmap)
-        new = Op("for", [iterable] + list(inits), [], {"brk": op.attrs.get("brk", False)},
-                 [], op.loc, block)
+        brk = op.kind == "for" and op.attrs.get("brk", False)
+        new = Op("for", [iterable] + list(inits), [], {"brk": brk}, [], op.loc, block)
         for p in template.params[1:]:  # the loop's own carries (not the counter added since)
             new.add_result(p.hint)
         new.set_regions(body)
         block.ops.append(new)
-        for old_id, v in vmap.items():  # the copy is as active, and of the same kinds
-            if old_id in self.varied:
-                self.varied.add(id(v))
-            if old_id in self.kinds:
-                self.kinds[id(v)] = self.kinds[old_id]
+        for old_id, v in vmap.items():  # the copy is as active, of the same kinds and shapes
+            self._same_facts(id(v), old_id)
         return new
 
     def _snapshot_pushes(self, op, body, n):
         """At the start of every k-th iteration, push the carries."""
         j = body.params[-1]  # the iteration counter added by ``add_counter``
+        off = 1 if op.kind == "for" else 0
         b = Builder(Block(), op.loc)
         every = b.const(self.checkpoint.every, hint="every")
         at = b.call(operator.eq, [b.call(operator.mod, [j, every], hint="r"), b.const(0)],
                     hint="store")
         then = Block()
-        Builder(then, op.loc).op("push", [self.get_tape()] + body.params[1:1 + n])
+        Builder(then, op.loc).op("push", [self.get_tape()] + body.params[off:off + n])
         Builder(then, op.loc).yield_([])
         other = Block()
         Builder(other, op.loc).yield_([])
@@ -120,15 +118,17 @@ class CheckpointAdjoints:
         body.ops[0:0] = b.block.ops
 
     def a_for_checkpointed(self, op):
-        body = op.regions[0]
+        """A checkpointed ``for`` or ``while`` loop: the recomputations are ``for`` loops
+        over iteration numbers (``while``: ``range`` of the trip count the primal sweep
+        counted, so its condition is not evaluated again)."""
+        body = op.regions[-1]
         template = clone_block(body, {})  # the body as it is now, for the recomputation
         pairs = {}
         _pair_values(body, template, pairs)
         for new_id, old in pairs.items():
-            if id(old) in self.varied:
-                self.varied.add(new_id)
-            if id(old) in self.kinds:
-                self.kinds[new_id] = self.kinds[id(old)]
+            self._same_facts(new_id, id(old))
+        if op.kind == "while":  # its copies are ``for`` loops: give them an item
+            template.params.insert(0, Value("_", template))
         n = len(op.results)
         count = self.add_counter(op, body)
         if isinstance(self.checkpoint, Binomial):
@@ -137,8 +137,10 @@ class CheckpointAdjoints:
         self._segments_adjoint(op, template, n, count)
 
     def _done(self, op, count):
-        """The iterations the primal loop ran: ``rng[:n_iter]``."""
+        """The iterations the primal loop ran: ``rng[:n_iter]`` (``range(n_iter)``)."""
         b = self.b
+        if op.kind == "while":
+            return b.call(range, [self.avail(count)], hint="done")
         stop = b.op("slice", [b.const(None), self.avail(count), b.const(None)], ["s"]).result
         return b.call(operator.getitem, [self.avail(op.args[0]), stop], hint="done")
 
@@ -170,7 +172,8 @@ class CheckpointAdjoints:
         done = self._done(op, count)
         steps = b.call(rt.binomial_schedule, [b.call(len, [done], hint="n"), b.const(s)],
                        hint="schedule")
-        start = b.op("tuple", [self.avail(a) for a in op.args[1:1 + n]], ["state"]).result
+        inits = op.args[1:1 + n] if op.kind == "for" else op.args[:n]
+        start = b.op("tuple", [self.avail(a) for a in inits], ["state"]).result
         slots0 = b.call(rt.snapshot_slots, [start, b.const(s)], hint="slots")
 
         def step_body(step, leads):
@@ -218,14 +221,23 @@ class CheckpointAdjoints:
         for f, r in zip(free, res[len(vc):]):
             self.adj[id(f)] = r
             self.owner_of[id(r)] = id(f)
+        off = 1 if op.kind == "for" else 0
         for j, r in zip(vc, res):
-            self.accumulate(op.args[1 + j], r)
+            self.accumulate(op.args[off + j], r)
 
     def _mark_like(self, values, like):
         for v, c in zip(values, like):
-            if id(c) in self.varied:
-                self.varied.add(id(v))
-            self.kinds[id(v)] = self.kinds.get(id(c), "unk")
+            self._same_facts(id(v), id(c))
+            self.kinds.setdefault(id(v), "unk")
+
+    def _same_facts(self, new_id, old_id):
+        """What the analyses know of value ``old_id`` holds for its copy ``new_id``."""
+        if old_id in self.varied:
+            self.varied.add(new_id)
+        if old_id in self.kinds:
+            self.kinds[new_id] = self.kinds[old_id]
+        if self.shapes is not None and old_id in self.shapes:
+            self.shapes[new_id] = self.shapes[old_id]
 
     def _back(self):
         b = self.b

@@ -115,6 +115,8 @@ class RegionAdjoints:
                           body.params[0])
 
     def a_while(self, op):
+        if self.checkpointed(op):
+            return self.a_for_checkpointed(op)
         body = op.regions[1]
         ncar = len(op.results)
         if not self._loop_needed(op):

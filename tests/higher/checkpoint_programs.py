@@ -20,6 +20,15 @@ def rnn_break(W, xs):
     return np.sum(h * h)
 
 
+def rnn_while(W, xs):
+    h = np.zeros(W.shape[0])
+    t = 0
+    while t < xs.shape[0] and np.sum(h) < 1.2:
+        h = np.tanh(W @ h + xs[t])
+        t = t + 1
+    return np.sum(h * h)
+
+
 def nested(W, xs):
     h = np.zeros(W.shape[0])
     s = 0.0
