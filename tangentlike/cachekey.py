@@ -4,7 +4,7 @@ Promise: ``closure(spec)`` lists the function and every user function it calls,
 transitively (derivative objects stand for their innermost primal), with their
 lowered IR, or None when a callee cannot be read; ``make_key(closure, options)`` is
 a sha256 over the tool (``tool_version``: the version plus a hash of this package's
-source files), the options and, per function, its qualified name, file, line
+source files' names, sizes and modification times), the options and, per function, its qualified name, file, line
 offset, source lines and a fingerprint of what its names resolved to (literal
 constants the code may inline, array dtypes and shapes, callees by name, the source
 of rules registered for them outside this package, derivative options). Nothing
@@ -30,12 +30,16 @@ _TOOL: list = []
 
 
 def tool_version() -> str:
-    """``<version>+<hash of the package's source files>``."""
+    """``<version>+<hash of the package's source files' names, sizes and modification
+    times>``: any edit, reinstall or checkout of the compiler changes it, and it costs a
+    ``stat`` per file rather than reading them (the warm-cache start-up budget)."""
     if not _TOOL:
         root = Path(__file__).resolve().parent
         h = hashlib.sha256()
         for p in sorted(root.rglob("*.py")):
-            h.update(p.relative_to(root).as_posix().encode() + b"\0" + p.read_bytes() + b"\0")
+            st = p.stat()
+            h.update(f"{p.relative_to(root).as_posix()}\0{st.st_size}\0{st.st_mtime_ns}\0"
+                     .encode())
         _TOOL.append(f"{__version__}+{h.hexdigest()[:12]}")
     return _TOOL[0]
 

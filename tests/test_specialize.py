@@ -178,3 +178,52 @@ def test_loop_carry_patterns_settle():
     # with a batch of one the carry keeps its size-1 axis
     out = shapes(func, [(0, 0), (0, 0), (0,), (0, 1, 0)])
     assert out[id(loop.results[0])] == (1, 0)
+
+
+# --- shift invariance of log-sum-exp (transforms/shift.py) ----------------------------
+
+def logsumexp_loss(y, w):
+    total = 0.0
+    for i in range(y.shape[0]):
+        z = y[i] * w
+        m = np.max(z)
+        total = total + m + np.log(np.sum(np.exp(z - m)))
+    return total
+
+
+def softmax_reuse(y):
+    m = np.max(y)
+    e = np.exp(y - m)
+    s = np.sum(e)
+    return m + np.log(s) + np.sum(e * y) / s  # e read twice: m's derivative is not zero
+
+
+def shift_read_again(y):
+    m = np.max(y)
+    return m + np.log(np.sum(np.exp(y - m))) + m * m
+
+
+@pytest.mark.parametrize("fn, args, cut", [
+    (logsumexp_loss, (rng().standard_normal((5, 4)), rng(1).standard_normal(4)), True),
+    (softmax_reuse, (rng().standard_normal(6),), False),
+    (shift_read_again, (rng().standard_normal(6),), False),
+], ids=["logsumexp", "softmax", "m-read-again"])
+def test_log_sum_exp_shift_is_not_differentiated(fn, args, cut):
+    wrt = tuple(range(len(args)))
+    g = tl.grad(fn, wrt=wrt)
+    got = g(*args)
+    for i, gi in zip(wrt, got):
+        np.testing.assert_allclose(gi, central_difference(fn, list(args), i), rtol=1e-5,
+                                   atol=1e-8)
+    assert ("rt.stop_gradient" in g.source) is cut
+    assert ("extremum_share" in g.source) is not cut
+
+
+def test_hessian_through_a_cut_shift():
+    """The cut is exact, so it holds for derivatives of the gradient too."""
+    y, w = rng().standard_normal((3, 4)), rng(1).standard_normal(4)
+    h = tl.hessian(logsumexp_loss, wrt=1)(y, w)
+    g = tl.grad(logsumexp_loss, wrt=1)
+    # central differences of the gradient, one column per direction (H is symmetric)
+    fd = np.stack([(g(y, w + 1e-6 * e) - g(y, w - 1e-6 * e)) / 2e-6 for e in np.eye(4)])
+    np.testing.assert_allclose(h, fd, rtol=1e-5, atol=1e-7)
