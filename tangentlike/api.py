@@ -50,12 +50,14 @@ def _kind(x):
 
 
 _FAST_TYPES = (float, np.float64, int, str, type(None))
+_ARRAY = np.ndarray
 
 
 def _fast_key(x):
     """What decides the variant of a call (and that no argument needs promoting): the
     dtype and shape of an array, the type of a plain scalar; None for anything else
-    (containers: their contents would have to be looked at)."""
+    (containers: their contents would have to be looked at). ``__call__`` computes the
+    same inline, with the type instead of None: no stored key holds such a type."""
     t = type(x)
     if t is np.ndarray:
         return x.dtype.char, x.shape
@@ -160,7 +162,8 @@ class Derivative:
 
     def __call__(self, *args, **kwargs):
         if not kwargs:  # fast path: arguments like a previous call's, none promoted
-            hit = self._fast.get(tuple(map(_fast_key, args)))
+            hit = self._fast.get(tuple([(x.dtype.char, x.shape) if type(x) is _ARRAY
+                                        else type(x) for x in args]))
             if hit is not None:
                 self._last = hit
                 return hit.fn(*args)

@@ -164,8 +164,8 @@ def call_expr(fn, args, kw, target_name):
             return ast.Subscript(pos[0], subscript_index(pos[1]), ast.Load())
         if fn is list.pop:
             return ast.Call(ast.Attribute(pos[0], "pop", ast.Load()), [], [])
-    if fn is rt.T and len(pos) == 1 and not kws:
-        return ast.Attribute(pos[0], "T", ast.Load())
+    if fn in (rt.T, rt.size) and len(pos) == 1 and not kws:
+        return ast.Attribute(pos[0], fn.__name__, ast.Load())
     if fn is rt.sum_axes and len(pos) == 1:
         return ast.Call(ast.Attribute(pos[0], "sum", ast.Load()), [], kws)
     return ast.Call(dotted(target_name(fn)), pos, kws)

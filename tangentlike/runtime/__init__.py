@@ -87,6 +87,11 @@ def T(a):
     return a.T
 
 
+def size(a):
+    """``a.size``, and written as that attribute: the element count of an array."""
+    return a.size
+
+
 def sum_axes(g, axis=None, keepdims=False):
     """``g.sum(axis=axis, keepdims=keepdims)``, and written as that method call: an
     ``unbroadcast`` whose axes were known when the derivative was compiled."""

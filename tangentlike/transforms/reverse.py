@@ -102,6 +102,10 @@ class Reverser(RegionAdjoints, CheckpointAdjoints):
             self.adj[id(v)] = c
             return
         fn = operator.add if self.kinds.get(id(v)) in ("num", "scalar") else rt.add
+        neg = c.owner if isinstance(c.owner, Op) and c.owner.kind == "call" else None
+        if fn is operator.add and neg is not None and neg.attrs["fn"] is operator.neg \
+                and neg.attrs.get("adjoint"):  # ``d - e``, not ``d + -e``
+            fn, c = operator.sub, neg.args[0]
         new = self.b.call(fn, [old, c], hint="d" + v.hint)
         self.owner_of[id(new)] = id(v)
         self.adj[id(v)] = new
@@ -209,7 +213,8 @@ class Reverser(RegionAdjoints, CheckpointAdjoints):
         lead = {lead_names[0]: g, lead_names[1]: lambda: self.avail(op.results[0])}
         k_out = self.kinds.get(id(op.results[0]), "unk")
         shaped = None if self.shapes is None else \
-            Shaped(self.shapes, op.results[0], lead_names[1], is_elementwise(fn), self.primal_of)
+            Shaped(self.shapes, op.results[0], lead_names[1], is_elementwise(fn), self.primal_of,
+                   self.avail)
         cots = inline_rule(self, rule.vjp, lead, bound, defaults, [k for k, _ in wanted],
                            multi=len(rule.vjp_argnums) > 1,
                            lead_kinds={lead_names[0]: k_out, lead_names[1]: k_out},

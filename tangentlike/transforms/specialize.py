@@ -21,7 +21,7 @@ import operator
 import numpy as np
 
 from .. import runtime as rt
-from ..analysis.shapes import PY, SCALAR, is_array
+from ..analysis.shapes import PY, SCALAR, is_array, is_elementwise
 from ..ir.nodes import Op
 from .simplify import const_of
 
@@ -54,12 +54,12 @@ def unbroadcast_axes(ans, x):
 class Shaped:
     """What the inliner needs: patterns of primal values, the op's result (``ans``,
     named ``ans_name`` in the rule) and ``primal_of`` (the primal value an adjoint-sweep
-    value was popped or read from)."""
+    value was popped or read from) and ``avail`` (a primal value, readable there)."""
 
-    def __init__(self, patterns, ans, ans_name, elementwise, primal_of):
+    def __init__(self, patterns, ans, ans_name, elementwise, primal_of, avail):
         self.patterns, self.ans_value, self.ans_name = patterns, ans, ans_name
         self.ans = patterns.get(id(ans)) if elementwise else None
-        self.primal_of = primal_of
+        self.primal_of, self.avail = primal_of, avail
 
     def of(self, v):
         return self.patterns.get(id(v)) if v is not None else None
@@ -76,6 +76,8 @@ class Shaped:
             return self._unbroadcast(looks, arg, b)
         if fn in _SCALE:
             return self._uniform(fn, looks, arg, b)
+        if fn is rt.count and len(looks) == 2 and const_of(arg(1)) == (True, None):
+            return self._count(looks[0], b)
         if fn in _LEFT or fn in _RIGHT:
             nd = [len(p) if is_array(p) else None for p in map(self.of, looks[1:3])]
             return _product(fn in _LEFT, nd, arg, b)
@@ -94,6 +96,18 @@ class Shaped:
             e = _sum(b, e, keep[0] if len(keep) == 1 else keep, True)
         return e
 
+
+    def _count(self, x, b):
+        """``rt.count(x, None)`` -> ``y.size`` for ``x`` or an operand ``y`` of the same
+        shape (``d`` for ``x = d * d``), one that the adjoint reads anyway."""
+        px = self.of(x)
+        if not is_array(px):
+            return None
+        o = x.owner
+        if isinstance(o, Op) and o.kind == "call" and is_elementwise(o.attrs["fn"]):
+            x = next((y for y in o.args if is_array(self.of(y))
+                      and unbroadcast_axes(px, self.of(y)) == (0, ())), x)
+        return b.call(rt.size, [self.avail(x)], hint="n")
 
     def _uniform(self, fn, looks, arg, b):
         """``sum_vjp(s, x) * y`` -> ``s * y`` where ``y`` has the shape of ``x`` (the
@@ -137,9 +151,12 @@ def _uniform_scalar(u):
 
 
 def _is_full_count(v):
+    """A scalar element count: ``rt.count(x, None)`` or ``y.size``."""
     o = v.owner
-    return isinstance(o, Op) and o.kind == "call" and o.attrs["fn"] is rt.count and \
-        len(o.args) == 2 and const_of(o.args[1]) == (True, None)
+    if not (isinstance(o, Op) and o.kind == "call"):
+        return False
+    return o.attrs["fn"] is rt.size or o.attrs["fn"] is rt.count and len(o.args) == 2 and \
+        const_of(o.args[1]) == (True, None)
 
 
 def _sum(b, e, axis, keepdims):

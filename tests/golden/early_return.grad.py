@@ -34,7 +34,7 @@ def grad_early_return(x):
         retval_3, t_3, t_4, s_3 = tape.pop()
         # adjoint of line 58: if s < 0.0:
         if t_3:
-            ds_2, dretval_2 = (ds + -dretval, rt.zeros_like(retval_3))
+            ds_2, dretval_2 = (ds - dretval, rt.zeros_like(retval_3))
         else:
             ds_2, dretval_2 = (ds, dretval)
         # adjoint of line 57: s = s * x[i]
