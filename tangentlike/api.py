@@ -156,7 +156,8 @@ class Derivative:
     def compiled(self, args=None, kinds=None) -> Compiled:
         """The compiled derivative for arguments like ``args`` (default: arrays of any
         shape); real arguments specialise it to which of their axes have size 1."""
-        patterns = None if args is None or kinds is not None else [pattern(a) for a in args]
+        shaped = args is not None and kinds is None and self.mode == "reverse"
+        patterns = [pattern(a) for a in args] if shaped else None
         return compile_derivative(*self.plan(args, kinds), checkpoint=self.checkpoint,
                                   patterns=patterns)
 

@@ -23,7 +23,7 @@ class Names:
         self.parent = {}
         self.uses = uses
         self.inlined = inlined
-        self.taken = set(reserved)
+        self.taken, self.next_k = set(reserved), {}
         self.names = {}
         self.hint_of = {}
         self._group(func.body)
@@ -33,8 +33,12 @@ class Names:
     # union-find
     def find(self, v):
         k = id(v)
+        path = []
         while self.parent.get(k, k) != k:
+            path.append(k)
             k = self.parent[k]
+        for j in path:  # path compression: later finds are O(1)
+            self.parent[j] = k
         return k
 
     def union(self, a, b):
@@ -114,10 +118,12 @@ class Names:
         n = self.names.get(root)
         if n is None:
             base = _clean(self.hint_of.get(root, v.hint))
-            n, k = base, 1
+            k = self.next_k.get(base, 1)  # names are never freed: resume the search
+            n = base if k == 1 else f"{base}_{k}"
             while n in self.taken:
                 k += 1
                 n = f"{base}_{k}"
+            self.next_k[base] = k
             self.taken.add(n)
             self.names[root] = n
         return n

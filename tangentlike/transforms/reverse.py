@@ -143,12 +143,13 @@ class Reverser(RegionAdjoints, CheckpointAdjoints):
         return self.scopes[id(blk)].get(v)
 
     def _recomputable(self, v, blk):
-        """A scalar a loop body computes from values defined outside it (``-k``): the
-        adjoint of an iteration that ran can compute it again instead of popping it."""
+        """A scalar a loop body computes by one arithmetic op or ufunc from values defined
+        outside it (``-k``): the adjoint of an iteration that ran computes it again (as
+        cheap as a pop, and it cannot fail where the primal did not) instead of taping it."""
         op = v.owner
         return isinstance(op, Op) and op.kind == "call" and len(op.results) == 1 and \
-            self.kinds.get(id(v)) == "scalar" and is_pure(op) and \
-            all(defining_block(a) is not blk for a in op.args)
+            self.kinds.get(id(v)) == "scalar" and is_pure(op) and is_elementwise(op.attrs["fn"]) \
+            and all(defining_block(a) is not blk for a in op.args)
 
     def primal_of(self, v):
         """The primal value that ``v`` (readable in the adjoint sweep) stands for."""
