@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import linecache
+import os
 from pathlib import Path
 
 import numpy as np
@@ -36,12 +37,21 @@ def tool_version() -> str:
     if not _TOOL:
         root = Path(__file__).resolve().parent
         h = hashlib.sha256()
-        for p in sorted(root.rglob("*.py")):
-            st = p.stat()
-            h.update(f"{p.relative_to(root).as_posix()}\0{st.st_size}\0{st.st_mtime_ns}\0"
-                     .encode())
+        for rel, size, mtime in sorted(_sources(str(root), "")):
+            h.update(f"{rel}\0{size}\0{mtime}\0".encode())
         _TOOL.append(f"{__version__}+{h.hexdigest()[:12]}")
     return _TOOL[0]
+
+
+def _sources(path, prefix):
+    """``(relative path, size, mtime_ns)`` of the ``.py`` files under ``path``."""
+    for e in os.scandir(path):
+        if e.is_dir():
+            if e.name != "__pycache__":
+                yield from _sources(e.path, prefix + e.name + "/")
+        elif e.name.endswith(".py"):
+            st = e.stat()
+            yield prefix + e.name, st.st_size, st.st_mtime_ns
 
 
 def closure(spec) -> list | None:

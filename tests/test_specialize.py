@@ -227,3 +227,30 @@ def test_hessian_through_a_cut_shift():
     # central differences of the gradient, one column per direction (H is symmetric)
     fd = np.stack([(g(y, w + 1e-6 * e) - g(y, w - 1e-6 * e)) / 2e-6 for e in np.eye(4)])
     np.testing.assert_allclose(h, fd, rtol=1e-5, atol=1e-7)
+
+
+def broadcast_mix(a, b, c):
+    u = a * b + c
+    return np.sum(np.tanh(u) / (1.0 + b ** 2) - c * a + np.maximum(u, b))
+
+
+SHAPES = [(), (1,), (4,), (3, 1), (1, 4), (3, 4), (1, 1)]
+
+
+@pytest.mark.parametrize("sa", SHAPES, ids=str)
+@pytest.mark.parametrize("sb, sc", [((3, 4), (4,)), ((1, 4), (3, 1)), ((), (1, 1)), ((4,), ())],
+                         ids=str)
+def test_broadcasting_grid_matches_the_general_variant(sa, sb, sc):
+    """Every mix of size-1 axes, missing axes and NumPy scalars: the specialised
+    gradient equals the run-time-helper one (same operations) and finite differences."""
+    r = rng(len(sa) + 3 * len(sb))
+    args = [np.float64(r.standard_normal()) if s == () else r.standard_normal(s)
+            for s in (sa, sb, sc)]
+    g = tl.grad(broadcast_mix, wrt=(0, 1, 2))
+    got = g(*args)
+    general = g.compiled().fn(*args)
+    for i, gi, ge in zip(range(3), got, general):
+        assert np.shape(gi) == np.shape(args[i])
+        np.testing.assert_allclose(gi, ge, rtol=1e-12, atol=1e-14)
+        np.testing.assert_allclose(gi, central_difference(broadcast_mix, list(args), i),
+                                   rtol=1e-5, atol=1e-8)
