@@ -19,6 +19,7 @@ from ..ir.nodes import Block, Func, Op, Value, walk_ops
 from ..ir.verifier import verify
 from .cse import cse
 from .dce import dce
+from .signs import signs
 from .simplify import selects
 
 _LOWERED: dict = {}
@@ -269,6 +270,7 @@ def run_passes(func: Func) -> Func:
     selects(func)
     cse(func)
     dce(func)
+    signs(func)
     return verify(func)
 
 

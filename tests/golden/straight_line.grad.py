@@ -6,6 +6,5 @@ def grad_straight_line(x, y):
     a = x * y + np.sin(x)
     t = a / y
     # adjoint of line 15: b = a / y - x ** 2
-    dt = -a
     da = t - x ** 2 + np.divide(a, y)
-    return (float(dt * 2 * x + da * np.cos(x) + da * y), float(np.divide(dt * t, y) + da * x))
+    return (float(da * np.cos(x) - a * 2 * x + da * y), float(da * x - np.divide(a * t, y)))

@@ -18,7 +18,7 @@ def grad_rosenbrock(p):
     rt.check_scalar(t_2 + t_6, 'rosenbrock')
     # adjoint of line 24: return (1.0 - x) ** 2 + 100.0 * (y - x ** 2) ** 2
     unbroadcast = rt.unbroadcast(rt.unbroadcast(rt.unbroadcast(1.0, t_6) * 100.0, t_5) * 2 * t_4, t_4)
-    dx = rt.unbroadcast(rt.unbroadcast(-unbroadcast, t_3) * 2 * x, x) + rt.unbroadcast(-rt.unbroadcast(rt.unbroadcast(1.0, t_2) * 2 * t, t), x)
+    dx = rt.unbroadcast(rt.unbroadcast(-unbroadcast, t_3) * 2 * x, x) - rt.unbroadcast(rt.unbroadcast(rt.unbroadcast(1.0, t_2) * 2 * t, t), x)
     # adjoint of line 23: y = p[1]
     dp = rt.add_at(rt.zeros_like(p), 1, rt.unbroadcast(unbroadcast, y))
     # adjoint of line 22: x = p[0]

@@ -1,0 +1,146 @@
+"""Sign propagation in cotangent code (pass ``signs``).
+
+Rules for subtraction emit a negated cotangent (``dt = -d``); followed by a
+product and an accumulation that is ``dmu - (-d * z) / s``: two negations and a
+subtraction where ``dmu + d * z / s`` has none. The pass moves a negation of
+the adjoint sweep forward, through products and quotients (``(-a) * b`` is
+``-(a * b)``, exactly, in IEEE arithmetic) and sums over axes, until a sum or difference absorbs
+it (``x + (-w)`` is ``x - w``, ``x - (-w)`` is ``x + w``) or another negation
+cancels it. It only does so when every path ends that way within the block, so
+it never adds an operation; all the rewrites are exact.
+"""
+from __future__ import annotations
+
+import operator
+
+import numpy as np
+
+from .. import runtime as rt
+from ..ir.nodes import Op, Value, walk_ops
+
+_NEG = (operator.neg, np.negative)
+_ADD = (operator.add, np.add)
+_SUB = (operator.sub, np.subtract)
+_SCALE = (operator.mul, np.multiply, operator.truediv, np.divide)
+_DEPTH = 8
+# run-time helpers linear in their first argument, the others being shapes or axes
+_LINEAR = (rt.sum_axes, rt.sum_vjp, rt.unbroadcast, rt.T)
+
+
+def signs(func) -> bool:
+    uses = {}
+    for op in walk_ops(func.body):
+        for a in op.args:
+            uses.setdefault(id(a), []).append(op)
+    todo = [op for op in walk_ops(func.body) if _is_neg(op)]
+    edits = _Edits()
+    while todo:
+        op = todo.pop()
+        if id(op) in edits.removed or not _absorbed(op, uses, 0):
+            continue
+        for u in list(uses[id(op.result)]):
+            new = _rewrite(u, op.result, op.args[0], uses, edits)
+            if new is not None:
+                todo.append(new)
+        edits.remove(op)
+    return edits.apply()
+
+
+class _Edits:
+    """Removals and insertions, applied per block in one pass at the end."""
+
+    def __init__(self):
+        self.removed, self.after, self.blocks = set(), {}, {}
+
+    def remove(self, op):
+        self.removed.add(id(op))
+        self.blocks[id(op.block)] = op.block
+
+    def insert_after(self, op, new):
+        self.after.setdefault(id(op), []).append(new)
+        self.blocks[id(op.block)] = op.block
+
+    def apply(self) -> bool:
+        for block in self.blocks.values():
+            out = []
+            for op in block.ops:
+                stack = [op]
+                while stack:
+                    o = stack.pop(0)
+                    if id(o) not in self.removed:
+                        out.append(o)
+                    stack[:0] = self.after.get(id(o), [])
+            block.ops = out
+        return bool(self.blocks)
+
+
+def _is_neg(op) -> bool:
+    return op.kind == "call" and op.attrs.get("adjoint") and op.attrs["fn"] in _NEG \
+        and len(op.args) == 1 and not op.attrs.get("kw")
+
+
+def _absorbed(neg, uses, depth) -> bool:
+    """Whether every use of ``-w`` (``neg``'s result) can take the sign, within its block."""
+    v = neg.result
+    us = uses.get(id(v), [])
+    if not us or depth > _DEPTH:
+        return False
+    for u in us:
+        if u.kind != "call" or u.block is not neg.block or not u.attrs.get("adjoint"):
+            return False
+        fn = u.attrs["fn"]
+        if fn in _LINEAR and u.args[0] is v and v not in u.args[1:]:
+            if _absorbed(u, uses, depth + 1):  # linear in it: (-w).sum() = -(w.sum())
+                continue
+            return False
+        if u.attrs.get("kw") or len(u.args) != 2 and fn not in _NEG:
+            return False
+        if fn in _NEG or fn in _ADD and u.args[0] is not u.args[1]:
+            continue
+        if fn in _SUB and u.args[1] is v and u.args[0] is not v:
+            continue
+        passes = (fn in _SUB and u.args[0] is v and u.args[1] is not v) or \
+            (fn in _SCALE and (u.args[0] is v) != (u.args[1] is v))
+        if not (passes and _absorbed(u, uses, depth + 1)):
+            return False
+    return True
+
+
+def _rewrite(u, v, w, uses, edits):
+    """Make ``u`` read ``w`` where it read ``v = -w``; returns a new negation to push on."""
+    fn = u.attrs["fn"]
+    if fn in _NEG:  # --w is w
+        for o in list(uses.get(id(u.result), [])):
+            o.args = [w if a is u.result else a for a in o.args]
+            uses.setdefault(id(w), []).append(o)
+        edits.remove(u)
+        return None
+    uses.setdefault(id(w), []).append(u)
+    if fn in _LINEAR:
+        u.args = [w] + u.args[1:]
+        return _negate_result(u, uses, edits)
+    x = u.args[1] if u.args[0] is v else u.args[0]
+    if fn in _ADD:
+        u.attrs["fn"], u.args = operator.sub, [x, w]
+    elif fn in _SUB and u.args[1] is v:
+        u.attrs["fn"], u.args = operator.add, [x, w]
+    else:  # (-w) - x = -(w + x); (-w) * x = -(w * x), likewise for quotients
+        if fn in _SUB:
+            u.attrs["fn"], u.args = operator.add, [w, x]
+        else:
+            u.args = [w if a is v else a for a in u.args]
+        return _negate_result(u, uses, edits)
+    return None
+
+
+def _negate_result(u, uses, edits):
+    """``r = f(...)`` becomes ``r' = f(...); r = -r'``; returns the new negation."""
+    r = u.result
+    inner = Value(r.hint, u)
+    u.results[0] = inner
+    neg = Op("call", [inner], [r], {"fn": operator.neg, "kw": (), "adjoint": True}, [],
+             u.loc, u.block)
+    r.owner = neg
+    edits.insert_after(u, neg)
+    uses[id(inner)] = [neg]
+    return neg
