@@ -102,10 +102,6 @@ class Reverser(RegionAdjoints, CheckpointAdjoints):
             self.adj[id(v)] = c
             return
         fn = operator.add if self.kinds.get(id(v)) in ("num", "scalar") else rt.add
-        neg = c.owner if isinstance(c.owner, Op) and c.owner.kind == "call" else None
-        if fn is operator.add and neg is not None and neg.attrs["fn"] is operator.neg \
-                and neg.attrs.get("adjoint"):  # ``d - e``, not ``d + -e``
-            fn, c = operator.sub, neg.args[0]
         new = self.b.call(fn, [old, c], hint="d" + v.hint)
         self.owner_of[id(new)] = id(v)
         self.adj[id(v)] = new
@@ -328,6 +324,6 @@ def reverse_function(func: Func, mask, param_kinds, unit, seed=None,
                      checkpoint=None, patterns=None) -> RevResult:
     """The reverse-mode transform of ``func`` with respect to the masked parameters;
     the output cotangent is the constant ``seed`` if given, else a parameter;
-    ``checkpoint`` (``Periodic``) checkpoints its top-level ``for`` loops; ``patterns``
+    ``checkpoint`` (``Periodic``/``Binomial``) checkpoints its top-level loops; ``patterns``
     (``analysis.shapes``) of the parameters specialise the cotangent code."""
     return Reverser(func, mask, param_kinds, unit, seed, checkpoint, patterns).run()
