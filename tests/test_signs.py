@@ -46,3 +46,21 @@ def test_negations_are_absorbed_where_possible(fn, args, most, tmp_path, monkeyp
     general = general if isinstance(general, tuple) else (general,)
     for a, b in zip(got, general):
         np.testing.assert_array_equal(a, b)
+
+
+def shared_negations(x, y):
+    a = -x ** 2.5 + (-y) ** 2
+    b = - -x * y + x ** y     # -(-x) and a negated cotangent read twice
+    return a - b + 2.0 ** x
+
+
+def test_a_negation_read_twice_and_negated_again():
+    """Regression: a use list holding an op twice (after a double negation was folded)
+    made the pass flip the sign of the other operand: the pullback's dx was -2.72, not
+    -2.81 (the gradient, with its constant seed, was right)."""
+    args = (0.7, 1.3)
+    _, pullback = tl.vjp(shared_negations, *args)
+    got = pullback(1.0)
+    for i in (0, 1):
+        assert got[i] == pytest.approx(central_difference(shared_negations, list(args), i),
+                                       rel=1e-6)

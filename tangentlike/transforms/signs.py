@@ -36,9 +36,9 @@ def signs(func) -> bool:
     edits = _Edits()
     while todo:
         op = todo.pop()
-        if id(op) in edits.removed or not _absorbed(op, uses, 0):
+        if id(op) in edits.removed or not _absorbed(op, uses, 0, edits):
             continue
-        for u in list(uses[id(op.result)]):
+        for u in _users(op.result, uses, edits):
             new = _rewrite(u, op.result, op.args[0], uses, edits)
             if new is not None:
                 todo.append(new)
@@ -79,10 +79,20 @@ def _is_neg(op) -> bool:
         and len(op.args) == 1 and not op.attrs.get("kw")
 
 
-def _absorbed(neg, uses, depth) -> bool:
+def _users(v, uses, edits):
+    """The ops reading ``v`` now, each once (the use lists only grow, so some are stale)."""
+    out, seen = [], set()
+    for u in uses.get(id(v), []):
+        if id(u) not in seen and id(u) not in edits.removed and any(a is v for a in u.args):
+            seen.add(id(u))
+            out.append(u)
+    return out
+
+
+def _absorbed(neg, uses, depth, edits) -> bool:
     """Whether every use of ``-w`` (``neg``'s result) can take the sign, within its block."""
     v = neg.result
-    us = uses.get(id(v), [])
+    us = _users(v, uses, edits)
     if not us or depth > _DEPTH:
         return False
     for u in us:
@@ -90,7 +100,7 @@ def _absorbed(neg, uses, depth) -> bool:
             return False
         fn = u.attrs["fn"]
         if fn in _LINEAR and u.args[0] is v and v not in u.args[1:]:
-            if _absorbed(u, uses, depth + 1):  # linear in it: (-w).sum() = -(w.sum())
+            if _absorbed(u, uses, depth + 1, edits):  # linear in it: (-w).sum() = -(w.sum())
                 continue
             return False
         if u.attrs.get("kw") or len(u.args) != 2 and fn not in _NEG:
@@ -101,7 +111,7 @@ def _absorbed(neg, uses, depth) -> bool:
             continue
         passes = (fn in _SUB and u.args[0] is v and u.args[1] is not v) or \
             (fn in _SCALE and (u.args[0] is v) != (u.args[1] is v))
-        if not (passes and _absorbed(u, uses, depth + 1)):
+        if not (passes and _absorbed(u, uses, depth + 1, edits)):
             return False
     return True
 
@@ -110,7 +120,7 @@ def _rewrite(u, v, w, uses, edits):
     """Make ``u`` read ``w`` where it read ``v = -w``; returns a new negation to push on."""
     fn = u.attrs["fn"]
     if fn in _NEG:  # --w is w
-        for o in list(uses.get(id(u.result), [])):
+        for o in _users(u.result, uses, edits):
             o.args = [w if a is u.result else a for a in o.args]
             uses.setdefault(id(w), []).append(o)
         edits.remove(u)
