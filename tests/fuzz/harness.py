@@ -200,6 +200,16 @@ def differentiate(fn, mode, x, v, y0):
     return _flat(gx, gv)
 
 
+def pullback_gradient(fn, x, v):
+    """``[d/dx, d/dv...]`` from ``tl.vjp``'s pullback at cotangent 1.0."""
+    try:
+        _, pullback = tl.vjp(fn, x, v.copy())
+        gx, gv = pullback(1.0)
+    except Exception as e:  # noqa: BLE001 - any exception on a valid program is a failure
+        raise Failed(f"pullback: raised {type(e).__name__}", str(e)) from None
+    return _flat(float(gx), np.asarray(gv, dtype=float))
+
+
 def compare(mode, ad, fd, scale, refine):
     if np.allclose(ad, fd, rtol=RTOL, atol=ATOL * scale):
         return
@@ -235,6 +245,8 @@ def check_loaded(module, inst_f, rec, x, v, forward=None):
     for mode in modes:
         got[mode] = differentiate(module.f, mode, x, v, float(y0))
         compare(mode, got[mode], fd, scale, refine)
+    # a pullback has its cotangent as a parameter, where the gradient's is a constant 1.0
+    compare("pullback", pullback_gradient(module.f, x, v), fd, scale, refine)
     if forward and not np.allclose(got["forward"], got["reverse"], rtol=MODES_RTOL,
                                    atol=MODES_RTOL * scale):
         raise Failed("forward and reverse modes disagree",
