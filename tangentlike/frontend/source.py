@@ -9,6 +9,7 @@ variables are extra trailing parameters (lambda lifting).
 """
 from __future__ import annotations
 
+import ast
 import builtins
 import hashlib
 import inspect
@@ -104,6 +105,34 @@ def spec_of(fn) -> FuncSpec:
     return spec
 
 
+def _source_lines(fn):
+    """``(lines, first line number)`` of ``fn``'s definition. From the positions its code
+    objects record (Python 3.11+: no tokenizing of the file, which ``inspect`` does and
+    which costs a warm-cache start-up a few ms); ``inspect.getsourcelines`` when they do
+    not give a block that parses to this function."""
+    code = fn.__code__
+    ends = [end for c in _code_objects(code) for _, end, _, _ in getattr(c, "co_positions",
+                                                                        lambda: ())() if end]
+    lines = linecache.getlines(code.co_filename, fn.__globals__)
+    first = code.co_firstlineno
+    if ends and lines and fn.__name__ != "<lambda>":
+        block = lines[first - 1:max(ends)]
+        try:
+            node = ast.parse(textwrap.dedent("".join(block))).body[0]
+        except (SyntaxError, IndexError, ValueError):
+            node = None
+        if isinstance(node, ast.FunctionDef) and node.name == fn.__name__:
+            return block, first
+    return inspect.getsourcelines(fn)
+
+
+def _code_objects(code):
+    yield code
+    for c in code.co_consts:
+        if isinstance(c, types.CodeType):
+            yield from _code_objects(c)
+
+
 def _read_spec(fn) -> FuncSpec:
     if not isinstance(fn, types.FunctionType):
         kind = type(fn).__name__
@@ -111,7 +140,7 @@ def _read_spec(fn) -> FuncSpec:
             f"cannot differentiate {getattr(fn, '__name__', fn)!r}: its source is not available "
             f"(it is a {kind}, not a Python function); wrap it in a Python function")
     try:
-        lines, lineno = inspect.getsourcelines(fn)
+        lines, lineno = _source_lines(fn)
     except (OSError, TypeError):
         raise NoSourceError(
             f"the source of {fn.__qualname__} is not available (functions made by eval/exec "
