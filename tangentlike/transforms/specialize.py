@@ -8,7 +8,11 @@ generic runtime helpers of a rule become what a person would write:
   shape, else ``e.sum(axis=...)`` over the leading axes ``x`` lacks and, with
   ``keepdims``, over the axes where ``x`` has size 1 and ``ans`` does not;
 - ``rt.matmul_vjp_left(g, a, b)`` / ``rt.matmul_vjp_right`` (and the ``dot``
-  ones) for 1-d and 2-d operands: ``g @ b.T``, ``a.T @ g``, ``b @ g``, ``g * b``.
+  ones) for 1-d and 2-d operands: ``g @ b.T``, ``a.T @ g``, ``b @ g``,
+  ``np.outer(g, b)``, ``g * b``;
+- the cotangent of a full ``np.sum``/``np.mean`` (``rt.sum_vjp``: an array of copies
+  of a scalar) stays the scalar where the next product broadcasts it anyway, and
+  ``rt.count(x)`` becomes ``y.size`` of a same-shaped operand.
 
 Anything whose pattern is not fully known keeps the run-time helper, which
 handles every case; so specialisation never changes a result, only its cost.
@@ -95,7 +99,6 @@ class Shaped:
         if keep:
             e = _sum(b, e, keep[0] if len(keep) == 1 else keep, True)
         return e
-
 
     def _count(self, x, b):
         """``rt.count(x, None)`` -> ``y.size`` for ``x`` or an operand ``y`` of the same
