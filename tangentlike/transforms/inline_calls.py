@@ -19,8 +19,8 @@ from __future__ import annotations
 import operator
 
 from ..frontend.lower_expr import LocalFunc, is_user_function
-from ..ir.builder import clone_op_into, replace_uses
-from ..ir.nodes import Op, walk_ops
+from ..ir.builder import clone_op_into
+from ..ir.nodes import Block, Op, walk_ops
 
 MAX_OPS = 40
 _ARITHMETIC = (operator.add, operator.sub, operator.mul, operator.truediv, operator.floordiv,
@@ -29,14 +29,34 @@ _ARITHMETIC = (operator.add, operator.sub, operator.mul, operator.truediv, opera
 
 def inline_calls(func, lowered) -> bool:
     """Inline the small leaf user functions ``func`` calls; ``lowered(fn)`` gives a
-    callee's IR (or None when it cannot be inlined)."""
-    changed = False
-    for op in list(walk_ops(func.body)):
+    callee's IR (or None when it cannot be inlined). One pass over the ops, whatever
+    the number of calls."""
+    subst = {}
+    _inline_block(func.body, lowered, subst)
+    if subst:
+        for op in walk_ops(func.body):
+            op.args = [subst.get(id(a), a) for a in op.args]
+    return bool(subst)
+
+
+def _inline_block(block, lowered, subst):
+    ops = []
+    for op in block.ops:
+        for r in op.regions:
+            _inline_block(r, lowered, subst)
         callee = _inlinable(op, lowered)
-        if callee is not None:
-            _splice(op, callee)
-            changed = True
-    return changed
+        if callee is None:
+            ops.append(op)
+            continue
+        # the call's arguments may be results of calls inlined before it
+        vmap = {id(p): subst.get(id(a), a) for p, a in zip(callee.params, op.args)}
+        for o in callee.body.ops[:-1]:
+            new = clone_op_into(o, Block(), vmap)
+            new.block = block
+            ops.append(new)
+        ret = callee.body.ops[-1].args[0]
+        subst[id(op.result)] = vmap.get(id(ret), ret)
+    block.ops = ops
 
 
 def _inlinable(op, lowered):
@@ -53,36 +73,6 @@ def _inlinable(op, lowered):
                                  for o in ops):
         return None
     return callee
-
-
-def _splice(op, callee):
-    """Copy ``callee``'s body in front of ``op`` and use its returned value instead."""
-    block = op.block
-    vmap = {id(p): a for p, a in zip(callee.params, op.args)}
-    at = block.ops.index(op)
-    copies = []
-    for o in callee.body.ops[:-1]:
-        new = clone_op_into(o, block, vmap)  # appended at the end: moved below
-        block.ops.pop()
-        copies.append(new)
-    for new in copies:
-        for o in walk_ops_in(new):
-            o.loc = o.loc or op.loc
-    block.ops[at:at + 1] = copies
-    ret = callee.body.ops[-1].args[0]
-    replace_uses(_root(block), op.result, vmap.get(id(ret), ret))
-
-
-def walk_ops_in(op):
-    yield op
-    for r in op.regions:
-        yield from walk_ops(r)
-
-
-def _root(block):
-    while block.parent is not None:
-        block = block.parent.block
-    return block
 
 
 def fold_constants(func) -> bool:
