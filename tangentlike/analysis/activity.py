@@ -57,22 +57,22 @@ def _fixpoint_regions(op, visit, transfer_in, probe):
 def varied(func, active_params, kinds_=None) -> set:
     """``kinds_`` (from ``kinds``) blocks values that cannot carry a derivative (``nd``:
     ranges, lengths, shapes), even when they come out of a varied container."""
-    out = set(map(id, active_params))
+    out = set(active_params)
     blocked = {k for k, v in (kinds_ or {}).items() if v == "nd"}
 
     def transfer_in(v, sources):
-        if id(v) not in blocked and any(id(s) in out for s in sources):
-            out.add(id(v))
+        if v not in blocked and any(s in out for s in sources):
+            out.add(v)
 
     def visit(block):
         for op in block.ops:
             if op.regions:
-                _fixpoint_regions(op, visit, transfer_in, lambda v: id(v) in out)
+                _fixpoint_regions(op, visit, transfer_in, lambda v: v in out)
                 continue
             if _stops(op):
                 continue
-            if any(id(a) in out for a in _differentiable_args(op)):
-                out.update(id(r) for r in op.results if id(r) not in blocked)
+            if any(a in out for a in _differentiable_args(op)):
+                out.update(r for r in op.results if r not in blocked)
 
     visit(func.body)
     return out
@@ -123,36 +123,36 @@ def _join(a, b):
 
 def kinds(func, param_kinds, callee_kind=None) -> dict:
     """Kinds of all values; ``callee_kind(fn, arg_kinds)`` gives a user function's result."""
-    out = {id(p): k for p, k in zip(func.params, param_kinds)}
+    out = {p: k for p, k in zip(func.params, param_kinds)}
 
     def transfer_in(v, sources):
         k = None
         for s in sources:
-            k = _join(k, out.get(id(s)))
-        out[id(v)] = k or "unk"
+            k = _join(k, out.get(s))
+        out[v] = k or "unk"
 
     def visit(block):
         for op in block.ops:
             if op.regions:
-                _fixpoint_regions(op, visit, transfer_in, lambda v: out.get(id(v)))
+                _fixpoint_regions(op, visit, transfer_in, lambda v: out.get(v))
                 if op.kind == "for":
-                    out[id(op.regions[0].params[0])] = "scalar"
+                    out[op.regions[0].params[0]] = "scalar"
                 continue
             if op.kind == "unpack":
-                out.update(zip(map(id, op.results), _unpacked_kinds(op, out)))
+                out.update(zip(op.results, _unpacked_kinds(op, out)))
                 continue
             k = _kind_of(op, out)
             if k == "unk" and op.kind == "call" and callee_kind is not None:
-                k = callee_kind(op.attrs["fn"], [out.get(id(a), "unk") for a in op.args])
+                k = callee_kind(op.attrs["fn"], [out.get(a, "unk") for a in op.args])
             for r in op.results:
-                out[id(r)] = k
+                out[r] = k
 
     visit(func.body)
     return out
 
 
 def _unpacked_kinds(op, out):
-    k = out.get(id(op.args[0]))
+    k = out.get(op.args[0])
     if isinstance(k, tuple) and len(k) == len(op.results):
         return list(k)
     return [k if k in ("num", "nd") else "unk"] * len(op.results)
@@ -160,11 +160,11 @@ def _unpacked_kinds(op, out):
 
 def _kind_of(op, out):
     if op.kind == "tuple":
-        return tuple(out.get(id(a)) or "unk" for a in op.args)
+        return tuple(out.get(a) or "unk" for a in op.args)
     if op.kind in _CONTAINERS:
         return "seq"
     if op.kind in ("setitem", "listpop"):
-        return out.get(id(op.args[0]), "unk")
+        return out.get(op.args[0], "unk")
     if op.kind == "const":
         v = op.attrs["value"]
         if v is None or v is rt.UNBOUND:
@@ -173,7 +173,7 @@ def _kind_of(op, out):
             return "seq"
         return "scalar" if isinstance(v, (int, float, complex, np.generic)) else "num"
     if op.kind == "call":
-        return call_kind(op, [out.get(id(a)) for a in op.args])
+        return call_kind(op, [out.get(a) for a in op.args])
     return "unk"
 
 

@@ -84,43 +84,43 @@ def join(a, b):
 
 
 def shapes(func, param_patterns, callee=None) -> dict:
-    """``id(value) -> pattern`` for the values of ``func``; ``callee(fn, patterns)`` gives
+    """``value -> pattern`` for the values of ``func``; ``callee(fn, patterns)`` gives
     the pattern of what a user function returns."""
-    out = {id(p): s for p, s in zip(func.params, param_patterns)}
+    out = {p: s for p, s in zip(func.params, param_patterns)}
     _visit(func.body, out, callee)
     return out
 
 
 def returned(func, param_patterns, callee=None):
     """The pattern of what ``func`` returns."""
-    return shapes(func, param_patterns, callee).get(id(func.body.ops[-1].args[0]))
+    return shapes(func, param_patterns, callee).get(func.body.ops[-1].args[0])
 
 
 def _visit(block, out, callee):
     for op in block.ops:
         for r in op.results:  # whatever is not modelled below is unknown
-            out[id(r)] = None
+            out[r] = None
         if op.kind == "if":
             for r in op.regions:
                 _visit(r, out, callee)
             for i, res in enumerate(op.results):
-                out[id(res)] = join(*(out.get(id(r.ops[-1].args[i])) for r in op.regions))
+                out[res] = join(*(out.get(r.ops[-1].args[i]) for r in op.regions))
         elif op.kind in ("for", "while"):
             _loop(op, out, callee)
         elif op.kind == "const":
-            out[id(op.result)] = _const(op.attrs["value"])
+            out[op.result] = _const(op.attrs["value"])
         elif op.kind == "tuple":
-            ps = [out.get(id(a)) for a in op.args]
+            ps = [out.get(a) for a in op.args]
             dims = all(isinstance(p, tuple) and p[:1] == ("dim",) for p in ps)
-            out[id(op.result)] = ("dims", tuple(p[1] for p in ps)) if dims else None
+            out[op.result] = ("dims", tuple(p[1] for p in ps)) if dims else None
         elif op.kind == "setitem":
-            out[id(op.result)] = out.get(id(op.args[0]))
+            out[op.result] = out.get(op.args[0])
         elif op.kind == "call" and len(op.results) == 1:
-            ps = [out.get(id(a)) for a in op.args]
+            ps = [out.get(a) for a in op.args]
             p = _call(op, ps)
             if p is None and callee is not None and not op.attrs.get("kw"):
                 p = callee(op.attrs["fn"], ps)
-            out[id(op.result)] = p
+            out[op.result] = p
 
 
 def _loop(op, out, callee):
@@ -128,33 +128,33 @@ def _loop(op, out, callee):
     carries = body.params[1:] if op.kind == "for" else body.params
     inits = op.args[1:] if op.kind == "for" else op.args
     if op.kind == "for":
-        out[id(body.params[0])] = _item(op.args[0], out)
+        out[body.params[0]] = _item(op.args[0], out)
     for p in carries:
-        out[id(p)] = _BOTTOM
+        out[p] = _BOTTOM
     for it in range(_MAX_ITERATIONS + 1):
-        new = [join(join(out[id(p)], out.get(id(i))), out.get(id(y), _BOTTOM))
+        new = [join(join(out[p], out.get(i)), out.get(y, _BOTTOM))
                for p, i, y in zip(carries, inits, body.ops[-1].args)]
         if it == _MAX_ITERATIONS:
             new = [None] * len(carries)  # did not settle: assume nothing
-        changed = any(out[id(p)] != n for p, n in zip(carries, new))
+        changed = any(out[p] != n for p, n in zip(carries, new))
         for p, n in zip(carries, new):
-            out[id(p)] = n
+            out[p] = n
         if it and not changed:
             break
         if op.kind == "while":
             for c, p in zip(op.regions[0].params, carries):
-                out[id(c)] = out[id(p)]
+                out[c] = out[p]
         for r in op.regions:
             _visit(r, out, callee)
     for res, p in zip(op.results, carries):
-        out[id(res)] = out[id(p)]
+        out[res] = out[p]
 
 
 def _item(iterable, out):
     o = iterable.owner
     if getattr(o, "kind", None) == "call" and o.attrs["fn"] is range:
         return ("dim", None)
-    p = out.get(id(iterable))
+    p = out.get(iterable)
     return p[1:] if is_array(p) and p else None
 
 

@@ -25,8 +25,8 @@ def _uses(func):
     counts, user = {}, {}
     for op in walk_ops(func.body):
         for a in op.args:
-            counts[id(a)] = counts.get(id(a), 0) + 1
-            user[id(a)] = op
+            counts[a] = counts.get(a, 0) + 1
+            user[a] = op
     return counts, user
 
 
@@ -37,7 +37,7 @@ def _inlinable(block, counts, user, out, depth=None):
     """Mark values written inline: constants, and single-use pure values whose user is a
     later op of the same block with only pure ops in between (linear in the block)."""
     depth = {} if depth is None else depth
-    pos = {id(op): i for i, op in enumerate(block.ops)}
+    pos = {op: i for i, op in enumerate(block.ops)}
     impure = [0]
     for op in block.ops:
         impure.append(impure[-1] + (0 if is_pure(op) and not op.regions else 1))
@@ -45,21 +45,21 @@ def _inlinable(block, counts, user, out, depth=None):
         for r in op.regions:
             _inlinable(r, counts, user, out, depth)
         if op.kind == "const":  # a literal, or the name of a module-level object
-            out.add(id(op.result))
+            out.add(op.result)
             continue
         if len(op.results) != 1 or op.regions or not is_pure(op) or op.kind == "unpack":
             continue
         r = op.result
-        u = user.get(id(r))
-        if counts.get(id(r), 0) != 1 or u is None or u.block is not block:
+        u = user.get(r)
+        if counts.get(r, 0) != 1 or u is None or u.block is not block:
             continue
         if u.kind in INPLACE_OPS and u.args[0] is r:
             continue  # a buffer written in place needs a name
-        d = 1 + max((depth.get(id(a), 0) for a in op.args if id(a) in out), default=0)
-        j = pos[id(u)]
+        d = 1 + max((depth.get(a, 0) for a in op.args if a in out), default=0)
+        j = pos[u]
         if d <= _MAX_DEPTH and impure[j] - impure[i + 1] == 0:
-            out.add(id(r))
-            depth[id(r)] = d
+            out.add(r)
+            depth[r] = d
 
 
 class FuncEmitter:
@@ -77,7 +77,7 @@ class FuncEmitter:
         return ref if ref else self.g.path(fn)
 
     def expr(self, v):
-        if id(v) in self.inl and not isinstance(v.owner, Block):
+        if v in self.inl and not isinstance(v.owner, Block):
             return self.op_expr(v.owner)
         return ast.Name(self.names.name(v), ast.Load())
 
@@ -120,7 +120,7 @@ class FuncEmitter:
         for op in block.ops:
             if op.kind == "yield":
                 continue
-            if op.results and all(id(r) in self.inl for r in op.results):
+            if op.results and all(r in self.inl for r in op.results):
                 continue
             self.comment(op, out)
             out.extend(self.stmt(op))
@@ -138,7 +138,7 @@ class FuncEmitter:
     def assign(self, targets, values):
         """Parallel assignment ``targets = values``, skipping self-assignments."""
         pairs = [(t, v) for t, v in zip(targets, values)
-                 if self.names.name(t) != (self.names.name(v) if id(v) not in self.inl else None)]
+                 if self.names.name(t) != (self.names.name(v) if v not in self.inl else None)]
         if not pairs:
             return []
         lhs = self.store([t for t, _ in pairs])
@@ -150,7 +150,7 @@ class FuncEmitter:
         method = getattr(self, "s_" + k, None)
         if method:
             return method(op)
-        if any(self.counts.get(id(r), 0) for r in op.results):
+        if any(self.counts.get(r, 0) for r in op.results):
             return [ast.Assign([self.store(op.results)], self.op_expr(op))]
         return [ast.Expr(self.op_expr(op))]
 

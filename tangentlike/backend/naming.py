@@ -32,7 +32,7 @@ class Names:
 
     # union-find
     def find(self, v):
-        k = id(v)
+        k = v
         path = []
         while self.parent.get(k, k) != k:
             path.append(k)
@@ -73,8 +73,8 @@ class Names:
             if op.kind == "while":
                 self.union(res, op.regions[0].params[j])
             init = inits[j]
-            if self.uses.get(id(init), 0) == 1 and self._sole(init) \
-                    and id(init) not in self.inlined:
+            if self.uses.get(init, 0) == 1 and self._sole(init) \
+                    and init not in self.inlined:
                 self.union(res, init)
             y = body.ops[-1].args[j]
             if self._private(y, body) and not self._used_from(body, p, y.owner):
@@ -86,32 +86,32 @@ class Names:
             return False
         if v.owner.kind in ("setitem", "append", "listpop"):
             t = v.owner.args[0]
-            return self.uses.get(id(t), 0) == 1 and self._sole(t)
+            return self.uses.get(t, 0) == 1 and self._sole(t)
         return True
 
     def _stmt_of(self, op):
         """The op whose statement evaluates ``op`` (itself, unless it was inlined)."""
-        while len(op.results) == 1 and id(op.result) in self.inlined and id(op.result) in self.user:
-            op = self.user[id(op.result)]
+        while len(op.results) == 1 and op.result in self.inlined and op.result in self.user:
+            op = self.user[op.result]
         return op
 
     def _used_from(self, block, p, start_op) -> bool:
         """Is ``p`` read at or after ``start_op`` in ``block`` (its yield excluded)?"""
-        index = {id(op): i for i, op in enumerate(block.ops)}
-        start = index[id(start_op)]
+        index = {op: i for i, op in enumerate(block.ops)}
+        start = index[start_op]
         for op in walk_ops(block):
             if op.kind != "yield" and any(a is p for a in op.args):
                 stmt = self._stmt_of(op)
                 while stmt.block is not block:
                     stmt = stmt.block.parent
-                if index[id(stmt)] >= start and stmt is not block.ops[-1]:
+                if index[stmt] >= start and stmt is not block.ops[-1]:
                     return True
         return False
 
     def _private(self, y, block):
         """``y`` is defined in ``block`` by an op and read only by its yield."""
         return (not isinstance(y.owner, Block) and y.owner.block is block
-                and self.uses.get(id(y), 0) == 1 and id(y) not in self.inlined)
+                and self.uses.get(y, 0) == 1 and y not in self.inlined)
 
     def name(self, v) -> str:
         root = self.find(v)

@@ -40,17 +40,17 @@ class AliasCheck:
         (``M[0]`` is a view of a 2-d array, a copy of an element of a 1-d one); ``held``
         adds what a list, tuple or dict ``v`` holds (changing it does not change them)."""
         memo = self._memo.setdefault((weak, held), {})
-        hit = memo.get(id(v))
+        hit = memo.get(v)
         if hit is None:
-            memo[id(v)] = frozenset([id(v)])  # a cycle through a loop stops here
-            hit = memo[id(v)] = self._compute_roots(v, weak, held)
+            memo[v] = frozenset([v])  # a cycle through a loop stops here
+            hit = memo[v] = self._compute_roots(v, weak, held)
         return hit
 
     def _compute_roots(self, v, weak, held):
-        own = frozenset([id(v)])
+        own = frozenset([v])
         op = v.owner
         if isinstance(op, Block):
-            init = self.carry_init.get(id(v))
+            init = self.carry_init.get(v)
             return own if init is None else own | self.roots(init, weak, held)
         if op.kind in _KEEP:
             return self.roots(op.args[0], weak, held)
@@ -70,7 +70,7 @@ class AliasCheck:
     def note_carries(self, params, inits):
         for p, init in zip(params, inits):
             if init is not p:
-                self.carry_init[id(p)] = init
+                self.carry_init[p] = init
 
     def check_inplace(self, name, node, what="change", params_ok=False, at_run_time=False):
         """``name`` is about to be changed in place: may another name see it? With
@@ -78,7 +78,7 @@ class AliasCheck:
         shared = self.roots(self.env[name], held=False)  # what the change writes into
         loc = self.spec.loc(node)
         for pname, p in self.param_values.items():
-            if id(p) in shared and not params_ok:
+            if p in shared and not params_ok:
                 raise UnsupportedSyntaxError(
                     f"in-place {what} of '{name}', which may be the caller's argument "
                     f"'{pname}'", loc, f"copy it first: {name} = {pname}.copy()")

@@ -36,20 +36,20 @@ class Builder:
 
 
 def clone_block(block: Block, vmap: dict, parent=None) -> Block:
-    """Copy ``block``; ``vmap`` maps id(old value) -> new value and is extended."""
+    """Copy ``block``; ``vmap`` maps old value -> new value and is extended."""
     new = Block(parent=parent)
     for p in block.params:
         np_ = new.add_param(p.hint)
-        vmap[id(p)] = np_
+        vmap[p] = np_
     for op in block.ops:
         clone_op_into(op, new, vmap)
     return new
 
 
 def clone_op_into(op: Op, block: Block, vmap: dict) -> Op:
-    new = Op(op.kind, [vmap.get(id(a), a) for a in op.args], [], dict(op.attrs), [], op.loc)
+    new = Op(op.kind, [vmap.get(a, a) for a in op.args], [], dict(op.attrs), [], op.loc)
     for r in op.results:
-        vmap[id(r)] = new.add_result(r.hint)
+        vmap[r] = new.add_result(r.hint)
     new.set_regions(*[clone_block(r, vmap) for r in op.regions])
     return append_op(block, new)
 

@@ -50,9 +50,9 @@ class _Graph:
 
     def block(self, block: Block, indent, owner):
         for p in block.params:
-            self.defs[id(p)] = (self.node(self.names(p), indent, "ellipse"), None)
+            self.defs[p] = (self.node(self.names(p), indent, "ellipse"), None)
             if owner is not None:
-                self.edge(owner, self.defs[id(p)][0], indent, dashed=True)
+                self.edge(owner, self.defs[p][0], indent, dashed=True)
         for op in block.ops:
             self.op(op, indent, owner)
 
@@ -65,14 +65,14 @@ class _Graph:
             label = op.kind
         nid = self.node(label, indent, style="rounded" if op.regions else None)
         for a in op.args:
-            src, name = self.defs.get(id(a), (None, None))
+            src, name = self.defs.get(a, (None, None))
             if src is not None:
                 self.edge(src, nid, indent, name)
         if op.kind == "yield" and owner is not None:
             self.edge(nid, owner, indent, dashed=True)
         multi = len(op.results) > 1
         for r in op.results:
-            self.defs[id(r)] = (nid, self.names(r) if multi else None)
+            self.defs[r] = (nid, self.names(r) if multi else None)
         labels = _REGION_LABELS.get(op.kind, ())
         for i, region in enumerate(op.regions):
             self.lines.append(f"{indent}subgraph cluster_{nid}_{i} {{")

@@ -135,15 +135,15 @@ def free_values(op: Op) -> list:
     """Values used inside ``op``'s regions but defined outside them, in first-use order."""
     inside, seen, out = set(), set(), []
     for r in op.regions:
-        inside.update(map(id, r.params))
+        inside.update(r.params)
         for o in walk_ops(r):
-            inside.update(map(id, o.results))
+            inside.update(o.results)
             for rr in o.regions:
-                inside.update(map(id, rr.params))
+                inside.update(rr.params)
     for r in op.regions:
         for o in walk_ops(r):
             for a in o.args:
-                if id(a) not in inside and id(a) not in seen:
-                    seen.add(id(a))
+                if a not in inside and a not in seen:
+                    seen.add(a)
                     out.append(a)
     return out

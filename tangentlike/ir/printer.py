@@ -49,12 +49,12 @@ class _Names:
         self.names, self.used = {}, {}
 
     def __call__(self, v) -> str:
-        n = self.names.get(id(v))
+        n = self.names.get(v)
         if n is None:
             base = v.hint or "v"
             k = self.used.get(base, 0)
             self.used[base] = k + 1
-            n = self.names[id(v)] = f"%{base}" + (f".{k}" if k else "")
+            n = self.names[v] = f"%{base}" + (f".{k}" if k else "")
         return n
 
 

@@ -18,14 +18,14 @@ def verify(func: Func) -> Func:
     defined: set = set()
     for p in func.params:
         _define(p, defined)
-    _block(func.body, defined, visible=set(map(id, func.params)), top=True)
+    _block(func.body, defined, visible=set(func.params), top=True)
     return func
 
 
 def _define(v, defined):
-    if id(v) in defined:
+    if v in defined:
         raise VerifyError(f"value {v!r} defined twice")
-    defined.add(id(v))
+    defined.add(v)
 
 
 def _block(block: Block, defined, visible, top=False):
@@ -39,18 +39,18 @@ def _block(block: Block, defined, visible, top=False):
         if op.block is not block:
             raise VerifyError(f"op {op.kind} has a stale block pointer")
         for a in op.args:
-            if id(a) not in visible:
+            if a not in visible:
                 raise VerifyError(f"{op.kind} at {op.loc} uses {a!r} before its definition")
         for r in op.regions:
             if r.parent is not op:
                 raise VerifyError(f"region of {op.kind} has a stale parent pointer")
             for p in r.params:
                 _define(p, defined)
-            _block(r, defined, visible | set(map(id, r.params)))
+            _block(r, defined, visible | set(r.params))
         _arity(op)
         for r in op.results:
             _define(r, defined)
-            visible.add(id(r))
+            visible.add(r)
 
 
 def _arity(op):

@@ -96,7 +96,7 @@ class CheckpointAdjoints:
         new.set_regions(body)
         block.ops.append(new)
         for old_id, v in vmap.items():  # the copy is as active, of the same kinds and shapes
-            self._same_facts(id(v), old_id)
+            self._same_facts(v, old_id)
         return new
 
     def _snapshot_pushes(self, op, body, n):
@@ -126,7 +126,7 @@ class CheckpointAdjoints:
         pairs = {}
         _pair_values(body, template, pairs)
         for new_id, old in pairs.items():
-            self._same_facts(new_id, id(old))
+            self._same_facts(new_id, old)
         if op.kind == "while":  # its copies are ``for`` loops: give them an item
             template.params.insert(0, Value("_", template))
         n = len(op.results)
@@ -188,30 +188,30 @@ class CheckpointAdjoints:
         cotangents of the loop carries and of the outer values the loop reads. ``body``
         builds the loop copy to reverse in each iteration (and the new ``leads``)."""
         carries = template.params[1:1 + n]
-        vc = [j for j, p in enumerate(carries) if id(p) in self.varied]
-        free = [f for f in free_values(op) if id(f) in self.varied]
-        d_init = [self.adj.get(id(op.results[j])) or self.zeros(op.results[j]) for j in vc]
+        vc = [j for j, p in enumerate(carries) if p in self.varied]
+        free = [f for f in free_values(op) if f in self.varied]
+        d_init = [self.adj.get(op.results[j]) or self.zeros(op.results[j]) for j in vc]
         f_init = [self.owned_adjoint(f) for f in free]
         blk = Block()
         item = blk.add_param(item_hint)
         lead_params = [blk.add_param(h) for h, _ in leads]
         dps = [blk.add_param("d" + carries[j].hint) for j in vc]
         fps = [blk.add_param("d" + f.hint) for f in free]
-        self.adjoint_blocks.add(id(blk))
+        self.adjoint_blocks.add(blk)
         outer, saved_b = self.adj, self.b
         self.adj, self.b = dict(outer), Builder(blk, op.loc, mark=True)
         for f, p in zip(free, fps):
-            self.adj[id(f)] = p
-            self.owner_of[id(p)] = id(f)
+            self.adj[f] = p
+            self.owner_of[p] = f
         again, new_leads = body(item, lead_params)
         for j, p in zip(vc, dps):
-            self.adj[id(again.results[j])] = p
+            self.adj[again.results[j]] = p
         inits = again.args[1:1 + n]
         rev = self.b.call(operator.getitem, [again.args[0], self._back()], hint="rev")
         self.loop_adjoint(again, again.regions[0], again.regions[0].params[1:1 + n],
                           inits, rev, again.regions[0].params[0])
-        outs = [self.adj.get(id(inits[j])) or self.zeros(inits[j]) for j in vc]
-        self.b.yield_(new_leads + outs + [self.adj[id(f)] for f in free])
+        outs = [self.adj.get(inits[j]) or self.zeros(inits[j]) for j in vc]
+        self.b.yield_(new_leads + outs + [self.adj[f] for f in free])
         self.adj, self.b = outer, saved_b
         hints = [h for h, _ in leads] + ["d" + carries[j].hint for j in vc] + \
             ["d" + f.hint for f in free]
@@ -219,16 +219,16 @@ class CheckpointAdjoints:
                         {"adjoint": True}, (blk,))
         res = new.results[len(leads):]
         for f, r in zip(free, res[len(vc):]):
-            self.adj[id(f)] = r
-            self.owner_of[id(r)] = id(f)
+            self.adj[f] = r
+            self.owner_of[r] = f
         off = 1 if op.kind == "for" else 0
         for j, r in zip(vc, res):
             self.accumulate(op.args[off + j], r)
 
     def _mark_like(self, values, like):
         for v, c in zip(values, like):
-            self._same_facts(id(v), id(c))
-            self.kinds.setdefault(id(v), "unk")
+            self._same_facts(v, c)
+            self.kinds.setdefault(v, "unk")
 
     def _same_facts(self, new_id, old_id):
         """What the analyses know of value ``old_id`` holds for its copy ``new_id``."""
@@ -274,11 +274,11 @@ class CheckpointAdjoints:
 
 
 def _pair_values(old_block, new_block, out):
-    """Map id(copy value) -> original value, block by block."""
+    """Map copy value -> original value, block by block."""
     for a, b in zip(old_block.params, new_block.params):
-        out[id(b)] = a
+        out[b] = a
     for o, n in zip(old_block.ops, new_block.ops):
         for a, b in zip(o.results, n.results):
-            out[id(b)] = a
+            out[b] = a
         for ro, rn in zip(o.regions, n.regions):
             _pair_values(ro, rn, out)

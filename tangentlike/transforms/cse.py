@@ -17,9 +17,9 @@ from .dce import is_pure
 def _key(op):
     if op.kind == "call":
         fn = op.attrs["fn"]
-        return ("call", id(fn), tuple(map(id, op.args)), tuple(op.attrs.get("kw", ())))
+        return ("call", id(fn), tuple(op.args), tuple(op.attrs.get("kw", ())))
     if op.kind == "tuple":
-        return (op.kind, tuple(map(id, op.args)))
+        return (op.kind, tuple(op.args))
     return None
 
 
@@ -36,7 +36,7 @@ def cse(func) -> bool:
     if not replace:
         return False
     for op in walk_ops(func.body):
-        op.args = [replace.get(id(a), a) for a in op.args]
+        op.args = [replace.get(a, a) for a in op.args]
     return True
 
 
@@ -44,12 +44,12 @@ def _block(block, outer, replace):
     table = dict(outer)
     keep = []
     for op in block.ops:
-        op.args = [replace.get(id(a), a) for a in op.args]
+        op.args = [replace.get(a, a) for a in op.args]
         for r in op.regions:
             _block(r, table, replace)
         k = _key(op) if len(op.results) == 1 and is_pure(op) else None
         if k is not None and k in table:
-            replace[id(op.result)] = table[k]
+            replace[op.result] = table[k]
             continue
         if _effects(op):
             table.clear()

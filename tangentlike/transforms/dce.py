@@ -33,7 +33,7 @@ def _uses(func):
     counts = {}
     for op in walk_ops(func.body):
         for a in op.args:
-            counts[id(a)] = counts.get(id(a), 0) + 1
+            counts[a] = counts.get(a, 0) + 1
     return counts
 
 
@@ -55,7 +55,7 @@ def _sweep(block, uses) -> bool:
             changed |= _sweep(r, uses)
         if op.regions:
             changed |= _prune_results(op, uses)
-        dead = all(uses.get(id(r), 0) == 0 for r in op.results)
+        dead = all(uses.get(r, 0) == 0 for r in op.results)
         if dead and (is_pure(op) or (op.regions and _region_pure(op))) and op.kind not in ("yield", "return"):
             changed = True
             continue
@@ -72,7 +72,7 @@ def _region_pure(op) -> bool:
 def _prune_results(op, uses) -> bool:
     changed = False
     for i in reversed(range(len(op.results))):
-        if uses.get(id(op.results[i]), 0):
+        if uses.get(op.results[i], 0):
             continue
         if op.kind == "if":
             for r in op.regions:
@@ -84,9 +84,9 @@ def _prune_results(op, uses) -> bool:
             y = body.ops[-1].args[i]
             own_use = 1 if y is p else 0
             cparams = op.regions[0].params if op.kind == "while" else []
-            if cparams and uses.get(id(cparams[i]), 0):
+            if cparams and uses.get(cparams[i], 0):
                 continue
-            if uses.get(id(p), 0) > own_use and not _feeds_only_itself(body, p, y, uses):
+            if uses.get(p, 0) > own_use and not _feeds_only_itself(body, p, y, uses):
                 continue
             del body.params[i + off]
             del body.ops[-1].args[i]
@@ -104,7 +104,7 @@ def _feeds_only_itself(body, p, y, uses) -> bool:
     yield_op = body.ops[-1]
     if sum(a is y for a in yield_op.args) != 1:
         return False
-    seen, frontier = {id(p)}, [p]
+    seen, frontier = {p}, [p]
     while frontier:
         v = frontier.pop()
         found = 0
@@ -120,9 +120,9 @@ def _feeds_only_itself(body, p, y, uses) -> bool:
             if op.regions or not is_pure(op):
                 return False
             for r in op.results:
-                if id(r) not in seen:
-                    seen.add(id(r))
+                if r not in seen:
+                    seen.add(r)
                     frontier.append(r)
-        if found != uses.get(id(v), 0):
+        if found != uses.get(v, 0):
             return False  # a use inside a nested region: keep it
     return True

@@ -44,9 +44,9 @@ class Forward:
     def run(self) -> Func:
         body = self.P.body
         tparams = [body.add_param("d" + p.hint) for p in self.active]
-        self.tan.update({id(p): t for p, t in zip(self.active, tparams)})
+        self.tan.update({p: t for p, t in zip(self.active, tparams)})
         for t, p in zip(tparams, self.active):
-            self.owner_of[id(t)] = None  # the caller's buffer: never written in place
+            self.owner_of[t] = None  # the caller's buffer: never written in place
         ret = body.ops[-1]
         self.process(body)
         out = ret.args[0]
@@ -75,19 +75,19 @@ class Forward:
                 method(op)
 
     def tangent_or_zero(self, v, b=None):
-        t = self.tan.get(id(v))
+        t = self.tan.get(v)
         if t is not None:
             return t
         b = b or self.b
         return b.call(rt.zeros_like, [v], hint="d" + v.hint)
 
     def owned_tangent(self, v):
-        t = self.tan.get(id(v))
-        if t is not None and self.owner_of.get(id(t)) == id(v):
+        t = self.tan.get(v)
+        if t is not None and self.owner_of.get(t) == v:
             return t
         new = self.b.call(rt.copy, [t], hint="d" + v.hint) if t is not None else \
             self.b.call(rt.zeros_like, [v], hint="d" + v.hint)
-        self.owner_of[id(new)] = id(v)
+        self.owner_of[new] = v
         return new
 
     def add(self, a, b, kind):
@@ -97,8 +97,8 @@ class Forward:
     # -- straight-line ops ------------------------------------------------------
     def t_call(self, op):
         fn = op.attrs["fn"]
-        active = [i for i, a in enumerate(op.args) if id(a) in self.varied]
-        if not active or not any(id(r) in self.varied for r in op.results):
+        active = [i for i, a in enumerate(op.args) if a in self.varied]
+        if not active or not any(r in self.varied for r in op.results):
             return
         if is_user_function(fn):
             return self.call_tangent(op, fn)
@@ -106,14 +106,14 @@ class Forward:
         if rule is None or not rule.jvps:
             raise MissingRuleError(getattr(fn, "__name__", repr(fn)), op.loc, mode="forward")
         names, bound, defaults = bind_call(op, rule, next(iter(rule.jvps.values())), 2)
-        total, kind = None, self.kinds.get(id(op.result), "unk")
+        total, kind = None, self.kinds.get(op.result, "unk")
         for argnum, jvp in sorted(rule.jvps.items()):
             name = names[argnum] if argnum < len(names) else None
-            if name not in bound or id(bound[name]) not in self.varied:
+            if name not in bound or bound[name] not in self.varied:
                 continue
             lead_names = jvp.__code__.co_varnames[:2]
-            lead = {lead_names[0]: self.tan[id(bound[name])], lead_names[1]: op.result}
-            lead_kinds = {lead_names[0]: self.kinds.get(id(bound[name])), lead_names[1]: kind}
+            lead = {lead_names[0]: self.tan[bound[name]], lead_names[1]: op.result}
+            lead_kinds = {lead_names[0]: self.kinds.get(bound[name]), lead_names[1]: kind}
             c, = inline_rule(self, jvp, lead, bound, defaults, [0], multi=False,
                              lead_kinds=lead_kinds)
             total = c if total is None else self.add(total, c, kind)
@@ -121,62 +121,62 @@ class Forward:
             raise MissingRuleError(getattr(fn, "__name__", repr(fn)), op.loc, mode="forward")
         if total.hint in ("t", "c"):
             total.hint = "d" + op.result.hint
-        self.tan[id(op.result)] = total
+        self.tan[op.result] = total
 
     def call_tangent(self, op, fn):
-        mask = [id(a) in self.varied for a in op.args]
-        kinds = [self.kinds.get(id(a), "unk") for a in op.args]
+        mask = [a in self.varied for a in op.args]
+        kinds = [self.kinds.get(a, "unk") for a in op.args]
         ref = self.unit.forward_callee(fn, mask, kinds, op.loc)
         op.attrs["fn"] = ref
-        op.args = op.args + [self.tan[id(a)] for a, m in zip(op.args, mask) if m]
-        self.tan[id(op.result)] = op.add_result("d" + op.result.hint)
+        op.args = op.args + [self.tan[a] for a, m in zip(op.args, mask) if m]
+        self.tan[op.result] = op.add_result("d" + op.result.hint)
 
     def t_tuple(self, op):
-        if not any(id(a) in self.varied for a in op.args):
+        if not any(a in self.varied for a in op.args):
             return
         elems = [self.tangent_or_zero(a) for a in op.args]
         new = self.b.op(op.kind, elems, ["d" + op.result.hint], dict(op.attrs)).result
-        self.tan[id(op.result)] = new
-        self.owner_of[id(new)] = id(op.result)
+        self.tan[op.result] = new
+        self.owner_of[new] = op.result
 
     t_list = t_dict = t_tuple
 
     def t_setitem(self, op):
         target, idx, value = op.args
-        if id(target) not in self.varied and id(value) not in self.varied:
+        if target not in self.varied and value not in self.varied:
             return
         buf = self.owned_tangent(target)
-        tv = self.tan.get(id(value))
+        tv = self.tan.get(value)
         if tv is None:
             tv = self.b.const(0.0)
         new = self.b.op("setitem", [buf, idx, tv], [buf.hint]).result
-        self.tan[id(op.result)] = new
-        self.owner_of[id(new)] = id(op.result)
+        self.tan[op.result] = new
+        self.owner_of[new] = op.result
 
     def t_append(self, op):
         lst, value = op.args
-        if id(lst) not in self.varied and id(value) not in self.varied:
+        if lst not in self.varied and value not in self.varied:
             return
         buf = self.owned_tangent(lst)
         new = self.b.op("append", [buf, self.tangent_or_zero(value)], [buf.hint]).result
-        self.tan[id(op.result)] = new
-        self.owner_of[id(new)] = id(op.result)
+        self.tan[op.result] = new
+        self.owner_of[new] = op.result
 
     def t_unpack(self, op):
         v = op.args[0]
-        if id(v) not in self.varied:
+        if v not in self.varied:
             return
-        new = self.b.op("unpack", [self.tan[id(v)]], ["d" + r.hint for r in op.results])
+        new = self.b.op("unpack", [self.tan[v]], ["d" + r.hint for r in op.results])
         for r, t in zip(op.results, new.results):
-            self.tan[id(r)] = t
+            self.tan[r] = t
 
     def t_listpop(self, op):
-        if id(op.args[0]) not in self.varied:
+        if op.args[0] not in self.varied:
             return
         buf = self.owned_tangent(op.args[0])
         new = self.b.op("listpop", [buf, op.args[1]], [buf.hint]).result
-        self.tan[id(op.result)] = new
-        self.owner_of[id(new)] = id(op.result)
+        self.tan[op.result] = new
+        self.owner_of[new] = op.result
 
     # -- regions ----------------------------------------------------------------
     def _yield_tangents(self, block, values):
@@ -192,13 +192,13 @@ class Forward:
         parent.ops.append(op)
         for r in op.regions:
             self.process(r)
-        vr = [j for j, r in enumerate(op.results) if id(r) in self.varied]
+        vr = [j for j, r in enumerate(op.results) if r in self.varied]
         for r in op.regions:
             y, ts = self._yield_tangents(r, [r.ops[-1].args[j] for j in vr])
             y.args += ts
         for j in vr:
             res = op.results[j]
-            self.tan[id(res)] = op.add_result("d" + res.hint)
+            self.tan[res] = op.add_result("d" + res.hint)
 
     def t_for(self, op, parent):
         self._loop(op, parent, op.regions[0], op.regions[0].params[1:], op.args[1:])
@@ -208,7 +208,7 @@ class Forward:
 
     def _loop(self, op, parent, body, carries, inits):
         n = len(op.results)
-        vc = [j for j, p in enumerate(carries) if id(p) in self.varied]
+        vc = [j for j, p in enumerate(carries) if p in self.varied]
         ys = body.ops[-1].args[:n]
         owned = [_inplace_chain(ys[j], carries[j]) for j in vc]
         t_inits = [self.owned_tangent(inits[j]) if own else self.tangent_or_zero(inits[j])
@@ -220,8 +220,8 @@ class Forward:
             tp = body.add_param("d" + carries[j].hint)
             if op.kind == "while":
                 op.regions[0].add_param("d" + carries[j].hint)
-            self.tan[id(carries[j])] = tp
-            self.owner_of[id(tp)] = id(carries[j]) if own else None
+            self.tan[carries[j]] = tp
+            self.owner_of[tp] = carries[j] if own else None
             tps.append(tp)
         self.process(body)
         y, ts = self._yield_tangents(body, [ys[j] for j in vc])
@@ -229,7 +229,7 @@ class Forward:
         op.args += t_inits
         for j in vc:
             res = op.results[j]
-            self.tan[id(res)] = op.add_result("d" + res.hint)
+            self.tan[res] = op.add_result("d" + res.hint)
         for o in op.regions[0].ops if op.kind == "while" else ():
             o.block = op.regions[0]
 

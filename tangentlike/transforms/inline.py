@@ -68,7 +68,7 @@ def inline_rule(rev, rule_fn, lead: dict, bound, defaults, wanted: list, multi: 
     needed = _needed_ops(ir, outs)
     kinds = infer_kinds(ir, [_kind_of_param(rev, n, lead_kinds, bound, defaults)
                              for n in ir.param_names])
-    params = {id(p): n for p, n in zip(ir.params, ir.param_names)}
+    params = {p: n for p, n in zip(ir.params, ir.param_names)}
     return _copy_needed(rev, ir, needed, outs, kinds, params, lead, bound, defaults, shaped)
 
 
@@ -79,33 +79,33 @@ def _copy_needed(rev, ir, needed, outs, kinds, params, lead, bound, defaults, sh
     def resolve(v):
         """The value standing for rule value ``v``; a parameter is made available (and
         so possibly taped) only here, when a copied op really reads it."""
-        if id(v) not in vmap and id(v) in params:
-            vmap[id(v)] = _param_value(rev, params[id(v)], lead, bound, defaults)
-        return vmap.get(id(v), v)
+        if v not in vmap and v in params:
+            vmap[v] = _param_value(rev, params[v], lead, bound, defaults)
+        return vmap.get(v, v)
 
     def peek(v):
         """Like ``resolve`` but without side effects, for the simplifier to look at."""
-        if id(v) in vmap or id(v) not in params:
-            return vmap.get(id(v), v)
-        return _peek_param(params[id(v)], lead, bound, defaults)
+        if v in vmap or v not in params:
+            return vmap.get(v, v)
+        return _peek_param(params[v], lead, bound, defaults)
 
     for op in ir.body.ops:
         if op not in needed:
             continue
         if op.kind == "call" and len(op.results) == 1:
             looks = [peek(a) for a in op.args]
-            arg_kinds = [kinds.get(id(a)) for a in op.args]
-            kinds[id(op.result)] = call_kind(op, arg_kinds)  # folding may have sharpened them
+            arg_kinds = [kinds.get(a) for a in op.args]
+            kinds[op.result] = call_kind(op, arg_kinds)  # folding may have sharpened them
             new = fold(op.attrs["fn"], looks, arg_kinds, rev.b, op.attrs.get("kw", ()))
             if new is None and shaped is not None:
-                primal = [shaped.primal(params.get(id(a)), bound) for a in op.args]
+                primal = [shaped.primal(params.get(a), bound) for a in op.args]
                 new = shaped.fold(op.attrs["fn"], primal, lambda i: resolve(op.args[i]), rev.b)
             if new is not None:
                 if getattr(new.owner, "kind", None) == "const" and \
                         isinstance(new.owner.attrs["value"], (int, float)):
-                    kinds[id(op.result)] = "scalar"
+                    kinds[op.result] = "scalar"
                 hit = [a for a, l in zip(op.args, looks) if l is new]
-                vmap[id(op.result)] = resolve(hit[0]) if hit else new
+                vmap[op.result] = resolve(hit[0]) if hit else new
                 continue
         for a in _all_args(op):
             resolve(a)
@@ -141,7 +141,7 @@ def _kind_of_param(rev, name, lead_kinds, bound, defaults):
     if name in lead_kinds:
         return lead_kinds[name]
     if name in bound:
-        return rev.kinds.get(id(bound[name]), "unk")
+        return rev.kinds.get(bound[name], "unk")
     d = defaults.get(name)
     return "scalar" if isinstance(d, (int, float)) else ("none" if d is None else "unk")
 
@@ -156,18 +156,18 @@ def _param_value(rev, name, lead, bound, defaults):
 
 
 def _args_of(op):
-    ids = set(map(id, op.args))
+    ids = set(op.args)
     for r in op.regions:
         for o in walk_ops(r):
-            ids.update(map(id, o.args))
+            ids.update(o.args)
     return ids
 
 
 def _needed_ops(ir, outs):
-    want = set(map(id, outs))
+    want = set(outs)
     needed = []
     for op in reversed(ir.body.ops[:-1]):
-        if any(id(r) in want for r in op.results):
+        if any(r in want for r in op.results):
             needed.append(op)
             want |= _args_of(op)
     return set(needed)

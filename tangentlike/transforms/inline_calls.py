@@ -35,7 +35,7 @@ def inline_calls(func, lowered) -> bool:
     _inline_block(func.body, lowered, subst)
     if subst:
         for op in walk_ops(func.body):
-            op.args = [subst.get(id(a), a) for a in op.args]
+            op.args = [subst.get(a, a) for a in op.args]
     return bool(subst)
 
 
@@ -49,13 +49,13 @@ def _inline_block(block, lowered, subst):
             ops.append(op)
             continue
         # the call's arguments may be results of calls inlined before it
-        vmap = {id(p): subst.get(id(a), a) for p, a in zip(callee.params, op.args)}
+        vmap = {p: subst.get(a, a) for p, a in zip(callee.params, op.args)}
         for o in callee.body.ops[:-1]:
             new = clone_op_into(o, Block(), vmap)
             new.block = block
             ops.append(new)
         ret = callee.body.ops[-1].args[0]
-        subst[id(op.result)] = vmap.get(id(ret), ret)
+        subst[op.result] = vmap.get(ret, ret)
     block.ops = ops
 
 
@@ -80,7 +80,7 @@ def fold_constants(func) -> bool:
     subst = {}
     for op in list(walk_ops(func.body)):
         if subst:
-            op.args = [subst.get(id(a), a) for a in op.args]
+            op.args = [subst.get(a, a) for a in op.args]
         if op.kind != "call" or op.attrs["fn"] not in _ARITHMETIC or op.attrs.get("kw"):
             continue
         values = [_number(a) for a in op.args]
@@ -93,7 +93,7 @@ def fold_constants(func) -> bool:
         if type(out) not in (int, float):
             continue
         const = Op("const", [], [], {"value": out}, [], op.loc, op.block)
-        subst[id(op.result)] = const.add_result(op.result.hint)
+        subst[op.result] = const.add_result(op.result.hint)
         op.block.ops[op.block.ops.index(op)] = const
     return bool(subst)
 

@@ -73,16 +73,16 @@ class Reverser(RegionAdjoints, CheckpointAdjoints):
         out = self.P.body.ops[-1].args[0]
         self.b = Builder(Block(), self.P.loc, mark=True)
         g = Value("d" + out.hint) if self.seed is None else self.b.const(self.seed, "d" + out.hint)
-        if id(out) in self.varied:
-            self.adj[id(out)] = g
+        if out in self.varied:
+            self.adj[out] = g
         self.reverse_block(self.P.body)
         grads = [self.final_adjoint(p) for p in self.active]
-        kinds = [self.kinds.get(id(p)) for p in self.active]
-        scalar = self.shapes is not None and self.shapes.get(id(out)) in ((), PY, SCALAR)
+        kinds = [self.kinds.get(p) for p in self.active]
+        scalar = self.shapes is not None and self.shapes.get(out) in ((), PY, SCALAR)
         return RevResult(self.P, self.b.block, out, g, grads, self.tape, kinds, scalar)
 
     def final_adjoint(self, p):
-        d = self.adj.get(id(p))
+        d = self.adj.get(p)
         return d if d is not None else self.b.call(rt.zeros_like, [p], hint="d" + p.hint)
 
     def reverse_block(self, block):
@@ -92,30 +92,30 @@ class Reverser(RegionAdjoints, CheckpointAdjoints):
 
     # -- accumulation -----------------------------------------------------------
     def accumulate(self, v, c):
-        if id(v) not in self.varied or c is None:
+        if v not in self.varied or c is None:
             return
-        old = self.adj.get(id(v))
+        old = self.adj.get(v)
         if old is None:
             if c.hint in ("t", "c", "tup") and isinstance(c.owner, Op) \
                     and c.owner.attrs.get("adjoint"):
                 c.hint = "d" + v.hint
-            self.adj[id(v)] = c
+            self.adj[v] = c
             return
-        fn = operator.add if self.kinds.get(id(v)) in ("num", "scalar") else rt.add
+        fn = operator.add if self.kinds.get(v) in ("num", "scalar") else rt.add
         new = self.b.call(fn, [old, c], hint="d" + v.hint)
-        self.owner_of[id(new)] = id(v)
-        self.adj[id(v)] = new
+        self.owner_of[new] = v
+        self.adj[v] = new
 
     def owned_adjoint(self, v):
         """The cotangent of ``v`` as a buffer the sweep may update in place."""
-        old = self.adj.get(id(v))
+        old = self.adj.get(v)
         if old is None:
             new = self.b.call(rt.zeros_like, [self.avail(v)], hint="d" + v.hint)
-        elif self.owner_of.get(id(old)) == id(v):
+        elif self.owner_of.get(old) == v:
             return old
         else:
             new = self.b.call(rt.copy, [old], hint="d" + v.hint)
-        self.owner_of[id(new)] = id(v)
+        self.owner_of[new] = v
         return new
 
     # -- primal values in the adjoint sweep -------------------------------------
@@ -125,10 +125,10 @@ class Reverser(RegionAdjoints, CheckpointAdjoints):
         if isinstance(v.owner, Op) and v.owner.kind == "const":
             return self.b.const(v.owner.attrs["value"], hint=v.hint)
         blk = defining_block(v)
-        if blk is self.P.body or id(blk) in self.adjoint_blocks:
+        if blk is self.P.body or blk in self.adjoint_blocks:
             return v
-        if id(v) in self.exports:
-            return self.avail(self.exports[id(v)])
+        if v in self.exports:
+            return self.avail(self.exports[v])
         parent = blk.parent
         if parent.kind == "if":
             return self.avail(self.export(v, parent, blk))
@@ -136,7 +136,7 @@ class Reverser(RegionAdjoints, CheckpointAdjoints):
             op = v.owner
             return self.b.call(op.attrs["fn"], [self.avail(a) for a in op.args], hint=v.hint,
                                kw=op.attrs.get("kw", ()))
-        return self.scopes[id(blk)].get(v)
+        return self.scopes[blk].get(v)
 
     def _recomputable(self, v, blk):
         """A scalar a loop body computes by one arithmetic op or ufunc from values defined
@@ -144,16 +144,16 @@ class Reverser(RegionAdjoints, CheckpointAdjoints):
         cheap as a pop, and it cannot fail where the primal did not) instead of taping it."""
         op = v.owner
         return isinstance(op, Op) and op.kind == "call" and len(op.results) == 1 and \
-            self.kinds.get(id(v)) == "scalar" and is_pure(op) and is_elementwise(op.attrs["fn"]) \
+            self.kinds.get(v) == "scalar" and is_pure(op) and is_elementwise(op.attrs["fn"]) \
             and all(defining_block(a) is not blk for a in op.args)
 
     def primal_of(self, v):
         """The primal value that ``v`` (readable in the adjoint sweep) stands for."""
-        if id(v) in self.shapes:
+        if v in self.shapes:
             return v
         for scope in self.scopes.values():
-            if id(v) in scope.origin:
-                return scope.origin[id(v)]
+            if v in scope.origin:
+                return scope.origin[v]
         return None
 
     def export(self, v, if_op, blk):
@@ -167,7 +167,7 @@ class Reverser(RegionAdjoints, CheckpointAdjoints):
                 none.add_result(v.hint)
                 region.ops.insert(len(region.ops) - 1, none)
                 y.args.append(none.result)
-        self.exports[id(v)] = r
+        self.exports[v] = r
         return r
 
     def get_tape(self):
@@ -186,15 +186,15 @@ class Reverser(RegionAdjoints, CheckpointAdjoints):
     def a_call(self, op):
         if not op.results:  # an effect only (a run-time check): nothing flows back
             return
-        g = self.adj.get(id(op.results[0]))
-        if g is None or not any(id(a) in self.varied for a in op.args):
+        g = self.adj.get(op.results[0])
+        if g is None or not any(a in self.varied for a in op.args):
             return
         fn = op.attrs["fn"]
-        if fn is operator.getitem and id(op.args[0]) in self.varied:
+        if fn is operator.getitem and op.args[0] in self.varied:
             acc = self.owned_adjoint(op.args[0])
             new = self.b.call(rt.add_at, [acc, self.avail(op.args[1]), g], hint=acc.hint)
-            self.owner_of[id(new)] = id(op.args[0])
-            self.adj[id(op.args[0])] = new
+            self.owner_of[new] = op.args[0]
+            self.adj[op.args[0]] = new
             return
         if is_user_function(fn):
             return self.call_adjoint(op, g)
@@ -203,12 +203,12 @@ class Reverser(RegionAdjoints, CheckpointAdjoints):
             raise MissingRuleError(getattr(fn, "__name__", repr(fn)), op.loc)
         names, bound, defaults = bind_call(op, rule, rule.vjp, 2)
         wanted = [(k, names[n]) for k, n in enumerate(rule.vjp_argnums)
-                  if names[n] in bound and id(bound[names[n]]) in self.varied]
+                  if names[n] in bound and bound[names[n]] in self.varied]
         if not wanted:
             return
         lead_names = rule.vjp.__code__.co_varnames[:2]
         lead = {lead_names[0]: g, lead_names[1]: lambda: self.avail(op.results[0])}
-        k_out = self.kinds.get(id(op.results[0]), "unk")
+        k_out = self.kinds.get(op.results[0], "unk")
         shaped = None if self.shapes is None else \
             Shaped(self.shapes, op.results[0], lead_names[1], is_elementwise(fn), self.primal_of,
                    self.avail)
@@ -221,9 +221,9 @@ class Reverser(RegionAdjoints, CheckpointAdjoints):
 
     def call_adjoint(self, op, g):
         fn = op.attrs["fn"]
-        mask = [id(a) in self.varied for a in op.args]
-        kinds = [self.kinds.get(id(a), "unk") for a in op.args]
-        patterns = None if self.shapes is None else [self.shapes.get(id(a)) for a in op.args]
+        mask = [a in self.varied for a in op.args]
+        kinds = [self.kinds.get(a, "unk") for a in op.args]
+        patterns = None if self.shapes is None else [self.shapes.get(a) for a in op.args]
         fwd, bwd = self.unit.reverse_callee(fn, mask, kinds, op.loc, patterns)
         if isinstance(fn, Checkpointed):  # keep the arguments; run the forward sweep again
             op.attrs["fn"] = fn.fn
@@ -240,12 +240,12 @@ class Reverser(RegionAdjoints, CheckpointAdjoints):
             self.accumulate(a, d)
 
     def a_tuple(self, op):
-        d = self.adj.get(id(op.result))
+        d = self.adj.get(op.result)
         if d is None:
             return
         keys = op.attrs.get("keys") or range(len(op.args))
         for k, a in zip(keys, op.args):
-            if id(a) in self.varied:
+            if a in self.varied:
                 self.accumulate(a, self.b.call(operator.getitem, [d, self.b.const(k)],
                                                hint="d" + a.hint))
 
@@ -253,7 +253,7 @@ class Reverser(RegionAdjoints, CheckpointAdjoints):
 
     def a_setitem(self, op):
         target, idx, value = op.args
-        array = self.kinds.get(id(target)) in ("num", "scalar")
+        array = self.kinds.get(target) in ("num", "scalar")
         saved = self.save_overwritten(op, array)
         if array:
             self.b.op("setitem", [self.avail(target), self.avail(idx), self.avail(saved)],
@@ -261,12 +261,12 @@ class Reverser(RegionAdjoints, CheckpointAdjoints):
         else:
             self.b.op("call", [self.avail(target), self.avail(idx), self.avail(saved)], [],
                       {"fn": rt.restore_item, "kw": ()})
-        d = self.adj.get(id(op.result))
+        d = self.adj.get(op.result)
         if d is None:
             return
         sop = self.b.op("call", [d, self.avail(idx)], ["d" + target.hint, "d" + value.hint],
                         {"fn": rt.setitem_vjp, "kw": ()})
-        if id(value) in self.varied:
+        if value in self.varied:
             dv = self.b.call(rt.unbroadcast, [sop.results[1], self.avail(value)],
                              hint="d" + value.hint) if array else sop.results[1]
             self.accumulate(value, dv)
@@ -291,7 +291,7 @@ class Reverser(RegionAdjoints, CheckpointAdjoints):
     def a_append(self, op):
         lst, value = op.args
         self.b.op("call", [self.avail(op.result)], [], {"fn": list.pop, "kw": ()})
-        d = self.adj.get(id(op.result))
+        d = self.adj.get(op.result)
         if d is None:
             return
         sop = self.b.op("call", [d], ["d" + lst.hint, "d" + value.hint],
@@ -302,8 +302,8 @@ class Reverser(RegionAdjoints, CheckpointAdjoints):
 
     def a_unpack(self, op):
         v = op.args[0]
-        cts = [self.adj.get(id(r)) for r in op.results]
-        if id(v) not in self.varied or all(c is None for c in cts):
+        cts = [self.adj.get(r) for r in op.results]
+        if v not in self.varied or all(c is None for c in cts):
             return
         parts = [c if c is not None else self.b.const(None) for c in cts]
         tup = self.b.op("tuple", parts, ["d" + v.hint]).result
@@ -314,7 +314,7 @@ class Reverser(RegionAdjoints, CheckpointAdjoints):
         the list's cotangent a zero slot for it."""
         lst, item = op.args
         self.b.op("append", [self.avail(op.result), self.avail(item)], [lst.hint])
-        d = self.adj.get(id(op.result))
+        d = self.adj.get(op.result)
         if d is not None:
             self.accumulate(lst, self.b.call(rt.unpop_vjp, [d, self.avail(item)],
                                              hint="d" + lst.hint))

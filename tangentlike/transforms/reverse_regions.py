@@ -25,10 +25,10 @@ class Scope:
         self.pops, self.cache, self.origin = [], {}, {}
 
     def get(self, v):
-        new = self.cache.get(id(v))
+        new = self.cache.get(v)
         if new is None:
-            new = self.cache[id(v)] = Value(v.hint)
-            self.origin[id(new)] = v
+            new = self.cache[v] = Value(v.hint)
+            self.origin[new] = v
             self.pops.append((v, new))
         return new
 
@@ -46,8 +46,8 @@ class RegionAdjoints:
 
     # -- if -----------------------------------------------------------------
     def a_if(self, op):
-        flows = [(i, self.adj[id(r)]) for i, r in enumerate(op.results)
-                 if self.adj.get(id(r)) is not None]
+        flows = [(i, self.adj[r]) for i, r in enumerate(op.results)
+                 if self.adj.get(r) is not None]
         if not flows and not _has_inplace(op):
             return
         outer, saved_b = self.adj, self.b
@@ -59,17 +59,17 @@ class RegionAdjoints:
             self.reverse_block(region)
             blocks.append(self.b.block)
             envs.append(self.adj)
-        touched = [f for f in free_values(op) if id(f) in self.varied
-                   and any(e.get(id(f)) is not outer.get(id(f)) for e in envs)]
+        touched = [f for f in free_values(op) if f in self.varied
+                   and any(e.get(f) is not outer.get(f) for e in envs)]
         for block, env in zip(blocks, envs):
             self.b = Builder(block, op.loc, mark=True)
-            ys = [env.get(id(f)) or outer.get(id(f)) or self.zeros(f) for f in touched]
+            ys = [env.get(f) or outer.get(f) or self.zeros(f) for f in touched]
             self.b.yield_(ys)
         self.adj, self.b = outer, saved_b
         new = self.b.op("if", [self.avail(op.args[0])], ["d" + f.hint for f in touched],
                         {"adjoint": True}, blocks)
         for f, r in zip(touched, new.results):
-            self.adj[id(f)] = r
+            self.adj[f] = r
 
     # -- loops ----------------------------------------------------------------
     def add_counter(self, op, body):
@@ -126,13 +126,13 @@ class RegionAdjoints:
         self.loop_adjoint(op, body, body.params[:ncar], op.args[:ncar], rng, None)
 
     def _loop_needed(self, op):
-        return _has_inplace(op) or any(self.adj.get(id(r)) is not None for r in op.results)
+        return _has_inplace(op) or any(self.adj.get(r) is not None for r in op.results)
 
     def loop_adjoint(self, op, body, carries, inits, iterable, item):
         ys = body.ops[-1].args
-        vc = [j for j, p in enumerate(carries) if id(p) in self.varied]
-        free = [f for f in free_values(op) if id(f) in self.varied]
-        d_init = [self.adj.get(id(op.results[j])) or self.zeros(op.results[j]) for j in vc]
+        vc = [j for j, p in enumerate(carries) if p in self.varied]
+        free = [f for f in free_values(op) if f in self.varied]
+        d_init = [self.adj.get(op.results[j]) or self.zeros(op.results[j]) for j in vc]
         f_init = [self.owned_adjoint(f) for f in free]
         blk = Block()
         item2 = blk.add_param(item.hint if item is not None else "_")
@@ -140,18 +140,18 @@ class RegionAdjoints:
         fps = [blk.add_param("d" + f.hint) for f in free]
         scope = Scope()
         if item is not None:
-            scope.cache[id(item)] = item2
-        self.scopes[id(body)] = scope
+            scope.cache[item] = item2
+        self.scopes[body] = scope
         outer, saved_b = self.adj, self.b
         self.adj, self.b = dict(outer), Builder(blk, op.loc, mark=True)
         for f, p in zip(free, fps):
-            self.adj[id(f)] = p
-            self.owner_of[id(p)] = id(f)
+            self.adj[f] = p
+            self.owner_of[p] = f
         for j, p in zip(vc, dps):
             self.accumulate(ys[j], p)
         self.reverse_block(body)
-        outs = [self.adj.get(id(carries[j])) or self.zeros(carries[j]) for j in vc]
-        outs += [self.adj[id(f)] for f in free]
+        outs = [self.adj.get(carries[j]) or self.zeros(carries[j]) for j in vc]
+        outs += [self.adj[f] for f in free]
         self.b.yield_(outs)
         self.close_scope(scope, body, blk)
         self.adj, self.b = outer, saved_b
@@ -159,13 +159,13 @@ class RegionAdjoints:
                         ["d" + carries[j].hint for j in vc] + ["d" + f.hint for f in free],
                         {"adjoint": True}, (blk,))
         for f, r in zip(free, new.results[len(vc):]):
-            self.adj[id(f)] = r
-            self.owner_of[id(r)] = id(f)
+            self.adj[f] = r
+            self.owner_of[r] = f
         for j, r in zip(vc, new.results):
             self.accumulate(inits[j], r)
 
     def close_scope(self, scope, body, adj_block):
-        del self.scopes[id(body)]
+        del self.scopes[body]
         if not scope.pops:
             return
         tape = self.get_tape()

@@ -28,17 +28,17 @@ def cut_shifts(func) -> bool:
     uses = {}
     for op in walk_ops(func.body):
         for a in op.args:
-            uses.setdefault(id(a), []).append(op)
+            uses.setdefault(a, []).append(op)
     changed = False
     for op in list(walk_ops(func.body)):
         if op.kind == "call" and len(op.results) == 1 and _is_shift(op.result, uses):
-            _stop(op.result, uses[id(op.result)])
+            _stop(op.result, uses[op.result])
             changed = True
     return changed
 
 
 def _only_use(v, uses, fns, nargs=None):
-    us = uses.get(id(v), [])
+    us = uses.get(v, [])
     if len(us) != 1 or us[0].kind != "call" or us[0].attrs["fn"] not in fns:
         return None
     op = us[0]
@@ -48,7 +48,7 @@ def _only_use(v, uses, fns, nargs=None):
 
 
 def _is_shift(m, uses):
-    us = uses.get(id(m), [])
+    us = uses.get(m, [])
     if len(us) != 2 or any(u.kind != "call" or u.attrs.get("kw") for u in us):
         return False
     subs = [u for u in us if u.attrs["fn"] in (operator.sub, np.subtract)

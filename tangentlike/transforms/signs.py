@@ -31,12 +31,12 @@ def signs(func) -> bool:
     uses = {}
     for op in walk_ops(func.body):
         for a in op.args:
-            uses.setdefault(id(a), []).append(op)
+            uses.setdefault(a, []).append(op)
     todo = [op for op in walk_ops(func.body) if _is_neg(op)]
     edits = _Edits()
     while todo:
         op = todo.pop()
-        if id(op) in edits.removed or not _absorbed(op, uses, 0, edits):
+        if op in edits.removed or not _absorbed(op, uses, 0, edits):
             continue
         for u in _users(op.result, uses, edits):
             new = _rewrite(u, op.result, op.args[0], uses, edits)
@@ -53,12 +53,12 @@ class _Edits:
         self.removed, self.after, self.blocks = set(), {}, {}
 
     def remove(self, op):
-        self.removed.add(id(op))
-        self.blocks[id(op.block)] = op.block
+        self.removed.add(op)
+        self.blocks[op.block] = op.block
 
     def insert_after(self, op, new):
-        self.after.setdefault(id(op), []).append(new)
-        self.blocks[id(op.block)] = op.block
+        self.after.setdefault(op, []).append(new)
+        self.blocks[op.block] = op.block
 
     def apply(self) -> bool:
         for block in self.blocks.values():
@@ -67,9 +67,9 @@ class _Edits:
                 stack = [op]
                 while stack:
                     o = stack.pop(0)
-                    if id(o) not in self.removed:
+                    if o not in self.removed:
                         out.append(o)
-                    stack[:0] = self.after.get(id(o), [])
+                    stack[:0] = self.after.get(o, [])
             block.ops = out
         return bool(self.blocks)
 
@@ -82,9 +82,9 @@ def _is_neg(op) -> bool:
 def _users(v, uses, edits):
     """The ops reading ``v`` now, each once (the use lists only grow, so some are stale)."""
     out, seen = [], set()
-    for u in uses.get(id(v), []):
-        if id(u) not in seen and id(u) not in edits.removed and any(a is v for a in u.args):
-            seen.add(id(u))
+    for u in uses.get(v, []):
+        if u not in seen and u not in edits.removed and any(a is v for a in u.args):
+            seen.add(u)
             out.append(u)
     return out
 
@@ -122,10 +122,10 @@ def _rewrite(u, v, w, uses, edits):
     if fn in _NEG:  # --w is w
         for o in _users(u.result, uses, edits):
             o.args = [w if a is u.result else a for a in o.args]
-            uses.setdefault(id(w), []).append(o)
+            uses.setdefault(w, []).append(o)
         edits.remove(u)
         return None
-    uses.setdefault(id(w), []).append(u)
+    uses.setdefault(w, []).append(u)
     if fn in _LINEAR:
         u.args = [w] + u.args[1:]
         return _negate_result(u, uses, edits)
@@ -152,5 +152,5 @@ def _negate_result(u, uses, edits):
              u.loc, u.block)
     r.owner = neg
     edits.insert_after(u, neg)
-    uses[id(inner)] = [neg]
+    uses[inner] = [neg]
     return neg

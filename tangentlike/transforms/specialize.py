@@ -62,11 +62,11 @@ class Shaped:
 
     def __init__(self, patterns, ans, ans_name, elementwise, primal_of, avail):
         self.patterns, self.ans_value, self.ans_name = patterns, ans, ans_name
-        self.ans = patterns.get(id(ans)) if elementwise else None
+        self.ans = patterns.get(ans) if elementwise else None
         self.primal_of, self.avail = primal_of, avail
 
     def of(self, v):
-        return self.patterns.get(id(v)) if v is not None else None
+        return self.patterns.get(v) if v is not None else None
 
     def primal(self, name, bound):
         """The primal value rule parameter ``name`` stands for (None: not a parameter)."""

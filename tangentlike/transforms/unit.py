@@ -127,7 +127,7 @@ class Unit:
             self.kinds_memo[key] = "unk"  # recursion: assume nothing
             func = lower_cached(spec)
             ks = kinds(func, arg_kinds, self.return_kind)
-            self.kinds_memo[key] = ks.get(id(func.body.ops[-1].args[0]), "unk")
+            self.kinds_memo[key] = ks.get(func.body.ops[-1].args[0], "unk")
         return self.kinds_memo[key]
 
     def callee_ir(self, fn):
@@ -181,15 +181,15 @@ class Unit:
 
 
 def free_in(block) -> list:
-    defined, out, seen = set(map(id, block.params)), [], set()
+    defined, out, seen = set(block.params), [], set()
     for op in walk_ops(block):
         for r in op.regions:
-            defined.update(map(id, r.params))
+            defined.update(r.params)
         for a in op.args:
-            if id(a) not in defined and id(a) not in seen:
-                seen.add(id(a))
+            if a not in defined and a not in seen:
+                seen.add(a)
                 out.append(a)
-        defined.update(map(id, op.results))
+        defined.update(op.results)
     return out
 
 
@@ -244,14 +244,14 @@ def assemble_split(res, fwd_name, bwd_name, single_tuple) -> tuple:
     unpack = Op("unpack", [sp], [], {}, [], ret.loc, bbody)
     mapping = {}
     for v in saved:
-        mapping[id(v)] = unpack.add_result(v.hint)
+        mapping[v] = unpack.add_result(v.hint)
     bbody.ops.append(unpack)
     _move_ops(res.adjoint, bbody)
     _substitute(bbody, mapping)
     bb = Builder(bbody, ret.loc)
     out = res.grads[0] if len(res.grads) == 1 and not single_tuple else \
         bb.op("tuple", res.grads, ["grads"]).result
-    bb.op("return", [mapping.get(id(out), out)])
+    bb.op("return", [mapping.get(out, out)])
     bwd = Func(bwd_name, [sp, res.g], bbody, res.primal.loc, ["saved", res.g.hint])
     del g
     return fwd, bwd
@@ -260,7 +260,7 @@ def assemble_split(res, fwd_name, bwd_name, single_tuple) -> tuple:
 def _substitute(block, mapping):
     for op in block.ops:
         if op.kind != "unpack":
-            op.args = [mapping.get(id(a), a) for a in op.args]
+            op.args = [mapping.get(a, a) for a in op.args]
         for r in op.regions:
             _substitute(r, mapping)
 
