@@ -12,7 +12,7 @@ from .errors import (ArgumentError, ArgumentTypeError, DifferentiationTypeError,
                      NonScalarOutputError, TangentlikeError, UnsupportedSyntaxError)
 from .rules import defjvp, defvjp  # noqa: E402  (custom rules; see rules.registry)
 from .runtime import stop_gradient  # noqa: E402
-from .transforms.checkpoint import Binomial, Periodic, checkpoint  # noqa: E402
+from .ir.callees import Binomial, Periodic, checkpoint  # noqa: E402
 
 __all__ = ["grad", "value_and_grad", "vjp", "jvp", "jacfwd", "jacrev", "hessian", "hvp",
            "source", "ir", "emit", "stop_gradient", "defvjp", "defjvp", "Periodic", "Binomial", "checkpoint",

@@ -14,7 +14,7 @@ import numpy as np
 from .errors import ArgumentError, ArgumentTypeError, DifferentiationTypeError
 from .frontend.source import spec_of
 from .ir.printer import print_func
-from .transforms.checkpoint import Checkpointed, check_policy
+from .ir.callees import Checkpointed, DerivativeBase, check_policy, register_compile_time
 from .analysis.shapes import pattern
 from .pipeline import Compiled, build, compile_derivative, stage, standalone_module
 from .transforms.unit import lower_cached
@@ -101,7 +101,7 @@ def function_for(fn, vals):
     return fn
 
 
-class Derivative:
+class Derivative(DerivativeBase):
     """What ``grad`` returns: call it like the derivative; ``.primal``, ``.source``."""
 
     def __init__(self, fn, wrt=0, with_value=False, mode="reverse", optimize=True,
@@ -315,3 +315,6 @@ def emit(g, path=None) -> str:
         with open(path, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(src)
     return src
+
+
+register_compile_time(grad, value_and_grad)

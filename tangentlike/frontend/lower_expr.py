@@ -17,6 +17,7 @@ import numpy as np
 
 from .. import runtime as rt
 from ..errors import LocatedError, UnsupportedSyntaxError
+from ..ir.callees import Checkpointed, DerivativeBase, is_compile_time
 from ..rules import registry
 
 BINOPS = {gast.Add: operator.add, gast.Sub: operator.sub, gast.Mult: operator.mul,
@@ -56,19 +57,15 @@ class LocalFunc:
 
 
 def _is_derivative(obj) -> bool:
-    from ..api import Derivative
-    return isinstance(obj, Derivative)
+    return isinstance(obj, DerivativeBase)
 
 
 def _compile_time(fn) -> bool:
     """The API transforms that return a derivative function (evaluated at compile time)."""
-    from .. import api
-    from ..transforms.checkpoint import checkpoint
-    return fn is api.grad or fn is api.value_and_grad or fn is checkpoint
+    return is_compile_time(fn)
 
 
 def is_user_function(fn) -> bool:
-    from ..transforms.checkpoint import Checkpointed
     if isinstance(fn, (LocalFunc, Checkpointed)) or _is_derivative(fn):
         return True
     if not isinstance(fn, types.FunctionType) or registry.lookup(fn) or registry.is_nondiff(fn):

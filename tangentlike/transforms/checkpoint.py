@@ -20,64 +20,10 @@ differentiated again (higher-order derivatives with checkpointing).
 from __future__ import annotations
 
 import operator
-from dataclasses import dataclass
-
 from .. import runtime as rt
-from ..errors import ArgumentError
 from ..ir.builder import Builder, clone_block
+from ..ir.callees import Binomial, Checkpointed, Periodic, checkpoint  # noqa: F401 (re-exported)
 from ..ir.nodes import Block, Op, Value, free_values
-
-
-@dataclass(frozen=True)
-class Periodic:
-    """Store the loop state every ``every`` iterations; recompute the segments."""
-
-    every: int
-
-    def __post_init__(self):
-        if not isinstance(self.every, int) or isinstance(self.every, bool) or self.every < 1:
-            raise ArgumentError(f"Periodic(every={self.every!r}): every must be an int >= 1")
-
-
-class Checkpointed:
-    """A function whose tape is not kept: reverse mode recomputes its forward sweep from
-    its arguments when the adjoint reaches the call (``@tl.checkpoint``)."""
-
-    def __init__(self, fn):
-        self.fn = fn
-        self.__name__ = getattr(fn, "__name__", "f")
-        self.__wrapped__ = fn
-
-    def __call__(self, *args, **kwargs):
-        return self.fn(*args, **kwargs)
-
-    def __repr__(self):
-        return f"checkpoint({self.__name__})"
-
-
-def checkpoint(fn):
-    """Decorator (or call-site wrapper ``tl.checkpoint(f)(x)``): differentiate ``fn`` by
-    recomputation instead of keeping its tape."""
-    return fn if isinstance(fn, Checkpointed) else Checkpointed(fn)
-
-
-@dataclass(frozen=True)
-class Binomial:
-    """Keep at most ``snapshots`` loop states; recompute by the binomial (revolve) schedule."""
-
-    snapshots: int
-
-    def __post_init__(self):
-        s = self.snapshots
-        if not isinstance(s, int) or isinstance(s, bool) or s < 1:
-            raise ArgumentError(f"Binomial(snapshots={s!r}): snapshots must be an int >= 1")
-
-
-def check_policy(policy):
-    if policy is not None and not isinstance(policy, (Periodic, Binomial)):
-        raise ArgumentError(f"checkpoint={policy!r}: use tl.Periodic(every=k), "
-                            "tl.Binomial(snapshots=s) or None")
-    return policy
 
 
 class CheckpointAdjoints:

@@ -15,6 +15,7 @@ from ..frontend.lower import lower
 from ..frontend.lower_expr import LocalFunc
 from ..frontend.source import spec_of
 from ..ir.builder import Builder
+from ..ir.callees import Checkpointed, DerivativeBase as Derivative
 from ..ir.nodes import Block, Func, Op, Value, walk_ops
 from ..ir.verifier import verify
 from .cse import cse
@@ -42,10 +43,8 @@ def spec_for(fn, loc=None, kinds=None):
     for arguments of these kinds."""
     if isinstance(fn, LocalFunc):
         return fn.spec
-    from .checkpoint import Checkpointed
     if isinstance(fn, Checkpointed):
         fn = fn.fn
-    from ..api import Derivative
     if isinstance(fn, Derivative):
         fn = fn.compiled_for_kinds(kinds).fn
     try:
@@ -132,8 +131,6 @@ class Unit:
 
     def callee_ir(self, fn):
         """The IR of user function ``fn`` for inlining (None: keep the call)."""
-        from ..api import Derivative
-        from .checkpoint import Checkpointed
         if isinstance(fn, (Derivative, Checkpointed)):
             return None
         try:
@@ -145,7 +142,6 @@ class Unit:
         """The shape pattern (``analysis.shapes``) of what user function ``fn`` returns."""
         from ..analysis.shapes import returned
         from ..frontend.lower_expr import is_user_function
-        from ..api import Derivative
         if not is_user_function(fn) or isinstance(fn, Derivative):
             return None  # a derivative's patterns would need it compiled first
         try:
