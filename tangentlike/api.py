@@ -17,6 +17,9 @@ from .ir.printer import print_func
 from .ir.callees import Checkpointed, DerivativeBase, check_policy, register_compile_time
 from .analysis.shapes import pattern
 from .pipeline import Compiled, build, compile_derivative, stage, standalone_module
+from .frontend.lower import lower
+from .transforms import passes
+from .transforms.passes import STAGES
 from .transforms.unit import lower_cached
 
 def normalize_wrt(fn, wrt, names):
@@ -274,24 +277,38 @@ def source(f) -> str:
 
 
 def ir(f, after="lowered") -> str:
-    """The printed SSA IR of a function (or of a derivative's primal) ``after`` a stage:
-    ``lowered``; or, for its derivative (``f`` made by ``grad``, else its gradient with
-    respect to the first parameter), ``reverse`` (right after the transform) or
-    ``optimized`` (after the passes). The derivative function comes first."""
-    if after not in ("lowered", "reverse", "optimized"):
-        raise ArgumentError(f"after={after!r}: use 'lowered', 'reverse' or 'optimized'")
-    if after != "lowered":
-        d = f if isinstance(f, Derivative) else Derivative(f)
-        fn, mask, kinds, mode, single, with_value, _ = d.plan()
+    """The printed SSA IR after a stage of the pass pipeline (``transforms.passes.STAGES``):
+    ``lowered`` (the raw lowering) or ``primal.<pass>`` for the function itself (or a
+    derivative's primal); for its derivative (``f`` made by ``grad``, else its gradient with
+    respect to the first parameter) ``prepare.<pass>``, ``reverse`` / ``forward`` (right
+    after the transform), ``cleanup.<pass>``, or ``optimized`` (the final IR, the
+    derivative function first, then the functions it calls)."""
+    if after not in STAGES:
+        raise ArgumentError(f"after={after!r}: use one of {', '.join(STAGES)}")
+    if after == "lowered" or after.startswith("primal."):
+        fn = f
+        while isinstance(fn, Derivative):
+            fn = fn.primal
+        spec = spec_of(fn)
+        lowered = stage("lower", spec.name, spec.loc(spec.node), lambda: lower(spec))
+        if after == "lowered":
+            return print_func(lowered)
+        with passes.tracing() as trace:
+            passes.run(passes.PRIMAL, lowered)
+        return trace.after(after)[-1]
+    d = f if isinstance(f, Derivative) else Derivative(f)
+    fn, mask, kinds, mode, single, with_value, _ = d.plan()
+    with passes.tracing() as trace:
         unit, top = build(spec_of(fn), mask, kinds, mode, single, with_value,
-                          optimize=after == "optimized", checkpoint=d.checkpoint)
+                          checkpoint=d.checkpoint)
+    if after == "optimized":
         funcs = top + [u for u in unit.funcs if all(u is not t for t in top)]
         return "\n".join(print_func(u) for u in funcs)
-    fn = f
-    while isinstance(fn, Derivative):
-        fn = fn.primal
-    spec = spec_of(fn)
-    return print_func(stage("lower", spec.name, spec.loc(spec.node), lambda: lower_cached(spec)))
+    texts = trace.after(after)
+    if not texts:
+        raise ArgumentError(f"after={after!r}: that stage does not run for this derivative "
+                            f"(mode {d.mode!r})")
+    return "\n".join(texts)
 
 
 def emit(g, path=None) -> str:

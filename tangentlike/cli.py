@@ -6,7 +6,7 @@ decorated with ``tl.grad`` stands for its primal, with the decorator's ``wrt``):
 * ``grad``  writes the derivative as a standalone module (``tl.emit``), to stdout or
   ``-o``; ``--all`` does it for every function of a file (a ``[k/n] name`` progress
   line each, on stderr);
-* ``ir``    prints the SSA IR after a stage: ``lowered``, ``reverse``, ``optimized``;
+* ``ir``    prints the SSA IR after any stage of the pass pipeline (``--stage``);
 * ``check`` compares the gradient with central finite differences on random inputs
   (``fdcheck``) and prints a table; exit status 0 only if every argument passes;
 * ``graph`` the dataflow graph as DOT (``ir.dot``), drawn by Graphviz's ``dot``
@@ -32,6 +32,7 @@ import click
 from . import __version__, api
 from . import cache as _cache
 from .errors import TangentlikeError
+from .transforms.passes import STAGES
 from .targets import (TargetError, float_functions, load_module, load_target, parse_shapes,
                       parse_wrt, split_target, unwrap)
 
@@ -142,15 +143,15 @@ def _grad_all(target, wrt, mode, output, optimize):
 
 @main.command()
 @click.argument("target")
-@click.option("--stage", type=click.Choice(["lowered", "reverse", "optimized"]),
-              default="lowered", show_default=True,
-              help="lowered: the function; reverse: its gradient right after the transform; "
-                   "optimized: after the passes.")
+@click.option("--stage", type=click.Choice(list(STAGES)), default="lowered", show_default=True,
+              help="lowered: the function as lowered; primal.PASS: after a primal pass; "
+                   "prepare.PASS, reverse, forward, cleanup.PASS: its gradient after that "
+                   "pass; optimized: the final gradient IR (docs/architecture.md).")
 @_wrt
 def ir(target, stage, wrt):
     """Print the SSA IR of TARGET (or of its gradient) after a stage."""
     fn, w = unwrap(load_target(target)[1], wrt)
-    f = fn if stage == "lowered" else api.grad(fn, wrt=w)
+    f = fn if stage == "lowered" or stage.startswith("primal.") else api.grad(fn, wrt=w)
     click.echo(api.ir(f, after=stage), nl=False)
     return 0
 

@@ -21,10 +21,10 @@ from .backend.load import emit_module
 from .cachekey import source_digest
 from .errors import InternalError, TangentlikeError
 from .frontend.source import spec_of
-from .ir.verifier import verify
 from .transforms import forward as _forward, reverse as _reverse
 from .transforms.fgrad import assemble_forward_grad
-from .transforms.unit import GenRef, Unit, assemble_grad, assemble_split, lower_cached, run_passes
+from .transforms.passes import record
+from .transforms.unit import GenRef, Unit, assemble_grad, assemble_split, lower_cached
 
 _MEMORY: dict = {}
 STATS = {"compiled": 0, "disk_hits": 0}  # compile_derivative calls that built / loaded code
@@ -77,14 +77,13 @@ def _transform(mode, func, name, mask, kinds, unit, single, with_value, checkpoi
 
 def build(spec, mask, kinds, mode, single=True, with_value=False, optimize=True,
           standalone=False, checkpoint=None, patterns=None):
-    """``(unit, top)``: the derivative IR of ``spec``; ``optimize=False`` runs the verifier
-    instead of the passes; ``standalone`` copies every user function called as a primal;
+    """``(unit, top)``: the derivative IR of ``spec``; ``optimize=False`` runs none of
+    the optional passes (transforms/passes.py); ``standalone`` copies every user function called as a primal;
     ``patterns`` (``analysis.shapes.pattern`` of each argument) specialise a gradient."""
     loc = spec.loc(spec.node)
     name = spec.name
-    func = stage("lower", name, loc, lambda: lower_cached(spec))
-    passes = run_passes if optimize else verify
-    unit = Unit(passes)
+    func = stage("lower", name, loc, lambda: lower_cached(spec, optimize))
+    unit = Unit(optimize)
     # The top-level names are taken first: a recursive call's pair must not reuse them.
     unit.names.update({f"grad_{name}", f"jvp_{name}", f"{name}_fwd", f"{name}_bwd"})
     stage_name = "forward" if mode in ("jvp", "fgrad") else "reverse"
@@ -92,8 +91,11 @@ def build(spec, mask, kinds, mode, single=True, with_value=False, optimize=True,
                 lambda: _transform(mode, func, name, mask, kinds, unit, single, with_value,
                                    checkpoint, patterns))
 
+    for f in top:
+        record(stage_name, f)
+
     def finish():
-        unit.funcs += [passes(f) for f in top]
+        unit.funcs += [unit.passes(f) for f in top]
         unit.names.update(f.name for f in top)
         unit.add_primal_copies(standalone)
 

@@ -96,7 +96,8 @@ def _copy_needed(rev, ir, needed, outs, kinds, params, lead, bound, defaults, sh
             looks = [peek(a) for a in op.args]
             arg_kinds = [kinds.get(a) for a in op.args]
             kinds[op.result] = call_kind(op, arg_kinds)  # folding may have sharpened them
-            new = fold(op.attrs["fn"], looks, arg_kinds, rev.b, op.attrs.get("kw", ()))
+            new = fold(op.attrs["fn"], looks, arg_kinds, rev.b, op.attrs.get("kw", ())) \
+                if rev.unit.optimize else None
             if new is None and shaped is not None:
                 primal = [shaped.primal(params.get(a), bound) for a in op.args]
                 new = shaped.fold(op.attrs["fn"], primal, lambda i: resolve(op.args[i]), rev.b)

@@ -29,10 +29,8 @@ from ..ir.builder import Builder, clone_block
 from ..ir.nodes import Block, Func, Op, Value, defining_block
 from ..rules import registry
 from .inline import bind_call, inline_rule
-from .cse import cse
+from . import passes
 from .dce import is_pure
-from .inline_calls import fold_constants, inline_calls
-from .shift import cut_shifts
 from .specialize import Shaped
 from .checkpoint import CheckpointAdjoints, Checkpointed
 from .reverse_regions import RegionAdjoints
@@ -57,10 +55,7 @@ class Reverser(RegionAdjoints, CheckpointAdjoints):
                  patterns=None):
         self.seed, self.checkpoint = seed, checkpoint
         self.adjoint_blocks = set()  # blocks of the adjoint sweep holding recomputations
-        self.P = clone_func(func)
-        if inline_calls(self.P, unit.callee_ir) | fold_constants(self.P):
-            cse(self.P)  # the copies of a callee's loop-invariant values are one value
-        cut_shifts(self.P)
+        self.P = passes.run(passes.PREPARE, clone_func(func), unit.optimize, unit)
         self.active = [p for p, m in zip(self.P.params, mask) if m]
         self.kinds = infer_kinds(self.P, param_kinds, unit.return_kind)
         self.varied = infer_varied(self.P, self.active, self.kinds)

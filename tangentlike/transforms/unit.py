@@ -17,11 +17,7 @@ from ..frontend.source import spec_of
 from ..ir.builder import Builder
 from ..ir.callees import Checkpointed, DerivativeBase as Derivative
 from ..ir.nodes import Block, Func, Op, Value, walk_ops
-from ..ir.verifier import verify
-from .cse import cse
-from .dce import dce
-from .signs import signs
-from .simplify import selects
+from . import passes as _passes
 
 _LOWERED: dict = {}
 _MAX_SHAPED = 4  # shape specialisations of one callee in a unit
@@ -53,18 +49,25 @@ def spec_for(fn, loc=None, kinds=None):
         raise MissingRuleError(getattr(fn, "__name__", repr(fn)), loc) from None
 
 
-def lower_cached(spec) -> Func:
-    key = (spec.key, spec.hash)
+def lower_cached(spec, optimize=True) -> Func:
+    """The lowered IR of ``spec`` after the primal passes (none unless ``optimize``)."""
+    key = (spec.key, spec.hash, optimize)
     func = _LOWERED.get(key)
     if func is None:
-        func = _LOWERED[key] = run_passes(lower(spec))
+        func = _LOWERED[key] = _passes.run(_passes.PRIMAL, lower(spec), optimize)
     return func
 
 
 class Unit:
-    def __init__(self, passes):
-        self.funcs, self.refs, self.names, self.passes = [], {}, set(), passes
+    """The functions generated for one request; ``optimize=False`` runs no optional pass."""
+
+    def __init__(self, optimize=True):
+        self.funcs, self.refs, self.names, self.optimize = [], {}, set(), optimize
         self.kinds_memo, self.shapes_memo, self.shaped = {}, {}, {}
+
+    def passes(self, func: Func) -> Func:
+        """The cleanup passes on a generated function."""
+        return _passes.run(_passes.CLEANUP, func, self.optimize, self)
 
     def fresh(self, base):
         name, k = base, 1
@@ -93,7 +96,7 @@ class Unit:
         fwd = GenRef(self.fresh(f"{base}_fwd"), base)
         bwd = GenRef(self.fresh(f"{base}_bwd"), base)
         self.refs[key] = (fwd, bwd)
-        res = reverse_function(lower_cached(spec), mask, kinds, self, patterns=patterns)
+        res = reverse_function(lower_cached(spec, self.optimize), mask, kinds, self, patterns=patterns)
         f, b = assemble_split(res, fwd.name, bwd.name, single_tuple=False)
         self.funcs += [self.passes(f), self.passes(b)]
         return fwd, bwd
@@ -106,7 +109,7 @@ class Unit:
         if key in self.refs:
             return self.refs[key]
         ref = self.refs[key] = GenRef(self.fresh(f"{spec.name}_jvp"), spec.name)
-        func = forward_function(lower_cached(spec), mask, kinds, self)
+        func = forward_function(lower_cached(spec, self.optimize), mask, kinds, self)
         func.name = ref.name
         self.funcs.append(self.passes(func))
         return ref
@@ -124,7 +127,7 @@ class Unit:
         key = (spec.key, spec.hash, tuple(map(str, arg_kinds)))
         if key not in self.kinds_memo:
             self.kinds_memo[key] = "unk"  # recursion: assume nothing
-            func = lower_cached(spec)
+            func = lower_cached(spec, self.optimize)
             ks = kinds(func, arg_kinds, self.return_kind)
             self.kinds_memo[key] = ks.get(func.body.ops[-1].args[0], "unk")
         return self.kinds_memo[key]
@@ -134,7 +137,7 @@ class Unit:
         if isinstance(fn, (Derivative, Checkpointed)):
             return None
         try:
-            return lower_cached(spec_for(fn))
+            return lower_cached(spec_for(fn), self.optimize)
         except TangentlikeError:
             return None  # reported where the call is differentiated, as before
 
@@ -151,7 +154,7 @@ class Unit:
         key = (spec.key, spec.hash, tuple(patterns))
         if key not in self.shapes_memo:
             self.shapes_memo[key] = None  # recursion: assume nothing
-            self.shapes_memo[key] = returned(lower_cached(spec), patterns, self.return_pattern)
+            self.shapes_memo[key] = returned(lower_cached(spec, self.optimize), patterns, self.return_pattern)
         return self.shapes_memo[key]
 
     def add_primal_copies(self, standalone=False):
@@ -169,7 +172,7 @@ class Unit:
                     if (spec.key, spec.hash) not in done:
                         ref = GenRef(self.fresh(spec.name), spec.name)
                         done[spec.key, spec.hash] = ref
-                        copy = clone_func(lower_cached(spec))
+                        copy = clone_func(lower_cached(spec, self.optimize))
                         copy.name = ref.name
                         self.funcs.append(self.passes(copy))
                     op.attrs["fn"] = done[spec.key, spec.hash]
@@ -261,13 +264,5 @@ def _substitute(block, mapping):
             _substitute(r, mapping)
 
 
-def run_passes(func: Func) -> Func:
-    verify(func)
-    selects(func)
-    cse(func)
-    dce(func)
-    signs(func)
-    return verify(func)
 
-
-__all__ = ["Unit", "GenRef", "assemble_grad", "assemble_split", "run_passes", "Value"]
+__all__ = ["Unit", "GenRef", "assemble_grad", "assemble_split", "Value"]
