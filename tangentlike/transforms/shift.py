@@ -48,6 +48,8 @@ def _only_use(v, uses, fns, nargs=None):
 
 
 def _is_shift(m, uses):
+    if m.owner.kind == "call" and m.owner.attrs["fn"] is rt.stop_gradient:
+        return False  # already cut
     us = uses.get(m, [])
     if len(us) != 2 or any(u.kind != "call" or u.attrs.get("kw") for u in us):
         return False

@@ -95,8 +95,7 @@ def selects(func) -> bool:
         for j, res in enumerate(op.results):
             a, b = const_of(then_y[j])[1], const_of(else_y[j])[1]
             if a is True and b is False and _is_bool(cond):
-                _replace_result(op, j, cond)
-                changed = True
+                changed |= _replace_result(op, j, cond)
     return changed
 
 
@@ -109,10 +108,14 @@ def _is_bool(v):
     return isinstance(op, Op) and op.kind == "call" and op.attrs["fn"] in _BOOL_OPS
 
 
-def _replace_result(op, j, new):
-    old = op.results[j]
+def _replace_result(op, j, new) -> bool:
+    """Read ``new`` wherever result ``j`` of ``op`` is read; whether it was read at all."""
+    old, found = op.results[j], False
     for o in walk_ops(_root(op)):
-        o.args = [new if a is old else a for a in o.args]
+        if any(a is old for a in o.args):
+            o.args = [new if a is old else a for a in o.args]
+            found = True
+    return found
 
 
 def _root(op):
