@@ -20,7 +20,6 @@ from .pipeline import Compiled, build, compile_derivative, stage, standalone_mod
 from .frontend.lower import lower
 from .transforms import passes
 from .transforms.passes import STAGES
-from .transforms.unit import lower_cached
 
 def normalize_wrt(fn, wrt, names):
     """``wrt`` (int, name, or tuple of them) -> (indices, single)."""

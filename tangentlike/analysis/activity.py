@@ -177,16 +177,11 @@ def _kind_of(op, out):
     return "unk"
 
 
-# Functions whose result has the shape of their first argument / is a full reduction.
-_SHAPE_OF_SECOND = (rt.unbroadcast, rt.sum_vjp, rt.as_float_grad)
-_REDUCTIONS = (np.sum, np.mean, np.max, np.min, np.amax, np.amin, float, len)
-
-
 def call_kind(op, arg_kinds):
     """The kind of a call's result from its arguments' kinds."""
     fn = op.attrs["fn"]
     npos = len(op.args) - len(op.attrs.get("kw", ()))
-    if fn in _INTEGRAL or fn in _COMPARISONS:
+    if registry.has(fn, "integral") or registry.has(fn, "comparison"):
         return "nd"
     size = registry.result_size(fn)
     if size:  # np.linalg.qr and friends: a tuple of arrays
@@ -203,16 +198,17 @@ def call_kind(op, arg_kinds):
         return "num" if base in ("num", "scalar") else "unk"
     if fn is operator.add and len(arg_kinds) == 2 and all(is_container(k) for k in arg_kinds):
         return "seq"  # list + list (tuples too): concatenation
-    if fn in _SHAPE_OF_SECOND and len(arg_kinds) > 1:
+    if registry.has(fn, "structure_of_second") and len(arg_kinds) > 1:
         return arg_kinds[1] or "unk"
-    if fn in _SAME_AS_FIRST and arg_kinds:
+    if registry.has(fn, "structure_of_first") and arg_kinds:
         return arg_kinds[0] or "unk"
     if (getattr(fn, "__module__", "") or "").startswith(rt.__name__) and not all(
             k in ("scalar", "num", "nd", "none") for k in arg_kinds):
         return "unk"  # a runtime helper given a container may well return one
-    if fn in _REDUCTIONS and npos == 1 and not op.attrs.get("kw"):
+    if (registry.has(fn, "reduction") or registry.has(fn, "scalar_result")) and npos == 1 \
+            and not op.attrs.get("kw"):
         return "scalar"
-    elementwise = isinstance(fn, np.ufunc) or fn in _ARITHMETIC
+    elementwise = isinstance(fn, np.ufunc) or registry.has(fn, "scalar_closed")
     if elementwise and all(k == "scalar" for k in arg_kinds):
         return "scalar"
     if registry.lookup(fn) or registry.is_nondiff(fn):
@@ -227,12 +223,3 @@ def _const(v):
     return False, None
 
 
-# Runtime helpers whose result has the structure of their first argument.
-_SAME_AS_FIRST = (rt.add_at, rt.copy, rt.zeros_like, rt.restore_item)
-# Results that never carry a derivative (integers, shapes, ranges, booleans).
-_INTEGRAL = (range, len, np.shape, np.ndim, np.size, int, bool, reversed)
-_COMPARISONS = (operator.lt, operator.le, operator.gt, operator.ge, operator.eq, operator.ne,
-                operator.not_, operator.is_, operator.is_not, operator.contains)
-
-_ARITHMETIC = (operator.add, operator.sub, operator.mul, operator.truediv, operator.pow,
-               operator.neg, operator.pos, abs)

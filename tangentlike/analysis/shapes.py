@@ -19,6 +19,7 @@ import operator
 import numpy as np
 
 from .. import runtime as rt
+from ..rules import registry
 
 PY = "py"
 SCALAR = "0d"  # a Python number on some paths, a NumPy scalar on others
@@ -66,7 +67,7 @@ def broadcast(patterns):
 
 def is_elementwise(fn) -> bool:
     """A broadcasting elementwise function: its result has the broadcast shape."""
-    return isinstance(fn, np.ufunc) or fn in _ELEMENTWISE
+    return isinstance(fn, np.ufunc) or registry.has(fn, "elementwise")
 
 
 def join(a, b):
@@ -212,26 +213,26 @@ def _call(op, ps):
         return ("dim", ps[0][0])
     if fn is operator.getitem:
         return _getitem(op, ps)
-    if fn in _REDUCTIONS:
+    if registry.has(fn, "reduction"):
         return _reduce(op, ps)
     if kw:  # a dtype= keyword keeps the pattern; others are not modelled
         if not set(kw) <= {"dtype"}:
             return None
         ps = ps[:len(ps) - len(kw)]
-    if fn in _CREATORS and len(ps) == 1:
+    if registry.has(fn, "creator") and len(ps) == 1:
         p = ps[0]
         if isinstance(p, tuple) and p[:1] in (("dims",), ("dim",)):
             return tuple(p[1]) if p[0] == "dims" else (p[1],)
         return None
-    if fn in _SAME and ps:
+    if registry.has(fn, "shape_of_first") and ps:
         return ps[0]
-    if fn in _MATMUL and len(ps) == 2:
+    if registry.has(fn, "matmul") and len(ps) == 2:
         return _matmul(ps)
     if fn in (np.transpose, rt.T) and len(ps) == 1 and is_array(ps[0]):
         return ps[0][::-1]
     if fn is float and len(ps) == 1:
         return PY
-    if isinstance(fn, np.ufunc) and fn.nout == 1 and len(ps) == fn.nin or fn in _ELEMENTWISE:
+    if isinstance(fn, np.ufunc) and fn.nout == 1 and len(ps) == fn.nin or registry.has(fn, "elementwise"):
         return broadcast(ps)
     return None
 
@@ -249,9 +250,3 @@ def _getitem(op, ps):
     return None
 
 
-_REDUCTIONS = (np.sum, np.mean, np.max, np.min, np.amax, np.amin, np.prod)
-_CREATORS = (np.zeros, np.ones, np.empty)
-_SAME = (rt.copy, rt.stop_gradient, np.zeros_like, np.ones_like, rt.zeros_like, np.negative)
-_MATMUL = (operator.matmul, np.matmul)
-_ELEMENTWISE = (operator.add, operator.sub, operator.mul, operator.truediv, operator.pow,
-                operator.neg, operator.pos, abs, operator.floordiv, operator.mod, np.where)

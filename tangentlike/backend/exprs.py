@@ -17,16 +17,12 @@ import operator
 import numpy as np
 
 from .. import runtime as rt
+from ..rules import registry
 
-BIN = {operator.add: ast.Add, operator.sub: ast.Sub, operator.mul: ast.Mult,
-       operator.truediv: ast.Div, operator.pow: ast.Pow, operator.matmul: ast.MatMult,
-       operator.floordiv: ast.FloorDiv, operator.mod: ast.Mod, operator.and_: ast.BitAnd,
-       operator.or_: ast.BitOr, operator.xor: ast.BitXor}
-UN = {operator.neg: ast.USub, operator.pos: ast.UAdd, operator.not_: ast.Not,
-      operator.invert: ast.Invert}
-CMP = {operator.lt: ast.Lt, operator.le: ast.LtE, operator.gt: ast.Gt, operator.ge: ast.GtE,
-       operator.eq: ast.Eq, operator.ne: ast.NotEq, operator.is_: ast.Is,
-       operator.is_not: ast.IsNot}
+def python_operator(fn):
+    """``(form, ast node class)`` when ``fn`` is written as a Python operator (the
+    primitive's ``python`` spelling, rules/facts.py): form is binary, unary or compare."""
+    return registry.spelling(fn, "python")
 
 
 def _name(n):
@@ -152,12 +148,13 @@ def call_expr(fn, args, kw, target_name):
     pos = args[:npos]
     kws = [ast.keyword(k, a) for k, a in zip(kw, args[npos:]) if not _is_default(fn, k, a)]
     if not kws:
-        if fn in BIN and len(pos) == 2:
-            return ast.BinOp(pos[0], BIN[fn](), pos[1])
-        if fn in UN and len(pos) == 1:
-            return ast.UnaryOp(UN[fn](), pos[0])
-        if fn in CMP and len(pos) == 2:
-            return ast.Compare(pos[0], [CMP[fn]()], [pos[1]])
+        form, node = python_operator(fn) or (None, None)
+        if form == "binary" and len(pos) == 2:
+            return ast.BinOp(pos[0], node(), pos[1])
+        if form == "unary" and len(pos) == 1:
+            return ast.UnaryOp(node(), pos[0])
+        if form == "compare" and len(pos) == 2:
+            return ast.Compare(pos[0], [node()], [pos[1]])
         if fn is operator.contains:
             return ast.Compare(pos[1], [ast.In()], [pos[0]])
         if fn is operator.getitem:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import ast
 import hashlib
-import operator
 import os
 import tempfile
 import types
@@ -24,9 +23,8 @@ import numpy as np
 
 from ..errors import EmitError
 from .emit import FuncEmitter, unparse
-from .exprs import BIN, CMP, UN, Globals, _literal, dotted, is_literal
+from .exprs import Globals, _literal, dotted, is_literal, python_operator
 
-_SYNTAX = (operator.getitem, operator.contains, list.pop)
 _HEADER = "import numpy as np\nfrom tangentlike import runtime as rt"
 MAX_LITERAL_ARRAY = 4096  # elements written out in a standalone module
 
@@ -58,7 +56,7 @@ def _reserve_objects(func, g, ref_name, users):
         if op.kind == "call" and not ref_name(op.attrs["fn"]):
             fn = op.attrs["fn"]
             try:
-                known = fn in BIN or fn in UN or fn in CMP or fn in _SYNTAX
+                known = python_operator(fn) is not None
             except TypeError:
                 known = False
             if not known:

@@ -15,15 +15,12 @@ from __future__ import annotations
 import operator
 
 import gast
-import numpy as np
 
 from .. import runtime as rt
 from ..errors import UnsupportedSyntaxError
 from ..ir.nodes import Block, Op
+from ..rules import registry
 
-_VIEWS = (np.reshape, np.transpose, np.ravel, np.squeeze, np.asarray, np.expand_dims,
-          np.swapaxes, np.moveaxis, np.broadcast_to, np.diagonal, np.atleast_1d,
-          np.atleast_2d, np.atleast_3d)
 _KEEP = ("setitem", "append", "listpop")
 
 
@@ -110,7 +107,7 @@ def _shares(op, weak) -> bool:
     fn = op.attrs["fn"]
     if fn is operator.getitem:
         return weak or _is_slice(op.args[1])
-    return fn in _VIEWS or is_user_function(fn)
+    return registry.has(fn, "view") or is_user_function(fn)
 
 
 def _is_slice(idx) -> bool:

@@ -2,12 +2,14 @@
 
 Importing this package registers every rule: ``arithmetic``, ``elementwise``,
 ``trigonometric``, ``reductions``, ``products``, ``linalg``, ``shape``,
-``indexing``, ``containers`` and ``nondiff``. Look rules up with
+``indexing``, ``containers`` and ``nondiff``; ``facts`` declares what the passes ask of each
+primitive (``registry.has``). Look rules up with
 ``lookup(fn)`` / ``is_nondiff(fn)``; add rules with ``defvjp`` / ``defjvp`` /
 ``nondiff`` (see ``registry`` for the rule convention).
 """
 from . import (arithmetic, containers, elementwise, indexing, linalg,  # noqa: F401
                nondiff as _nondiff_table, products, reductions, shape, trigonometric)
+from . import facts  # noqa: F401,E402  (the facts the passes ask for)
 # The name ``nondiff`` below is the registry function, shadowing the family
 # module of the same name; reach that with importlib.import_module if needed.
 from .registry import (all_nondiff, all_rules, defjvp, defvjp, has_effects,  # noqa: E402

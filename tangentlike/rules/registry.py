@@ -85,7 +85,12 @@ from dataclasses import dataclass, field
 
 
 @dataclass(eq=False)
-class Rule:
+class Primitive:
+    """Everything the compiler knows about one function (JAX's primitives): its rules,
+    whether it is differentiable or has effects, what it returns, and the named
+    ``facts`` the analyses and passes ask for (``FACTS``). One record per function;
+    every pass asks the registry, none keeps its own table of functions."""
+
     fn: object
     name: str
     vjp: object = None
@@ -93,16 +98,49 @@ class Rule:
     jvps: dict = field(default_factory=dict)  # argnum -> JVP rule
     family: str = ""
     params: tuple = field(default=())  # primal parameter names, from the rule
+    nondiff: bool = False  # its outputs carry no derivative
+    effects: bool = False  # calls are kept and never merged (dce, cse)
+    tuple_size: int | None = None  # returns a tuple of this many arrays
+    facts: frozenset = frozenset()
+    spellings: dict = field(default_factory=dict)  # back end -> how it is written
+
+    @property
+    def has_rule(self) -> bool:
+        return self.vjp is not None or bool(self.jvps)
 
 
-_RULES: dict = {}
-_NONDIFF: dict = {}
-_EFFECTS: dict = {}
-_TUPLES: dict = {}
+Rule = Primitive  # the name the rule tables and tests use
+
+# The facts a primitive can have, and who asks for them.
+FACTS = {
+    "elementwise": "result has the broadcast shape of the arguments (analysis.shapes)",
+    "scalar_closed": "scalar arguments give a scalar result (analysis.activity)",
+    "reduction": "one positional argument, no keywords: a full reduction to a scalar",
+    "scalar_result": "always returns a Python scalar (float, len)",
+    "integral": "returns integers, shapes, ranges: never a derivative",
+    "comparison": "returns a bool (simplify's selects, activity)",
+    "creator": "np.zeros(shape)-like: the result's shape is the argument's value",
+    "shape_of_first": "the result has the shape of the first argument",
+    "structure_of_first": "the result has the structure (kind) of the first argument",
+    "structure_of_second": "the result has the structure (kind) of the second argument",
+    "shape_of_second": "(ans, x, ...) -> a result shaped like x (specialize)",
+    "matmul": "a matrix product",
+    "foldable": "Python arithmetic folded on Python number constants (inline_calls)",
+    "negation": "unary minus (signs)",
+    "addition": "binary plus (signs, shift)",
+    "subtraction": "binary minus (signs)",
+    "scaling": "a product or quotient (signs, specialize)",
+    "linear_first": "linear in the first argument, the others being shapes or axes (signs)",
+    "product_vjp_left": "the cotangent helper of a product's left operand (specialize)",
+    "product_vjp_right": "the cotangent helper of a product's right operand (specialize)",
+    "view": "may return a view of its first argument (frontend.aliases)",
+}
+
+_PRIMS: dict = {}
 
 
 def _key(fn):
-    return id(fn)
+    return id(fn)  # the record holds ``fn``, so the address is never reused
 
 
 def _name(fn) -> str:
@@ -129,10 +167,10 @@ def _family(rule_fn) -> str:
     return (getattr(rule_fn, "__module__", "") or "").rsplit(".", 1)[-1]
 
 
-def _entry(fn) -> Rule:
-    r = _RULES.get(_key(fn))
+def _entry(fn) -> Primitive:
+    r = _PRIMS.get(_key(fn))
     if r is None:
-        r = _RULES[_key(fn)] = Rule(fn=fn, name=_name(fn))
+        r = _PRIMS[_key(fn)] = Primitive(fn=fn, name=_name(fn))
     return r
 
 
@@ -162,39 +200,76 @@ def nondiff(*fns, effects=False):
     """Declare that the outputs of ``fns`` carry no derivative (``effects=True``: and that
     their calls must be kept and not merged; see the module docstring)."""
     for fn in fns:
-        (_EFFECTS if effects else _NONDIFF)[_key(fn)] = fn
+        r = _entry(fn)
+        r.nondiff, r.effects = True, r.effects or effects
 
 
-def lookup(fn) -> Rule | None:
-    """The rule of ``fn``, or None."""
-    return _RULES.get(_key(fn))
+def declare(facts, *fns, effects=False, **spellings):
+    """Give each of ``fns`` the named ``facts`` (a name or a tuple of names from
+    ``FACTS``); ``effects=True`` marks calls that must be kept (a differentiable runtime
+    helper that writes into its argument); ``spellings`` say how a back end writes it."""
+    facts = (facts,) if isinstance(facts, str) else tuple(facts)
+    unknown = [f for f in facts if f not in FACTS]
+    if unknown:
+        raise ValueError(f"unknown primitive facts {unknown}; known: {sorted(FACTS)}")
+    for fn in fns:
+        r = _entry(fn)
+        r.facts = r.facts | frozenset(facts)
+        r.effects = r.effects or effects
+        r.spellings.update(spellings)
+
+
+def primitive(fn) -> Primitive | None:
+    """The record of ``fn``, or None (a function the registry knows nothing of)."""
+    return _PRIMS.get(_key(fn))
+
+
+def has(fn, fact: str) -> bool:
+    """Whether ``fn`` has the named fact (``FACTS``)."""
+    r = _PRIMS.get(_key(fn))
+    return r is not None and fact in r.facts
+
+
+def spelling(fn, backend: str):
+    r = _PRIMS.get(_key(fn))
+    return None if r is None else r.spellings.get(backend)
+
+
+def lookup(fn) -> Primitive | None:
+    """The record of ``fn`` if it has a derivative rule, or None."""
+    r = _PRIMS.get(_key(fn))
+    return r if r is not None and r.has_rule else None
 
 
 def is_nondiff(fn) -> bool:
-    return _key(fn) in _NONDIFF
+    r = _PRIMS.get(_key(fn))
+    return r is not None and r.nondiff and not r.effects
 
 
 def tuple_result(size, *fns):
     """Declare that each of ``fns`` returns a tuple of ``size`` arrays (``np.linalg.qr``:
     ``(Q, R)``), so that kind inference can treat its result as a container."""
     for fn in fns:
-        _TUPLES[_key(fn)] = size
+        _entry(fn).tuple_size = size
 
 
 def result_size(fn):
     """The tuple size declared with ``tuple_result``, or None for a single value."""
-    return _TUPLES.get(_key(fn))
+    r = _PRIMS.get(_key(fn))
+    return None if r is None else r.tuple_size
 
 
 def has_effects(fn) -> bool:
-    return _key(fn) in _EFFECTS
+    r = _PRIMS.get(_key(fn))
+    return r is not None and r.effects
 
 
 def all_rules() -> list:
-    return list(_RULES.values())
+    return [r for r in _PRIMS.values() if r.has_rule]
 
 
 def all_nondiff() -> list:
     """``(name, fn, effects)`` of every function registered with ``nondiff``."""
-    return [(_name(fn), fn, False) for fn in _NONDIFF.values()] + \
-        [(_name(fn), fn, True) for fn in _EFFECTS.values()]
+    prims = [r for r in _PRIMS.values() if r.nondiff]
+    return [(r.name, r.fn, False) for r in prims if not r.effects] + \
+        [(r.name, r.fn, True) for r in prims if r.effects]

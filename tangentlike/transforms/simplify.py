@@ -21,8 +21,6 @@ from ..ir.nodes import Op, walk_ops
 from ..rules import registry
 
 _FOLDABLE_MODULES = ("numpy", "_operator", "operator", "builtins")
-_BOOL_OPS = (operator.lt, operator.le, operator.gt, operator.ge, operator.eq, operator.ne,
-             operator.not_, operator.is_, operator.is_not, operator.contains)
 
 
 def const_of(v):
@@ -105,7 +103,7 @@ def _only_consts(block):
 
 def _is_bool(v):
     op = v.owner
-    return isinstance(op, Op) and op.kind == "call" and op.attrs["fn"] in _BOOL_OPS
+    return isinstance(op, Op) and op.kind == "call" and registry.has(op.attrs["fn"], "comparison")
 
 
 def _replace_result(op, j, new) -> bool:
