@@ -93,7 +93,7 @@ def signature_of(fn) -> inspect.Signature:
 
 def function_for(fn, vals):
     """The Python function to differentiate for these arguments: ``fn`` itself, or, for a
-    derivative, its generated function (derivatives of derivatives, DESIGN §1)."""
+    derivative, its generated function (derivatives of derivatives, docs/architecture.md: pipeline)."""
     if isinstance(fn, Derivative):
         return fn.compiled(vals).fn
     fn = getattr(fn, "__wrapped__", fn) if isinstance(fn, Checkpointed) else fn

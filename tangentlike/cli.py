@@ -1,4 +1,4 @@
-"""The ``tangentlike`` command line (DESIGN §4): a click group, also ``python -m tangentlike``.
+"""The ``tangentlike`` command line (docs/architecture.md: command line): a click group, also ``python -m tangentlike``.
 
 Functions are named ``path/to/file.py:func`` or ``package.module:func`` (a function
 decorated with ``tl.grad`` stands for its primal, with the decorator's ``wrt``):

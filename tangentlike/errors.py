@@ -1,4 +1,4 @@
-"""The error model (DESIGN §5).
+"""The error model (docs/architecture.md: errors).
 
 Every error tangentlike raises on purpose is a ``TangentlikeError``. Errors
 about the user's source carry a location (file, line, column, the source line)

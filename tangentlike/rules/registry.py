@@ -1,4 +1,4 @@
-"""The derivative-rule registry (DESIGN §2).
+"""The derivative-rule registry (docs/architecture.md: rules).
 
 A VJP rule is a plain Python function in the accepted subset::
 
