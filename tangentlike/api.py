@@ -11,7 +11,8 @@ import inspect
 
 import numpy as np
 
-from .errors import ArgumentError, ArgumentTypeError, DifferentiationTypeError
+from .errors import (ArgumentError, ArgumentTypeError, DifferentiationTypeError,
+                     TangentlikeError, entry_point, user_error)
 from .frontend.source import spec_of
 from .ir.printer import print_func
 from .transforms.checkpoint import Checkpointed, check_policy
@@ -162,13 +163,16 @@ class Derivative:
                                   patterns=patterns)
 
     def __call__(self, *args, **kwargs):
-        if not kwargs:  # fast path: arguments like a previous call's, none promoted
-            hit = self._fast.get(tuple([(x.dtype.char, x.shape) if type(x) is _ARRAY
-                                        else type(x) for x in args]))
-            if hit is not None:
-                self._last = hit
-                return hit.fn(*args)
-        return self._call(args, kwargs)
+        try:
+            if not kwargs:  # fast path: arguments like a previous call's, none promoted
+                hit = self._fast.get(tuple([(x.dtype.char, x.shape) if type(x) is _ARRAY
+                                            else type(x) for x in args]))
+                if hit is not None:
+                    self._last = hit
+                    return hit.fn(*args)
+            return self._call(args, kwargs)
+        except TangentlikeError as e:
+            raise user_error(e)  # tangentlike frames trimmed; TANGENTLIKE_DEBUG=1 keeps them
 
     def _call(self, args, kwargs):
         vals = self._bind(args, kwargs)
@@ -198,15 +202,20 @@ class Derivative:
 
 def _options_decorator(factory, fn, kwargs):
     if fn is None:
-        return lambda f: factory(f, **kwargs)
+        def decorate(f):
+            return factory(f, **kwargs)
+        decorate.__name__ = decorate.__qualname__ = factory.__name__
+        return entry_point(decorate)
     return factory(fn, **kwargs)
 
 
+@entry_point
 def grad(fn=None, wrt=0, **options):
     """Gradient of a scalar function; a decorator (with or without options) or a call."""
     return _options_decorator(Derivative, fn, dict(wrt=wrt, **options))
 
 
+@entry_point
 def value_and_grad(fn=None, wrt=0, **options):
     """Like ``grad``, returning ``(value, gradient)``."""
     return _options_decorator(Derivative, fn, dict(wrt=wrt, with_value=True, **options))
@@ -240,6 +249,7 @@ def differentiable_mask(vals, names):
     return mask
 
 
+@entry_point
 def vjp(fn, *primals):
     """``(out, pullback)``; ``pullback(ct)`` -> one cotangent per argument (None for
     arguments that are not floats, float arrays or containers of them)."""
@@ -263,6 +273,7 @@ def vjp(fn, *primals):
     return out, pullback
 
 
+@entry_point
 def source(f) -> str:
     """The generated Python source of a derivative made by ``grad``/``value_and_grad``."""
     if isinstance(f, Derivative):
@@ -273,6 +284,7 @@ def source(f) -> str:
     raise ArgumentTypeError(f"tl.source expects a derivative made by tl.grad, not {f!r}")
 
 
+@entry_point
 def ir(f, after="lowered") -> str:
     """The printed SSA IR of a function (or of a derivative's primal) ``after`` a stage:
     ``lowered``; or, for its derivative (``f`` made by ``grad``, else its gradient with
@@ -294,6 +306,7 @@ def ir(f, after="lowered") -> str:
     return print_func(stage("lower", spec.name, spec.loc(spec.node), lambda: lower_cached(spec)))
 
 
+@entry_point
 def emit(g, path=None) -> str:
     """Write the derivative ``g`` (made by ``grad`` or ``value_and_grad``) to ``path`` as a
     standalone module, importing only ``numpy`` and ``tangentlike.runtime``; returns its

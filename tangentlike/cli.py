@@ -31,7 +31,7 @@ import click
 
 from . import __version__, api
 from . import cache as _cache
-from .errors import TangentlikeError
+from .errors import TangentlikeError, keep_frames
 from .targets import (TargetError, float_functions, load_module, load_target, parse_shapes,
                       parse_wrt, split_target, unwrap)
 
@@ -53,6 +53,7 @@ class _Main(click.Group):
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **kw):
         _STATE["debug"] = False
+        keep_frames(False)
         with warnings.catch_warnings():
             warnings.showwarning = _one_line_warning
             try:
@@ -75,15 +76,19 @@ class _Main(click.Group):
         sys.exit(rv if isinstance(rv, int) else 0)
 
 
-@click.group(cls=_Main)
-@click.version_option(__version__, prog_name="tangentlike")
-@click.option("--debug", is_flag=True, help="Show the traceback of an error.")
+@click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "-V", "--version", prog_name="tangentlike",
+                      help="Show the version and exit.")
+@click.option("--debug", is_flag=True,
+              help="Show the full traceback of an error, the compiler's frames included "
+                   "(as TANGENTLIKE_DEBUG=1).")
 def main(debug):
     """tangentlike: source-to-source automatic differentiation for Python and NumPy.
 
     Name a function as path/to/file.py:func or package.module:func.
     """
     _STATE["debug"] = debug
+    keep_frames(debug)
 
 
 _wrt = click.option("--wrt", metavar="X[,Y...]",
@@ -94,7 +99,8 @@ _wrt = click.option("--wrt", metavar="X[,Y...]",
 @click.argument("target")
 @_wrt
 @click.option("--mode", type=click.Choice(["reverse", "forward"]), default="reverse",
-              show_default=True)
+              show_default=True, help="reverse: one sweep back from the output (a gradient "
+              "costs a few evaluations); forward: one sweep per input element.")
 @click.option("-o", "--output", metavar="OUT.py", help="Write here instead of stdout "
               "(with --all: a directory).")
 @click.option("--no-optimize", is_flag=True, help="The raw transform, without the passes.")
@@ -165,13 +171,23 @@ def ir(target, stage, wrt):
 def check(target, wrt, shapes, seed, tol):
     """Compare the gradient of TARGET with central finite differences."""
     from .api import normalize_wrt, signature_of
-    from .fdcheck import check as run_check
+    from .fdcheck import EvaluationError, check as run_check
     fn, w = unwrap(load_target(target)[1], wrt)
     names = list(signature_of(fn).parameters)
     if not names:
         raise TargetError(f"{fn.__name__} has no parameters to differentiate")
     indices, _ = normalize_wrt(fn, w, names)
-    rows = run_check(fn, indices, names, parse_shapes(shapes, names), seed, tol)
+    shaped = parse_shapes(shapes, names)
+    try:
+        rows = run_check(fn, indices, names, shaped, seed, tol)
+    except EvaluationError as e:
+        floats = [n for n in names if n not in shaped]
+        if not floats:
+            raise
+        hint = (f" ({', '.join(floats)} {'was a' if len(floats) == 1 else 'were'} random "
+                f"float{'s' if len(floats) > 1 else ''}: if {fn.__name__} takes arrays, "
+                f"give them a shape, e.g. --shape {floats[0]}=3 or --shape {floats[0]}=3,4)")
+        raise EvaluationError(str(e).splitlines()[0] + hint) from e
     width = max(len("argument"), *(len(r.name) for r in rows))
     click.echo(f"{'argument':<{width}}  {'shape':<10}  {'max rel. error':<14}  result")
     for r in rows:

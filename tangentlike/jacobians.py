@@ -14,7 +14,7 @@ import numpy as np
 
 from .api import (_copy_lists, _kind, check_differentiable, differentiable_mask,
                   function_for, grad, normalize_wrt, signature_of)
-from .errors import ArgumentError
+from .errors import ArgumentError, entry_point
 from .pipeline import compile_derivative
 
 
@@ -38,6 +38,7 @@ def _like(x, flat):
     return float(flat[()]) if np.ndim(x) == 0 and np.ndim(flat) == 0 else flat
 
 
+@entry_point
 def jvp(fn, primals, tangents):
     """``(out, out_tangent)`` by one forward sweep. A tangent of ``None`` marks an argument
     that is not differentiated; an integer argument's tangent must be zero."""
@@ -83,8 +84,10 @@ def _prepare(fn, wrt, args):
     return vals, idx, single
 
 
+@entry_point
 def jacfwd(fn, wrt=0):
     """The Jacobian by forward sweeps (one per element of the ``wrt`` arguments)."""
+    @entry_point
     def jac(*args):
         vals, idx, single = _prepare(fn, wrt, args)
         mask = [i in idx for i in range(len(vals))]
@@ -104,8 +107,10 @@ def jacfwd(fn, wrt=0):
     return jac
 
 
+@entry_point
 def jacrev(fn, wrt=0):
     """The Jacobian by reverse sweeps (one per element of the output)."""
+    @entry_point
     def jac(*args):
         vals, idx, single = _prepare(fn, wrt, args)
         names = list(signature_of(fn).parameters)
@@ -127,11 +132,13 @@ def jacrev(fn, wrt=0):
     return jac
 
 
+@entry_point
 def hessian(fn, wrt=0):
     """The dense Hessian, forward over reverse: ``jacfwd(grad(fn))``."""
     return jacfwd(grad(fn, wrt=wrt), wrt=wrt)
 
 
+@entry_point
 def hvp(fn, primals, v, wrt=0):
     """The Hessian-vector product H·v by one forward sweep over the generated gradient
     (Pearlmutter's R-operator); costs a small multiple of one gradient."""
