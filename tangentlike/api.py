@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import functools
 import inspect
+import os
 
 import numpy as np
 
 from .errors import (ArgumentError, ArgumentTypeError, DifferentiationTypeError,
-                     TangentlikeError, entry_point, user_error)
+                     TangentlikeError, entry_point, place, user_error)
+from .display import SourceCode, rich_html, rich_markdown, specialisation
 from .frontend.source import spec_of
 from .ir.printer import print_func
 from .transforms.checkpoint import Checkpointed, check_policy
@@ -195,9 +197,42 @@ class Derivative:
         return compiled.fn(*vals)
 
     @property
-    def source(self) -> str:
+    def source(self) -> SourceCode:
         """The generated source (of the variant last called, else of the array variant)."""
-        return (self._last or self.compiled()).source
+        return SourceCode((self._last or self.compiled()).source)
+
+    def describe(self) -> str:
+        """What this derivative is: ``grad of loss wrt W``."""
+        inner = self.primal
+        what = (f"({inner.describe()})" if isinstance(inner, Derivative)
+                else getattr(inner, "__name__", repr(inner)))
+        wrt = [self.names[i] for i in self.wrt]
+        shown = wrt[0] if self.single is True else "(" + ", ".join(wrt) + ")"
+        return f"{'value_and_grad' if self.with_value else 'grad'} of {what} wrt {shown}"
+
+    def __repr__(self) -> str:
+        extra = f", checkpoint={self.checkpoint!r}" if self.checkpoint is not None else ""
+        return f"<{self.describe()}, {self.mode}{extra}>"
+
+    def header(self) -> str:
+        """One line: what it is, the mode, what the shown code is specialised to, and where
+        the function was defined (``Cell In[3], line 2`` in IPython)."""
+        key = next((k for k, v in self._variants.items() if v is self._last), None)
+        root = self.primal
+        while isinstance(root, (Derivative, Checkpointed)):
+            root = root.primal if isinstance(root, Derivative) else root.fn
+        spec = spec_of(root)
+        shown = spec.filename
+        if os.path.isabs(shown) and shown.startswith(os.getcwd() + os.sep):
+            shown = os.path.relpath(shown)
+        return (f"{self.describe()} · {self.mode} mode · {specialisation(self.names, key)} · "
+                f"{place(shown, spec.loc(spec.node).lineno)}")
+
+    def _repr_html_(self) -> str:
+        return rich_html(self.header(), self.source)
+
+    def _repr_markdown_(self) -> str:
+        return rich_markdown(self.header(), self.source)
 
 
 def _options_decorator(factory, fn, kwargs):
@@ -274,13 +309,13 @@ def vjp(fn, *primals):
 
 
 @entry_point
-def source(f) -> str:
+def source(f) -> SourceCode:
     """The generated Python source of a derivative made by ``grad``/``value_and_grad``."""
     if isinstance(f, Derivative):
         return f.source
     src = getattr(f, "source", None)
     if isinstance(src, str):
-        return src
+        return SourceCode(src)
     raise ArgumentTypeError(f"tl.source expects a derivative made by tl.grad, not {f!r}")
 
 

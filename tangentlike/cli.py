@@ -9,8 +9,9 @@ decorated with ``tl.grad`` stands for its primal, with the decorator's ``wrt``):
 * ``ir``    prints the SSA IR after a stage: ``lowered``, ``reverse``, ``optimized``;
 * ``check`` compares the gradient with central finite differences on random inputs
   (``fdcheck``) and prints a table; exit status 0 only if every argument passes;
-* ``graph`` the dataflow graph as DOT (``ir.dot``), drawn by Graphviz's ``dot``
-  program when it is installed and a picture is asked for;
+* ``graph`` the dataflow graph as DOT (``graphs.dot_source``, what ``tl.graph`` draws),
+  or a picture drawn by Graphviz's ``dot`` program (an unknown format, or a picture
+  without ``dot``, is an error);
 * ``cache info`` / ``cache clear`` the disk cache (``cache``).
 
 Promise: a user mistake (a missing file, an unknown function, a bad option, a
@@ -21,8 +22,6 @@ traceback; ``tangentlike --debug ...`` raises it instead. Warnings are one line 
 """
 from __future__ import annotations
 
-import shutil
-import subprocess
 import sys
 import warnings
 from pathlib import Path
@@ -36,7 +35,6 @@ from .targets import (TargetError, float_functions, load_module, load_target, pa
                       parse_wrt, split_target, unwrap)
 
 _STATE = {"debug": False}
-PICTURES = (".svg", ".png", ".pdf")
 
 
 def _say(kind: str, message) -> None:
@@ -202,42 +200,20 @@ def check(target, wrt, shapes, seed, tol):
 @main.command()
 @click.argument("target")
 @click.option("-o", "--output", metavar="FILE",
-              help="graph.svg / .png / .pdf (drawn by Graphviz's dot) or graph.dot; "
-                   "default: DOT text on stdout.")
-@click.option("--grad", "with_grad", is_flag=True, help="Add the gradient function.")
+              help="FILE.dot or .gv: DOT text; FILE.svg, .png, .pdf, .jpg, .gif, .ps: a "
+                   "picture drawn by Graphviz's dot program. Default: DOT text on stdout.")
+@click.option("--grad", "with_grad", is_flag=True,
+              help="Add the gradient function, each adjoint linked to its primal value.")
 @_wrt
 def graph(target, output, with_grad, wrt):
-    """The dataflow graph of TARGET's IR (and of its gradient) as DOT."""
-    from .frontend.source import spec_of
-    from .ir.dot import to_dot
-    from .pipeline import build
-    from .transforms.unit import lower_cached
+    """The dataflow graph of TARGET's IR (and of its gradient) as DOT (tl.graph)."""
+    from .graphs import dot_source, render_file
     fn, w = unwrap(load_target(target)[1], wrt)
-    d = api.grad(fn, wrt=w)
-    primal, mask, kinds, mode, single, with_value, _ = d.plan()
-    spec = spec_of(primal)
-    funcs = [lower_cached(spec)]
-    if with_grad:
-        funcs += build(spec, mask, kinds, mode, single, with_value)[1][:1]
-    text = to_dot(funcs, spec.name)
+    text = dot_source(fn, grad=with_grad, wrt=w)
     if output is None:
         click.echo(text, nl=False)
-        return 0
-    out = Path(output)
-    if out.suffix.lower() not in PICTURES:
-        out.write_text(text)
-        return 0
-    exe = shutil.which("dot")
-    if exe is None:
-        dot_file = out.with_suffix(".dot")
-        dot_file.write_text(text)
-        _say("warning", f"Graphviz's dot program is not installed: wrote DOT text to "
-                        f"{dot_file} instead of {out}")
-        return 0
-    done = subprocess.run([exe, f"-T{out.suffix[1:].lower()}", "-o", str(out)], input=text,
-                          text=True, capture_output=True)
-    if done.returncode:
-        raise TargetError(f"dot failed ({done.returncode}): {done.stderr.strip()}")
+    else:
+        render_file(text, output)
     return 0
 
 

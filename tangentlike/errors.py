@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import os
+import sys
 import types
 from typing import Any, Callable, TypeVar
 
@@ -17,6 +18,29 @@ _F = TypeVar("_F", bound=Callable[..., Any])
 
 class TangentlikeError(Exception):
     """Base class of every error tangentlike raises on purpose."""
+
+
+def cell_name(filename: str) -> str | None:
+    """``"Cell In[3]"`` when ``filename`` is the file IPython compiled input cell 3 to (as
+    IPython's own tracebacks name it), else None. IPython is only asked if imported."""
+    ipython = sys.modules.get("IPython")
+    shell = getattr(ipython, "get_ipython", lambda: None)() if ipython else None
+    compiler = getattr(shell, "compile", None)
+    if compiler is None:
+        return None
+    fmt = getattr(compiler, "format_code_name", None)
+    try:
+        named = fmt(filename) if fmt is not None else None
+        if named is None and filename in getattr(compiler, "_filename_map", {}):
+            named = ("Cell", f"In[{compiler._filename_map[filename]}]")
+    except Exception:  # noqa: BLE001 - a naming nicety must never fail an error
+        return None
+    return f"{named[0]} {named[1]}" if named else None
+
+
+def place(filename: str, lineno: int) -> str:
+    """``"path/to/file.py, line 12"``, or ``"Cell In[3], line 2"`` for an IPython cell."""
+    return f"{cell_name(filename) or filename}, line {lineno}"
 
 
 class Loc:
@@ -44,7 +68,7 @@ class LocatedError(TangentlikeError):
 
     def __init__(self, message: str, loc: Loc | None = None):
         self.message, self.loc = message, loc
-        where = f"{loc.filename}, line {loc.lineno}: " if loc else ""
+        where = f"{place(loc.filename, loc.lineno)}: " if loc else ""
         super().__init__(where + message + (loc.caret() if loc else ""))
 
 
@@ -101,7 +125,7 @@ class InternalError(TangentlikeError):
 
     def __init__(self, stage: str, func: str, loc: Loc | None, cause: BaseException):
         self.stage, self.func, self.loc, self.cause = stage, func, loc, cause
-        where = f" at {loc.filename}, line {loc.lineno}" if loc and loc.lineno else ""
+        where = f" at {place(loc.filename, loc.lineno)}" if loc and loc.lineno else ""
         super().__init__(
             f"internal error in stage '{stage}' while differentiating {func}{where}: "
             f"{type(cause).__name__}: {cause}. This is a bug in tangentlike; please report it.")
