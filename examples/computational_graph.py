@@ -9,10 +9,8 @@ add up.
 SSA IR as DOT (Graphviz's language): one node per operation, one edge per
 value used; ``--grad`` adds the generated gradient as a second cluster: its
 forward sweep recomputes e's operations, then the adjoint sweep combines
-their values; a dotted edge links each gradient to the parameter it is the
-derivative with respect to (∂e/∂a is the node d = b + 1, ∂e/∂b the sum of c
-and d). In Python, ``tl.graph(e, grad=True)`` gives the same picture as a
-``graphviz.Digraph``.
+their values; dotted edges link each gradient to its parameter (∂e/∂a is the
+node d = b + 1, ∂e/∂b the sum of c and d); ``tl.graph(e, grad=True)`` is the same.
 The script runs the command line on its own ``e`` into a temporary directory
 and prints the DOT text; it also draws an SVG if Graphviz's ``dot`` is
 installed (``dot -Tsvg graph.dot -o graph.svg`` does the same by hand).

@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import inspect
 import os
+from typing import Any, Callable, Sequence, Union, overload
 
 import numpy as np
 
@@ -21,6 +22,9 @@ from .transforms.checkpoint import Checkpointed, check_policy
 from .analysis.shapes import pattern
 from .pipeline import Compiled, build, compile_derivative, stage, standalone_module
 from .transforms.unit import lower_cached
+
+Wrt = Union[int, str, Sequence[Union[int, str]]]  # a parameter (index or name), or several
+
 
 def normalize_wrt(fn, wrt, names):
     """``wrt`` (int, name, or tuple of them) -> (indices, single)."""
@@ -107,8 +111,8 @@ def function_for(fn, vals):
 class Derivative:
     """What ``grad`` returns: call it like the derivative; ``.primal``, ``.source``."""
 
-    def __init__(self, fn, wrt=0, with_value=False, mode="reverse", optimize=True,
-                 checkpoint=None):
+    def __init__(self, fn: Callable[..., Any], wrt: Wrt = 0, with_value: bool = False,
+                 mode: str = "reverse", optimize: bool = True, checkpoint: Any = None) -> None:
         if mode not in ("reverse", "forward"):
             raise ArgumentError(f"mode={mode!r}: use 'reverse' or 'forward'")
         self.primal, self.mode = fn, mode
@@ -164,7 +168,7 @@ class Derivative:
         return compile_derivative(*self.plan(args, kinds), checkpoint=self.checkpoint,
                                   patterns=patterns)
 
-    def __call__(self, *args, **kwargs):
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
         try:
             if not kwargs:  # fast path: arguments like a previous call's, none promoted
                 hit = self._fast.get(tuple([(x.dtype.char, x.shape) if type(x) is _ARRAY
@@ -244,14 +248,30 @@ def _options_decorator(factory, fn, kwargs):
     return factory(fn, **kwargs)
 
 
+@overload
+def grad(fn: Callable[..., Any], wrt: Wrt = ..., **options: Any) -> Derivative: ...
+@overload
+def grad(fn: None = ..., wrt: Wrt = ...,
+         **options: Any) -> Callable[[Callable[..., Any]], Derivative]: ...
+
+
 @entry_point
-def grad(fn=None, wrt=0, **options):
+def grad(fn: Callable[..., Any] | None = None, wrt: Wrt = 0,
+         **options: Any) -> Derivative | Callable[[Callable[..., Any]], Derivative]:
     """Gradient of a scalar function; a decorator (with or without options) or a call."""
     return _options_decorator(Derivative, fn, dict(wrt=wrt, **options))
 
 
+@overload
+def value_and_grad(fn: Callable[..., Any], wrt: Wrt = ..., **options: Any) -> Derivative: ...
+@overload
+def value_and_grad(fn: None = ..., wrt: Wrt = ...,
+                   **options: Any) -> Callable[[Callable[..., Any]], Derivative]: ...
+
+
 @entry_point
-def value_and_grad(fn=None, wrt=0, **options):
+def value_and_grad(fn: Callable[..., Any] | None = None, wrt: Wrt = 0,
+                   **options: Any) -> Derivative | Callable[[Callable[..., Any]], Derivative]:
     """Like ``grad``, returning ``(value, gradient)``."""
     return _options_decorator(Derivative, fn, dict(wrt=wrt, with_value=True, **options))
 
@@ -285,7 +305,8 @@ def differentiable_mask(vals, names):
 
 
 @entry_point
-def vjp(fn, *primals):
+def vjp(fn: Callable[..., Any],
+        *primals: Any) -> tuple[Any, Callable[[Any], tuple[Any, ...]]]:
     """``(out, pullback)``; ``pullback(ct)`` -> one cotangent per argument (None for
     arguments that are not floats, float arrays or containers of them)."""
     sig = signature_of(fn)
@@ -309,7 +330,7 @@ def vjp(fn, *primals):
 
 
 @entry_point
-def source(f) -> SourceCode:
+def source(f: Any) -> SourceCode:
     """The generated Python source of a derivative made by ``grad``/``value_and_grad``."""
     if isinstance(f, Derivative):
         return f.source
@@ -320,7 +341,7 @@ def source(f) -> SourceCode:
 
 
 @entry_point
-def ir(f, after="lowered") -> str:
+def ir(f: Callable[..., Any], after: str = "lowered") -> str:
     """The printed SSA IR of a function (or of a derivative's primal) ``after`` a stage:
     ``lowered``; or, for its derivative (``f`` made by ``grad``, else its gradient with
     respect to the first parameter), ``reverse`` (right after the transform) or
@@ -342,7 +363,7 @@ def ir(f, after="lowered") -> str:
 
 
 @entry_point
-def emit(g, path=None) -> str:
+def emit(g: Derivative, path: str | os.PathLike[str] | None = None) -> str:
     """Write the derivative ``g`` (made by ``grad`` or ``value_and_grad``) to ``path`` as a
     standalone module, importing only ``numpy`` and ``tangentlike.runtime``; returns its
     source. The same derivative gives byte-identical output."""

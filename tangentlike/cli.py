@@ -14,6 +14,10 @@ decorated with ``tl.grad`` stands for its primal, with the decorator's ``wrt``):
   without ``dot``, is an error);
 * ``cache info`` / ``cache clear`` the disk cache (``cache``).
 
+A compile that runs longer than a second prints progress lines on stderr
+(``tangentlike: compiling loss: reverse (1.2 s)``; ``$TANGENTLIKE_PROGRESS_AFTER`` sets
+the threshold in seconds).
+
 Promise: a user mistake (a missing file, an unknown function, a bad option, a
 construct outside the subset, code that raises) prints one line on stderr,
 ``tangentlike: error: ...`` (for a located error its first line, which names file and
@@ -22,13 +26,15 @@ traceback; ``tangentlike --debug ...`` raises it instead. Warnings are one line 
 """
 from __future__ import annotations
 
+import os
 import sys
+import threading
 import warnings
 from pathlib import Path
 
 import click
 
-from . import __version__, api
+from . import __version__, api, progress
 from . import cache as _cache
 from .errors import TangentlikeError, keep_frames
 from .targets import (TargetError, float_functions, load_module, load_target, parse_shapes,
@@ -46,13 +52,49 @@ def _one_line_warning(message, category, filename, lineno, file=None, line=None)
     _say("warning", message)
 
 
+class _Progress:
+    """Progress lines on stderr for a compile running longer than ``after`` seconds
+    (``$TANGENTLIKE_PROGRESS_AFTER``, default 1): the stage and the function, when a
+    stage starts late and, from a watcher thread, when one stage runs long."""
+
+    def __init__(self, after: float):
+        self.after, self.shown, self.done = after, set(), threading.Event()
+
+    def show(self, stage, name, elapsed):
+        if elapsed >= self.after and (stage, name) not in self.shown:
+            self.shown.add((stage, name))
+            click.echo(f"tangentlike: compiling {name}: {stage} ({elapsed:.1f} s)", err=True)
+
+    def watch(self):
+        while not self.done.wait(0.2):
+            now = progress.current()
+            if now is not None:
+                self.show(*now)
+
+    def __enter__(self):
+        self.stop_listening = progress.listen(self.show)
+        threading.Thread(target=self.watch, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc):
+        self.done.set()
+        self.stop_listening()
+
+
+def _progress_after() -> float:
+    try:
+        return float(os.environ.get("TANGENTLIKE_PROGRESS_AFTER", "1"))
+    except ValueError:
+        return 1.0
+
+
 class _Main(click.Group):
     """A group whose errors are one line on stderr."""
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **kw):
         _STATE["debug"] = False
         keep_frames(False)
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), _Progress(_progress_after()):
             warnings.showwarning = _one_line_warning
             try:
                 rv = super().main(args, prog_name or "tangentlike", complete_var,

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 
-from . import __version__, cache
+from . import __version__, cache, progress
 from .backend.exprs import is_literal
 from .backend.load import emit_module
 from .cachekey import source_digest
@@ -31,6 +31,7 @@ STATS = {"compiled": 0, "disk_hits": 0}  # compile_derivative calls that built /
 
 
 def stage(name, fn_name, loc, thunk):
+    progress.entered(name, fn_name)
     try:
         return thunk()
     except TangentlikeError:
@@ -87,6 +88,13 @@ def build(spec, mask, kinds, mode, single=True, with_value=False, optimize=True,
     """``(unit, top)``: the derivative IR of ``spec``; ``optimize=False`` runs the verifier
     instead of the passes; ``standalone`` copies every user function called as a primal;
     ``patterns`` (``analysis.shapes.pattern`` of each argument) specialise a gradient."""
+    with progress.compiling(spec.name):
+        return _build(spec, mask, kinds, mode, single, with_value, optimize, standalone,
+                      checkpoint, patterns)
+
+
+def _build(spec, mask, kinds, mode, single, with_value, optimize, standalone, checkpoint,
+           patterns):
     loc = spec.loc(spec.node)
     name = spec.name
     func = stage("lower", name, loc, lambda: lower_cached(spec))
@@ -111,6 +119,13 @@ def build(spec, mask, kinds, mode, single=True, with_value=False, optimize=True,
 def generate(spec, mask, kinds, mode, single=True, with_value=False, optimize=True,
              standalone=False, doc=None, checkpoint=None, patterns=None):
     """``(source, objects to bind at load, top-level function names)``."""
+    with progress.compiling(spec.name):
+        return _generate(spec, mask, kinds, mode, single, with_value, optimize, standalone,
+                         doc, checkpoint, patterns)
+
+
+def _generate(spec, mask, kinds, mode, single, with_value, optimize, standalone, doc,
+              checkpoint, patterns):
     unit, top = build(spec, mask, kinds, mode, single, with_value, optimize, standalone,
                       checkpoint, patterns)
     if standalone and mode in ("grad", "fgrad"):  # called directly: keep literal defaults
@@ -146,14 +161,15 @@ def compile_derivative(fn, mask, kinds, mode, single=True, with_value=False,
     options = {"mask": list(mask), "kinds": [str(k) for k in kinds], "mode": mode,
                "single": single, "with_value": with_value, "optimize": optimize,
                "checkpoint": repr(checkpoint), "patterns": repr(patterns)}
-    entry = stage("lower", name, loc, lambda: cache.lookup(spec, options))
-    if entry.module is None:
-        STATS["compiled"] += 1
-        src, objs, top = generate(spec, mask, kinds, mode, single, with_value, optimize,
-                                  checkpoint=checkpoint, patterns=patterns)
-        stage("load", name, loc, lambda: entry.store(src, objs, top))
-    else:
-        STATS["disk_hits"] += 1
+    with progress.compiling(name):
+        entry = stage("lower", name, loc, lambda: cache.lookup(spec, options))
+        if entry.module is None:
+            STATS["compiled"] += 1
+            src, objs, top = generate(spec, mask, kinds, mode, single, with_value, optimize,
+                                      checkpoint=checkpoint, patterns=patterns)
+            stage("load", name, loc, lambda: entry.store(src, objs, top))
+        else:
+            STATS["disk_hits"] += 1
     module, top = entry.module, entry.top
     out = Compiled(entry.source, module, getattr(module, top[0]))
     if mode == "vjp":
