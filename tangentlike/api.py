@@ -226,11 +226,10 @@ class Derivative:
         while isinstance(root, (Derivative, Checkpointed)):
             root = root.primal if isinstance(root, Derivative) else root.fn
         spec = spec_of(root)
-        shown = spec.filename
-        if os.path.isabs(shown) and shown.startswith(os.getcwd() + os.sep):
-            shown = os.path.relpath(shown)
-        return (f"{self.describe()} · {self.mode} mode · {specialisation(self.names, key)} · "
-                f"{place(shown, spec.loc(spec.node).lineno)}")
+        where = place(spec.filename, spec.loc(spec.node).lineno)
+        cwd = os.getcwd() + os.sep
+        where = where[len(cwd):] if where.startswith(cwd) else where
+        return f"{self.describe()} · {self.mode} mode · {specialisation(self.names, key)} · {where}"
 
     def _repr_html_(self) -> str:
         return rich_html(self.header(), self.source)

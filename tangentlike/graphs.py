@@ -87,6 +87,9 @@ def _digraph_class():
         class Dataflow(graphviz.Digraph):
             """The dataflow graph of a function (and of its gradient)."""
 
+            def __repr__(self):
+                return f"<tl.graph of {self.name}: {self.source.count(', shape=')} nodes>"
+
             def _repr_mimebundle_(self, include=None, exclude=None, **kwargs):
                 try:
                     return super()._repr_mimebundle_(include, exclude, **kwargs)
