@@ -14,8 +14,9 @@ from typing import Any, Callable, Sequence, Union, overload
 import numpy as np
 
 from .errors import (ArgumentError, ArgumentTypeError, DifferentiationTypeError,
-                     TangentlikeError, entry_point, place, user_error)
-from .display import SourceCode, rich_html, rich_markdown, specialisation
+                     TangentlikeError, entry_point, user_error)
+from . import display
+from .display import SourceCode
 from .frontend.source import spec_of
 from .ir.printer import print_func
 from .transforms.checkpoint import Checkpointed, check_policy
@@ -207,12 +208,7 @@ class Derivative:
 
     def describe(self) -> str:
         """What this derivative is: ``grad of loss wrt W``."""
-        inner = self.primal
-        what = (f"({inner.describe()})" if isinstance(inner, Derivative)
-                else getattr(inner, "__name__", repr(inner)))
-        wrt = [self.names[i] for i in self.wrt]
-        shown = wrt[0] if self.single is True else "(" + ", ".join(wrt) + ")"
-        return f"{'value_and_grad' if self.with_value else 'grad'} of {what} wrt {shown}"
+        return display.describe(self)
 
     def __repr__(self) -> str:
         extra = f", checkpoint={self.checkpoint!r}" if self.checkpoint is not None else ""
@@ -221,21 +217,13 @@ class Derivative:
     def header(self) -> str:
         """One line: what it is, the mode, what the shown code is specialised to, and where
         the function was defined (``Cell In[3], line 2`` in IPython)."""
-        key = next((k for k, v in self._variants.items() if v is self._last), None)
-        root = self.primal
-        while isinstance(root, (Derivative, Checkpointed)):
-            root = root.primal if isinstance(root, Derivative) else root.fn
-        spec = spec_of(root)
-        where = place(spec.filename, spec.loc(spec.node).lineno)
-        cwd = os.getcwd() + os.sep
-        where = where[len(cwd):] if where.startswith(cwd) else where
-        return f"{self.describe()} · {self.mode} mode · {specialisation(self.names, key)} · {where}"
+        return display.header(self)
 
     def _repr_html_(self) -> str:
-        return rich_html(self.header(), self.source)
+        return display.rich_html(self.header(), display.shown_source(self))
 
     def _repr_markdown_(self) -> str:
-        return rich_markdown(self.header(), self.source)
+        return display.rich_markdown(self.header(), display.shown_source(self))
 
 
 def _options_decorator(factory, fn, kwargs):

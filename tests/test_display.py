@@ -124,3 +124,17 @@ def test_cells_are_named_as_ipython_names_them(ipython_cell):
     with pytest.raises(tl.UnsupportedSyntaxError) as info:
         tl.grad(ipython_cell.bad)(1.0)
     assert str(info.value).startswith("Cell In[3], line 6: not supported: try")
+
+
+def bad(x):
+    try:
+        return x
+    except ValueError:
+        return x
+
+
+def test_display_of_a_derivative_that_cannot_compile_shows_why():
+    g = tl.grad(bad)
+    md = g._repr_markdown_()
+    assert "# UnsupportedSyntaxError: " in md and "not supported: try" in md
+    assert "not supported: try" in g._repr_html_()

@@ -54,7 +54,9 @@ def test_dot_of_each_example_matches_golden(example, name, wrt, capsys):
         GOLDEN.mkdir(exist_ok=True)
         path.write_text(text, encoding="utf-8")
     assert path.exists(), f"no golden file {path}: run with TANGENTLIKE_UPDATE_GOLDEN=1"
-    assert text == path.read_text(encoding="utf-8"), f"{path.name} changed: review, regenerate"
+    assert text == path.read_text(encoding="utf-8"), (
+        f"{path.name} changed: review the diff, then regenerate with "
+        "TANGENTLIKE_UPDATE_GOLDEN=1 python -m pytest tests/test_graph.py")
     assert text == dot_source(_function(example, name), grad=True, wrt=wrt)  # deterministic
     _, edges = parse(text)
     assert edges and all(depth == 0 for *_, depth in edges)  # no edge inside a cluster
