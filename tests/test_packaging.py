@@ -6,6 +6,7 @@ package, and collect and run tests from the unpacked sdist. Slow (it installs Nu
 into the new environment; pip's cache makes that quick after the first run)."""
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -65,7 +66,10 @@ def clean_env():
 def built(tmp_path_factory):
     """``(wheel, sdist, venv python)``: the wheel installed alone into a fresh venv."""
     tmp = tmp_path_factory.mktemp("pkg")
-    run(sys.executable, "-m", "build", "--outdir", tmp / "dist", ROOT, cwd=tmp, env=clean_env())
+    src = tmp / "src"  # a copy: building writes tangentlike.egg-info next to the sources
+    shutil.copytree(ROOT, src, ignore=shutil.ignore_patterns(
+        ".git", "__pycache__", "*.egg-info", "build", "dist", ".hypothesis", ".pytest_cache"))
+    run(sys.executable, "-m", "build", "--outdir", tmp / "dist", src, cwd=tmp, env=clean_env())
     (wheel,) = (tmp / "dist").glob("*.whl")
     (sdist,) = (tmp / "dist").glob("*.tar.gz")
     run(sys.executable, "-m", "venv", "--without-pip", tmp / "venv")
