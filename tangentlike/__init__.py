@@ -13,9 +13,12 @@ from .errors import (ArgumentError, ArgumentTypeError, DifferentiationTypeError,
 from .rules import defjvp, defvjp  # noqa: E402  (custom rules; see rules.registry)
 from .runtime import stop_gradient  # noqa: E402
 from .ir.callees import Binomial, Periodic, checkpoint  # noqa: E402
+from .graphs import graph  # noqa: E402
+from .api import Derivative  # noqa: E402  (what grad returns; for type hints)
 
 __all__ = ["grad", "value_and_grad", "vjp", "jvp", "jacfwd", "jacrev", "hessian", "hvp",
-           "source", "ir", "emit", "stop_gradient", "defvjp", "defjvp", "Periodic", "Binomial", "checkpoint",
+           "source", "ir", "emit", "graph", "Derivative", "stop_gradient", "defvjp", "defjvp",
+           "Periodic", "Binomial", "checkpoint",
            "TangentlikeError", "UnsupportedSyntaxError", "MissingRuleError", "NoSourceError",
            "NonScalarOutputError", "ArgumentError", "ArgumentTypeError",
            "DifferentiationTypeError", "InternalError", "EmitError"]

@@ -8,10 +8,15 @@ from __future__ import annotations
 
 import functools
 import inspect
+import os
+from typing import Any, Callable, Sequence, Union, overload
 
 import numpy as np
 
-from .errors import ArgumentError, ArgumentTypeError, DifferentiationTypeError
+from .errors import (ArgumentError, ArgumentTypeError, DifferentiationTypeError,
+                     TangentlikeError, entry_point, user_error)
+from . import display
+from .display import SourceCode
 from .frontend.source import spec_of
 from .ir.printer import print_func
 from .ir.callees import Checkpointed, DerivativeBase, check_policy, register_compile_time
@@ -20,6 +25,9 @@ from .pipeline import Compiled, build, compile_derivative, stage, standalone_mod
 from .frontend.lower import lower
 from .transforms import passes
 from .transforms.passes import STAGES
+
+Wrt = Union[int, str, Sequence[Union[int, str]]]  # a parameter (index or name), or several
+
 
 def normalize_wrt(fn, wrt, names):
     """``wrt`` (int, name, or tuple of them) -> (indices, single)."""
@@ -95,7 +103,7 @@ def signature_of(fn) -> inspect.Signature:
 
 def function_for(fn, vals):
     """The Python function to differentiate for these arguments: ``fn`` itself, or, for a
-    derivative, its generated function (derivatives of derivatives, DESIGN §1)."""
+    derivative, its generated function (derivatives of derivatives, docs/architecture.md: pipeline)."""
     if isinstance(fn, Derivative):
         return fn.compiled(vals).fn
     fn = getattr(fn, "__wrapped__", fn) if isinstance(fn, Checkpointed) else fn
@@ -106,8 +114,8 @@ def function_for(fn, vals):
 class Derivative(DerivativeBase):
     """What ``grad`` returns: call it like the derivative; ``.primal``, ``.source``."""
 
-    def __init__(self, fn, wrt=0, with_value=False, mode="reverse", optimize=True,
-                 checkpoint=None):
+    def __init__(self, fn: Callable[..., Any], wrt: Wrt = 0, with_value: bool = False,
+                 mode: str = "reverse", optimize: bool = True, checkpoint: Any = None) -> None:
         if mode not in ("reverse", "forward"):
             raise ArgumentError(f"mode={mode!r}: use 'reverse' or 'forward'")
         self.primal, self.mode = fn, mode
@@ -163,14 +171,17 @@ class Derivative(DerivativeBase):
         return compile_derivative(*self.plan(args, kinds), checkpoint=self.checkpoint,
                                   patterns=patterns)
 
-    def __call__(self, *args, **kwargs):
-        if not kwargs:  # fast path: arguments like a previous call's, none promoted
-            hit = self._fast.get(tuple([(x.dtype.char, x.shape) if type(x) is _ARRAY
-                                        else type(x) for x in args]))
-            if hit is not None:
-                self._last = hit
-                return hit.fn(*args)
-        return self._call(args, kwargs)
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            if not kwargs:  # fast path: arguments like a previous call's, none promoted
+                hit = self._fast.get(tuple([(x.dtype.char, x.shape) if type(x) is _ARRAY
+                                            else type(x) for x in args]))
+                if hit is not None:
+                    self._last = hit
+                    return hit.fn(*args)
+            return self._call(args, kwargs)
+        except TangentlikeError as e:
+            raise user_error(e)  # tangentlike frames trimmed; TANGENTLIKE_DEBUG=1 keeps them
 
     def _call(self, args, kwargs):
         vals = self._bind(args, kwargs)
@@ -193,23 +204,63 @@ class Derivative(DerivativeBase):
         return compiled.fn(*vals)
 
     @property
-    def source(self) -> str:
+    def source(self) -> SourceCode:
         """The generated source (of the variant last called, else of the array variant)."""
-        return (self._last or self.compiled()).source
+        return SourceCode((self._last or self.compiled()).source)
+
+    def describe(self) -> str:
+        """What this derivative is: ``grad of loss wrt W``."""
+        return display.describe(self)
+
+    def __repr__(self) -> str:
+        extra = f", checkpoint={self.checkpoint!r}" if self.checkpoint is not None else ""
+        return f"<{self.describe()}, {self.mode}{extra}>"
+
+    def header(self) -> str:
+        """One line: what it is, the mode, what the shown code is specialised to, and where
+        the function was defined (``Cell In[3], line 2`` in IPython)."""
+        return display.header(self)
+
+    def _repr_html_(self) -> str:
+        return display.rich_html(self.header(), display.shown_source(self))
+
+    def _repr_markdown_(self) -> str:
+        return display.rich_markdown(self.header(), display.shown_source(self))
 
 
 def _options_decorator(factory, fn, kwargs):
     if fn is None:
-        return lambda f: factory(f, **kwargs)
+        def decorate(f):
+            return factory(f, **kwargs)
+        decorate.__name__ = decorate.__qualname__ = factory.__name__
+        return entry_point(decorate)
     return factory(fn, **kwargs)
 
 
-def grad(fn=None, wrt=0, **options):
+@overload
+def grad(fn: Callable[..., Any], wrt: Wrt = ..., **options: Any) -> Derivative: ...
+@overload
+def grad(fn: None = ..., wrt: Wrt = ...,
+         **options: Any) -> Callable[[Callable[..., Any]], Derivative]: ...
+
+
+@entry_point
+def grad(fn: Callable[..., Any] | None = None, wrt: Wrt = 0,
+         **options: Any) -> Derivative | Callable[[Callable[..., Any]], Derivative]:
     """Gradient of a scalar function; a decorator (with or without options) or a call."""
     return _options_decorator(Derivative, fn, dict(wrt=wrt, **options))
 
 
-def value_and_grad(fn=None, wrt=0, **options):
+@overload
+def value_and_grad(fn: Callable[..., Any], wrt: Wrt = ..., **options: Any) -> Derivative: ...
+@overload
+def value_and_grad(fn: None = ..., wrt: Wrt = ...,
+                   **options: Any) -> Callable[[Callable[..., Any]], Derivative]: ...
+
+
+@entry_point
+def value_and_grad(fn: Callable[..., Any] | None = None, wrt: Wrt = 0,
+                   **options: Any) -> Derivative | Callable[[Callable[..., Any]], Derivative]:
     """Like ``grad``, returning ``(value, gradient)``."""
     return _options_decorator(Derivative, fn, dict(wrt=wrt, with_value=True, **options))
 
@@ -242,7 +293,9 @@ def differentiable_mask(vals, names):
     return mask
 
 
-def vjp(fn, *primals):
+@entry_point
+def vjp(fn: Callable[..., Any],
+        *primals: Any) -> tuple[Any, Callable[[Any], tuple[Any, ...]]]:
     """``(out, pullback)``; ``pullback(ct)`` -> one cotangent per argument (None for
     arguments that are not floats, float arrays or containers of them)."""
     sig = signature_of(fn)
@@ -265,17 +318,19 @@ def vjp(fn, *primals):
     return out, pullback
 
 
-def source(f) -> str:
+@entry_point
+def source(f: Any) -> SourceCode:
     """The generated Python source of a derivative made by ``grad``/``value_and_grad``."""
     if isinstance(f, Derivative):
         return f.source
     src = getattr(f, "source", None)
     if isinstance(src, str):
-        return src
+        return SourceCode(src)
     raise ArgumentTypeError(f"tl.source expects a derivative made by tl.grad, not {f!r}")
 
 
-def ir(f, after="lowered") -> str:
+@entry_point
+def ir(f: Callable[..., Any], after: str = "lowered") -> str:
     """The printed SSA IR after a stage of the pass pipeline (``transforms.passes.STAGES``):
     ``lowered`` (the raw lowering) or ``primal.<pass>`` for the function itself (or a
     derivative's primal); for its derivative (``f`` made by ``grad``, else its gradient with
@@ -310,7 +365,8 @@ def ir(f, after="lowered") -> str:
     return "\n".join(texts)
 
 
-def emit(g, path=None) -> str:
+@entry_point
+def emit(g: Derivative, path: str | os.PathLike[str] | None = None) -> str:
     """Write the derivative ``g`` (made by ``grad`` or ``value_and_grad``) to ``path`` as a
     standalone module, importing only ``numpy`` and ``tangentlike.runtime``; returns its
     source. The same derivative gives byte-identical output."""

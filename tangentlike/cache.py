@@ -1,4 +1,4 @@
-"""The disk cache of generated derivative modules (DESIGN §1.5), behind the memory cache.
+"""The disk cache of generated derivative modules (docs/architecture.md: load and cache), behind the memory cache.
 
 Promise: ``lookup(spec, options)`` returns an ``Entry`` whose ``module`` is loaded
 from a verified cache file when one exists for the key (nothing is compiled), else

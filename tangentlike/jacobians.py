@@ -10,11 +10,13 @@ Jacobians have shape ``out.shape + arg.shape``.
 """
 from __future__ import annotations
 
+from typing import Any, Callable, Sequence
+
 import numpy as np
 
-from .api import (_copy_lists, _kind, check_differentiable, differentiable_mask,
+from .api import (Wrt, _copy_lists, _kind, check_differentiable, differentiable_mask,
                   function_for, grad, normalize_wrt, signature_of)
-from .errors import ArgumentError
+from .errors import ArgumentError, entry_point
 from .pipeline import compile_derivative
 
 
@@ -38,7 +40,9 @@ def _like(x, flat):
     return float(flat[()]) if np.ndim(x) == 0 and np.ndim(flat) == 0 else flat
 
 
-def jvp(fn, primals, tangents):
+@entry_point
+def jvp(fn: Callable[..., Any], primals: Sequence[Any],
+        tangents: Sequence[Any]) -> tuple[Any, Any]:
     """``(out, out_tangent)`` by one forward sweep. A tangent of ``None`` marks an argument
     that is not differentiated; an integer argument's tangent must be zero."""
     sig = signature_of(fn)
@@ -83,9 +87,11 @@ def _prepare(fn, wrt, args):
     return vals, idx, single
 
 
-def jacfwd(fn, wrt=0):
+@entry_point
+def jacfwd(fn: Callable[..., Any], wrt: Wrt = 0) -> Callable[..., Any]:
     """The Jacobian by forward sweeps (one per element of the ``wrt`` arguments)."""
-    def jac(*args):
+    @entry_point
+    def jac(*args: Any) -> Any:
         vals, idx, single = _prepare(fn, wrt, args)
         mask = [i in idx for i in range(len(vals))]
         jvp_fn = compile_derivative(function_for(fn, vals), mask,
@@ -104,9 +110,11 @@ def jacfwd(fn, wrt=0):
     return jac
 
 
-def jacrev(fn, wrt=0):
+@entry_point
+def jacrev(fn: Callable[..., Any], wrt: Wrt = 0) -> Callable[..., Any]:
     """The Jacobian by reverse sweeps (one per element of the output)."""
-    def jac(*args):
+    @entry_point
+    def jac(*args: Any) -> Any:
         vals, idx, single = _prepare(fn, wrt, args)
         names = list(signature_of(fn).parameters)
         mask = [i in idx for i in range(len(vals))]
@@ -127,12 +135,14 @@ def jacrev(fn, wrt=0):
     return jac
 
 
-def hessian(fn, wrt=0):
+@entry_point
+def hessian(fn: Callable[..., Any], wrt: Wrt = 0) -> Callable[..., Any]:
     """The dense Hessian, forward over reverse: ``jacfwd(grad(fn))``."""
     return jacfwd(grad(fn, wrt=wrt), wrt=wrt)
 
 
-def hvp(fn, primals, v, wrt=0):
+@entry_point
+def hvp(fn: Callable[..., Any], primals: Sequence[Any], v: Any, wrt: int | str = 0) -> Any:
     """The Hessian-vector product H·v by one forward sweep over the generated gradient
     (Pearlmutter's R-operator); costs a small multiple of one gradient."""
     names = list(signature_of(fn).parameters)

@@ -1,4 +1,4 @@
-"""Bad functions for tests/test_errors.py: one mistake each (DESIGN §5).
+"""Bad functions for tests/test_errors.py: one mistake each (docs/architecture.md: errors).
 
 They live in their own module so that their source and line numbers are
 stable. Each function has exactly one line marked ``# <- ...``: the line the

@@ -1,4 +1,4 @@
-"""The error model (DESIGN §5): what a user mistake raises, and what it says.
+"""The error model (docs/architecture.md: errors): what a user mistake raises, and what it says.
 
 Every bad function lives in tests/errors_cases.py with the offending line
 marked ``# <- ...``; the expected line number is read from the marker, never

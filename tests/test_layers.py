@@ -2,7 +2,8 @@
 statement in the package, including imports inside functions:
 
     errors <- ir <- runtime <- rules <- analysis <- frontend <- transforms <- backend
-           <- pipeline (with cache, cachekey) <- api (with jacobians, fdcheck) <- cli (with targets)
+           <- pipeline (with cache, cachekey, progress) <- api (with jacobians, fdcheck, display,
+           graphs) <- cli (with targets)
 
 A module may import its own layer or a lower one, never a higher one, and the
 import graph between modules has no cycle.
@@ -14,8 +15,8 @@ import tangentlike
 
 PKG = pathlib.Path(tangentlike.__file__).resolve().parent
 LAYERS = [("errors",), ("ir",), ("runtime",), ("rules",), ("analysis",), ("frontend",),
-          ("transforms",), ("backend",), ("pipeline", "cache", "cachekey"),
-          ("api", "jacobians", "fdcheck"), ("cli", "targets", "__main__")]
+          ("transforms",), ("backend",), ("pipeline", "cache", "cachekey", "progress"),
+          ("api", "jacobians", "fdcheck", "display", "graphs"), ("cli", "targets", "__main__")]
 RANK = {name: i for i, names in enumerate(LAYERS) for name in names}
 
 

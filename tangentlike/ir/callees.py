@@ -14,6 +14,7 @@ see them without importing ``api`` (docs/architecture.md, "Layers"):
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, Callable
 
 from ..errors import ArgumentError
 
@@ -38,14 +39,14 @@ class Checkpointed:
         self.__name__ = getattr(fn, "__name__", "f")
         self.__wrapped__ = fn
 
-    def __call__(self, *args, **kwargs):
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
         return self.fn(*args, **kwargs)
 
     def __repr__(self):
         return f"checkpoint({self.__name__})"
 
 
-def checkpoint(fn):
+def checkpoint(fn: Callable[..., Any]) -> Checkpointed:
     """Decorator (or call-site wrapper ``tl.checkpoint(f)(x)``): differentiate ``fn`` by
     recomputation instead of keeping its tape."""
     return fn if isinstance(fn, Checkpointed) else Checkpointed(fn)

@@ -1,4 +1,4 @@
-"""Structured SSA IR (DESIGN §1.2).
+"""Structured SSA IR (docs/architecture.md: the IR).
 
 A ``Func`` owns a ``Block``; a block is a list of ``Op``s whose last op is a
 terminator (``yield`` in nested blocks, ``return`` in a function body). ``if``,

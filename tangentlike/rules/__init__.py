@@ -1,4 +1,4 @@
-"""The derivative-rule tables (DESIGN §2), one module per family.
+"""The derivative-rule tables (docs/architecture.md: rules), one module per family.
 
 Importing this package registers every rule: ``arithmetic``, ``elementwise``,
 ``trigonometric``, ``reductions``, ``products``, ``linalg``, ``shape``,

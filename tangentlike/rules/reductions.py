@@ -3,7 +3,7 @@
 Promises: each VJP rule returns the cotangent of ``a`` with ``a``'s shape, for
 any ``axis`` (None, int, negative int or tuple), ``keepdims`` and ``ddof``; each
 JVP rule returns a tangent with the shape of ``ans``. ``mean`` is ``sum``
-divided by the count of reduced elements (DESIGN §2: reduce to existing
+divided by the count of reduced elements (docs/architecture.md: rules: reduce to existing
 primitives); ``var`` and ``std`` use the centred values ``a - mean`` (the
 ``mean``'s own derivative cancels, since centred values sum to zero).
 ``max``/``min`` send ``g`` to the positions that attain the extremum, split

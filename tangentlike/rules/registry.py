@@ -1,4 +1,4 @@
-"""The derivative-rule registry (DESIGN §2).
+"""The derivative-rule registry (docs/architecture.md: rules).
 
 A VJP rule is a plain Python function in the accepted subset::
 
@@ -82,6 +82,9 @@ derivative that uses them (the cache key includes the rules' source).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any, Callable, TypeVar
+
+_R = TypeVar("_R", bound=Callable[..., Any])
 
 
 @dataclass(eq=False)
@@ -174,7 +177,7 @@ def _entry(fn) -> Primitive:
     return r
 
 
-def defvjp(*fns, argnums=(0,)):
+def defvjp(*fns: Any, argnums: tuple[int, ...] = (0,)) -> Callable[[_R], _R]:
     """Register the decorated function as the VJP rule of each of ``fns``."""
     def register(rule):
         import inspect
@@ -186,7 +189,7 @@ def defvjp(*fns, argnums=(0,)):
     return register
 
 
-def defjvp(*fns, argnum=0):
+def defjvp(*fns: Any, argnum: int = 0) -> Callable[[_R], _R]:
     """Register the decorated function as the JVP rule of argument ``argnum`` of each
     of ``fns``."""
     def register(rule):

@@ -13,7 +13,7 @@ The second half gives rules to the ``rt`` helpers that derivative code calls
 and that are linear in their cotangent argument (``unbroadcast``,
 ``broadcast_like``, ``concatenate_vjp``, ...): each VJP rule is the adjoint
 linear map and each JVP the helper applied to the tangent, so ``grad(grad(f))``
-and forward-over-reverse need nothing beyond this table (DESIGN §1, closure).
+and forward-over-reverse need nothing beyond this table (docs/architecture.md: closure).
 Their first parameter is named ``ct`` because the helper's own first parameter
 is ``g``. Indexing is in ``indexing``.
 """

@@ -12,8 +12,8 @@ helper that mutates: its caller must own ``acc``.
 
 Each helper a derivative rule calls is either registered as non-differentiable
 (masks, counts, axes) or linear in its cotangent argument with a VJP rule of its
-own (``tangentlike.rules``), so derivative code stays differentiable (DESIGN §1,
-closure property). The adjoints are the textbook ones (Griewank & Walther,
+own (``tangentlike.rules``), so derivative code stays differentiable
+(docs/architecture.md: closure property). The adjoints are the textbook ones (Griewank & Walther,
 *Evaluating Derivatives*, 2nd ed., ch. 3). Ties in ``max``, ``min``,
 ``maximum`` and ``minimum`` follow autograd: the cotangent is split evenly
 among the tied positions.

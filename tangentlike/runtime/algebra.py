@@ -4,7 +4,7 @@ Promises. ``contract`` is one multilinear primitive for every tensor product
 (``einsum``, ``tensordot``, ``inner``, ``kron``): the product of ``x`` and ``y``
 with einsum subscripts, written into the subscripts and shape of a target. Its
 cotangent in either operand is the same contraction with the roles exchanged,
-so its rule is one line and closes the table (DESIGN §1, closure). The
+so its rule is one line and closes the table (docs/architecture.md: closure). The
 ``*_subscripts`` helpers turn a NumPy call's arguments into such subscripts
 (ellipses expanded); they and the shapes they compute carry no derivative.
 

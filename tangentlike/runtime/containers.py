@@ -1,11 +1,16 @@
 """Runtime helpers for lists, tuples and dicts in derivative code: undoing
 ``append``/``pop``/item assignment in the adjoint sweep, splitting and joining list
 cotangents, unit tangents. Imported into ``tangentlike.runtime``."""
+from typing import TypeVar
+
 import numpy as np
 
 from . import _rebuild, copy, zeros_like  # defined before this module is imported
 
-def stop_gradient(x):
+_T = TypeVar("_T")
+
+
+def stop_gradient(x: _T) -> _T:
     """``x`` itself; its derivative is zero (the compiler treats it as a constant)."""
     return x
 
