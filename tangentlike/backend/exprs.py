@@ -99,6 +99,8 @@ def _known_path(obj):
             return f"np.linalg.{name}"
         if getattr(rt, name, None) is obj:
             return f"rt.{name}"
+        if getattr(np.random.Generator, name, None) is obj:
+            return f"np.random.Generator.{name}"
         if getattr(builtins, name, None) is obj:
             return name
     return None

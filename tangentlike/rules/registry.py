@@ -99,6 +99,7 @@ _RULES: dict = {}
 _NONDIFF: dict = {}
 _EFFECTS: dict = {}
 _TUPLES: dict = {}
+_SEQUENCES: dict = {}
 
 
 def _key(fn):
@@ -113,6 +114,8 @@ def _name(fn) -> str:
     for prefix, space in (("np.", np), ("np.linalg.", np.linalg), ("np.random.", np.random)):
         if vars(space).get(short) is fn:  # vars: no module __getattr__ warnings
             return prefix + short
+    if mod.startswith("numpy.random") and getattr(np.random.Generator, short, None) is fn:
+        return f"np.random.Generator.{short}"
     if mod.startswith("numpy") or isinstance(fn, np.ufunc):
         sub = "linalg." if "linalg" in mod else ""
         return f"np.{sub}{short}"
@@ -123,6 +126,11 @@ def _name(fn) -> str:
     if mod == "builtins":
         return name
     return f"{mod}.{name}" if mod else name
+
+
+def display_name(fn) -> str:
+    """How messages name ``fn``: with its module (``np.sin``, ``math.exp``, ``rt.T``)."""
+    return _name(fn)
 
 
 def _family(rule_fn) -> str:
@@ -184,6 +192,17 @@ def tuple_result(size, *fns):
 def result_size(fn):
     """The tuple size declared with ``tuple_result``, or None for a single value."""
     return _TUPLES.get(_key(fn))
+
+
+def sequence_result(*fns):
+    """Declare that each of ``fns`` returns a list of arrays whose length depends on its
+    arguments (``np.split``), so that kind inference treats its result as a container."""
+    for fn in fns:
+        _SEQUENCES[_key(fn)] = fn
+
+
+def returns_sequence(fn) -> bool:
+    return _key(fn) in _SEQUENCES
 
 
 def has_effects(fn) -> bool:

@@ -33,9 +33,11 @@ def contract(sx, sy, st, x, y, t):
     None, an absent operand) gives None, the zero cotangent."""
     if t is None:
         return None
-    subs, ops = [sx], [x]
-    if sy is not None:
-        subs, ops = [sx, sy], [x, y]
+    return contract_n([sx] if sy is None else [sx, sy], [x] if sy is None else [x, y], st, t)
+
+
+def contract_n(subs, ops, st, t):
+    """``contract`` of any number of operands ``ops`` with subscripts ``subs``."""
     sizes = {}
     for s, o in zip(subs, ops):
         for c, n in zip(s, np.shape(o)):

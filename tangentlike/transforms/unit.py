@@ -17,6 +17,7 @@ from ..frontend.source import spec_of
 from ..ir.builder import Builder
 from ..ir.nodes import Block, Func, Op, Value, walk_ops
 from ..ir.verifier import verify
+from ..rules import registry
 from .cse import cse
 from .dce import dce
 from .signs import signs
@@ -51,7 +52,7 @@ def spec_for(fn, loc=None, kinds=None):
     try:
         return spec_of(fn)
     except NoSourceError:
-        raise MissingRuleError(getattr(fn, "__name__", repr(fn)), loc) from None
+        raise MissingRuleError(registry.display_name(fn), loc) from None
 
 
 def lower_cached(spec) -> Func:
