@@ -12,8 +12,8 @@ in ``y``). ``math.copysign(x, y)`` is ``|x|`` with ``y``'s sign: derivative
 ``sign(x) sign(y)`` in ``x`` and 0 in ``y``. ``math.hypot`` takes two
 coordinates. Integer and rounding functions (``floor``, ``ceil``, ``trunc``,
 ``factorial``, ``comb``, ...) and tests (``isnan``, ``isclose``, ...) have
-no derivative. ``rt.log_of`` is ``log(base)`` (1 for no base), with rules of
-its own for derivatives of derivatives.
+no derivative. ``rt.log_of`` is ``log(base)`` (1 for no base) and ``rt.or_one``
+the base (1 for none), with rules of their own for derivatives of derivatives.
 """
 import math
 
@@ -37,7 +37,7 @@ def expm1(g, ans, x):
 
 @defvjp(math.log, argnums=(0, 1))
 def log(g, ans, x, base=None):
-    return g / (x * rt.log_of(base)), -g * ans / (base * rt.log_of(base))
+    return g / (x * rt.log_of(base)), -g * ans / (rt.or_one(base) * rt.log_of(base))
 
 
 @defjvp(math.log)
@@ -47,13 +47,19 @@ def log_jvp0(d, ans, x, base=None):
 
 @defjvp(math.log, argnum=1)
 def log_jvp1(d, ans, x, base=None):
-    return -d * ans / (base * rt.log_of(base))
+    return -d * ans / (rt.or_one(base) * rt.log_of(base))
 
 
 @defvjp(rt.log_of)
 @defjvp(rt.log_of)
 def log_of(g, ans, base):
     return g / base
+
+
+@defvjp(rt.or_one)  # the identity where it is differentiated (a base is given)
+@defjvp(rt.or_one)
+def or_one(g, ans, base):
+    return g
 
 
 @defvjp(math.log2)

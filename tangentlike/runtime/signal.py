@@ -26,6 +26,11 @@ def log_of(base):
     return 1.0 if base is None else np.log(base)
 
 
+def or_one(base):
+    """``base``, or 1.0 for no base (``math.log(x)``)."""
+    return 1.0 if base is None else base
+
+
 def recip0(x):
     """``1 / x`` where ``x != 0`` and 0 where ``x == 0``."""
     zero = np.equal(x, 0)
