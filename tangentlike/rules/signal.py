@@ -13,8 +13,12 @@ convolved) with the other operand. ``linspace`` is ``start + (stop - start) * w`
 0 at the replaced ones. ``partition`` is a permutation, as ``sort``. ``imag``,
 ``conjugate`` and ``angle`` follow the JAX/autograd convention on complex inputs
 (for real inputs ``imag`` and ``angle`` have derivative 0, ``conjugate`` 1;
-``angle`` at 0 has derivative 0). Inputs are real except where a rule says
-otherwise: ``correlate`` conjugates its second operand and these rules do not.
+``angle`` at 0 has derivative 0). ``gradient`` is linear in ``f`` for a uniform
+spacing or coordinates (``rt.gradient_vjp`` reads the banded matrix from NumPy);
+a uniform spacing ``h`` is differentiable (``-ans / h``), coordinates (an array)
+are not (an error if they are differentiated); with several axes the result is a
+tuple and ``g`` one. Inputs are real except where a rule says otherwise:
+``correlate`` conjugates its second operand and these rules do not.
 """
 import numpy as np
 
@@ -201,3 +205,47 @@ def match_complex(ct, out, g, x):
 @defjvp(rt.match_complex)
 def match_complex_jvp(d, out, g, x):
     return rt.match_complex(d, x)
+
+
+# --- np.gradient: linear in f; a uniform spacing h scales it by 1/h -----------------------
+
+@defvjp(np.gradient, argnums=(0, 1))  # np.gradient(f), np.gradient(f, h), np.gradient(f, x)
+def gradient(g, ans, f, varargs=None, axis=None, edge_order=1):
+    return rt.gradient_vjp(g, f, varargs, axis, edge_order), \
+        -np.sum(g * ans) / rt.spacing(varargs)
+
+
+@defjvp(np.gradient)
+def gradient_jvp0(d, ans, f, varargs=None, axis=None, edge_order=1):
+    return rt.gradient_of(d, varargs, axis, edge_order)
+
+
+@defjvp(np.gradient, argnum=1)
+def gradient_jvp1(d, ans, f, varargs=None, axis=None, edge_order=1):
+    return -d * ans / rt.spacing(varargs)
+
+
+@defvjp(rt.gradient_of)
+def gradient_of(ct, out, f, varargs=None, axis=None, edge_order=1):
+    return rt.gradient_vjp(ct, f, varargs, axis, edge_order)
+
+
+@defjvp(rt.gradient_of)
+def gradient_of_jvp(d, out, f, varargs=None, axis=None, edge_order=1):
+    return rt.gradient_of(d, varargs, axis, edge_order)
+
+
+@defvjp(rt.gradient_vjp)
+def gradient_vjp(ct, out, g, f, varargs=None, axis=None, edge_order=1):
+    return rt.gradient_of(ct, varargs, axis, edge_order)
+
+
+@defjvp(rt.gradient_vjp)
+def gradient_vjp_jvp(d, out, g, f, varargs=None, axis=None, edge_order=1):
+    return rt.gradient_vjp(d, f, varargs, axis, edge_order)
+
+
+@defvjp(rt.spacing)  # the identity on a uniform spacing
+@defjvp(rt.spacing)
+def spacing(g, ans, varargs=None):
+    return g

@@ -124,3 +124,58 @@ def angle_scale(deg=False):
 def match_complex(g, x):
     """The cotangent ``g`` for the primal ``x``: its real part when ``x`` is real."""
     return as_float_grad(g if np.iscomplexobj(x) else np.real(g), x)
+
+
+def _spacing_args(varargs):
+    return () if varargs is None else (varargs,)
+
+
+def gradient_of(f, varargs=None, axis=None, edge_order=1):
+    """``np.gradient(f, varargs, axis=axis, edge_order=edge_order)``; no spacing: unit."""
+    return np.gradient(f, *_spacing_args(varargs), axis=axis, edge_order=edge_order)
+
+
+def _gradient_axes(f, axis):
+    n = np.ndim(f)
+    axes = range(n) if axis is None else ([axis] if np.ndim(axis) == 0 else axis)
+    return [int(a) % n for a in axes]
+
+
+def _gradient_adjoint(g, n, spacing, axis, edge_order):
+    """``Gᵀ g`` along ``axis`` for the banded matrix ``G`` of ``np.gradient`` on ``n``
+    points: row ``i`` touches only columns ``s_i .. s_i + 2``, so gradients of the
+    three combs ``(j % 3 == r)`` read every entry of ``G`` exactly."""
+    i = np.arange(n)
+    start = np.clip(i - 1, 0, max(n - 3, 0))
+    gm = np.moveaxis(np.asarray(g, dtype=float), axis, -1)
+    out = np.zeros(gm.shape, dtype=gm.dtype)
+    for r in range(3):
+        w = np.gradient((i % 3 == r).astype(float), *spacing, edge_order=edge_order)
+        j = start + (r - start) % 3
+        ok = j < n
+        np.add.at(out.T, j[ok], (gm[..., ok] * w[ok]).T)
+    return np.moveaxis(out, -1, axis)
+
+
+def gradient_vjp(g, f, varargs=None, axis=None, edge_order=1):
+    """Cotangent of ``f`` for ``np.gradient(f, varargs, axis=..., edge_order=...)`` (``g``
+    a tuple of per-axis cotangents when the gradient is one)."""
+    axes = _gradient_axes(f, axis)
+    gs = [g] if len(axes) == 1 else list(g)
+    out = np.zeros(np.shape(f))
+    for a, ga in zip(axes, gs):
+        if ga is not None:
+            out = out + _gradient_adjoint(ga, np.shape(f)[a], _spacing_args(varargs), a,
+                                          edge_order)
+    return out
+
+
+def spacing(varargs=None):
+    """The uniform spacing of ``np.gradient`` (1.0 for none); coordinates (an array) have
+    no derivative here."""
+    if varargs is None:
+        return 1.0
+    if np.ndim(varargs) != 0:
+        raise TangentlikeError("no derivative of np.gradient with respect to its coordinates "
+                               "(an array): pass them as a constant, or a uniform spacing")
+    return varargs
