@@ -18,6 +18,7 @@ import numpy as np
 from .. import runtime as rt
 from ..errors import LocatedError, UnsupportedSyntaxError
 from ..rules import registry
+from . import rewrites
 
 BINOPS = {gast.Add: operator.add, gast.Sub: operator.sub, gast.Mult: operator.mul,
           gast.Div: operator.truediv, gast.Pow: operator.pow, gast.MatMult: operator.matmul,
@@ -182,12 +183,9 @@ class ExprLowering:
         return self.b.op("slice", parts, ("s",)).result
 
     def e_Subscript(self, node):
-        ok, obj = self.static(node.value)
-        if ok and (obj is np.r_ or obj is np.c_):  # np.r_[x, 0:3, y]: a differentiable join
-            elts = node.slice.elts if isinstance(node.slice, gast.Tuple) else [node.slice]
-            items = self.b.op("tuple", [self.expr(e) for e in elts], ("items",)).result
-            which = self.b.const("r" if obj is np.r_ else "c")
-            return self.b.call(rt.axis_concat, [which, items], hint="joined")
+        joined = rewrites.index_join(self, node)
+        if joined is not None:
+            return joined
         base = self.expr(node.value)
         return self.b.call(operator.getitem, [base, self.expr(node.slice)])
 
@@ -205,11 +203,9 @@ class ExprLowering:
                                          "call a function by its name")
         if is_user_function(fn):
             return self.call_user(fn, node)
-        if fn in _ATLEAST and len(node.args) > 1 and not node.keywords:  # one call per array
-            parts = [self.b.call(fn, [self.expr(a)], hint=_hint(fn)) for a in node.args]
-            return self.b.op("tuple", parts, ("arys",)).result
-        if fn is np.linalg.svd and _literal_kw(node, "compute_uv") is False:
-            fn, node = np.linalg.svdvals, _without_kw(node, ("compute_uv", "full_matrices"))
+        fn, node, done = rewrites.rewrite_call(self, fn, node)
+        if done is not None:
+            return done
         args = [self.expr(a) for a in node.args]
         kw = [k.arg for k in node.keywords]
         args += [self.expr(k.value) for k in node.keywords]
@@ -316,27 +312,11 @@ class ExprLowering:
         return results[0]
 
 
-_ATLEAST = (np.atleast_1d, np.atleast_2d, np.atleast_3d)
-
-
 def _generator_method(name):
     """``rng.normal(...)`` on a ``numpy.random.Generator``: the unbound method, called with
     the generator first (no derivative; kept in order as an effect)."""
     from ..rules.nondiff import GENERATOR_METHODS
     return getattr(np.random.Generator, name) if name in GENERATOR_METHODS else None
-
-
-def _literal_kw(node, name):
-    for k in node.keywords:
-        if k.arg == name and isinstance(k.value, gast.Constant):
-            return k.value.value
-    return None
-
-
-def _without_kw(node, names):
-    """A copy of call ``node`` without the keyword arguments ``names``."""
-    return gast.Call(func=node.func, args=node.args,
-                     keywords=[k for k in node.keywords if k.arg not in names])
 
 
 def _is_value(v) -> bool:

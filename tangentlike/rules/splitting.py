@@ -95,12 +95,12 @@ def column_stack_jvp(d, ans, tup):
 
 if hasattr(np, "row_stack") and np.row_stack is not np.vstack:  # NumPy < 2.4
     @defvjp(np.row_stack)
-    def row_stack(g, ans, tup):
-        return rt.vstack_vjp(g, tup)
+    def row_stack(g, ans, tup, dtype=None, casting="same_kind"):
+        return rt.vstack_vjp(g * rt.dtype_passes(dtype), tup)
 
     @defjvp(np.row_stack)
-    def row_stack_jvp(d, ans, tup):
-        return np.vstack(d)
+    def row_stack_jvp(d, ans, tup, dtype=None, casting="same_kind"):
+        return np.vstack(d) * rt.dtype_passes(dtype)
 
 
 @defvjp(rt.axis_concat, argnums=(1,))

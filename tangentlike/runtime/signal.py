@@ -179,3 +179,11 @@ def spacing(varargs=None):
         raise TangentlikeError("no derivative of np.gradient with respect to its coordinates "
                                "(an array): pass them as a constant, or a uniform spacing")
     return varargs
+
+
+def as_matrix(a):
+    """``a`` itself if it is a matrix (2-d); the nuclear norm of anything else is an error."""
+    if np.ndim(a) != 2:
+        raise TangentlikeError(f"np.linalg.norm(..., 'nuc') of an array with {np.ndim(a)} "
+                               "dimensions: it needs a matrix (or give axis=)")
+    return a

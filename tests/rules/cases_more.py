@@ -100,7 +100,7 @@ RUNTIME = [
     C(rt.gradient_of, arr(3, 4), None, 1), C(rt.gradient_vjp, arr(5), arr(5)),
     C(rt.gradient_vjp, (arr(3, 4), arr(3, 4)), arr(3, 4), 0.5),
     C(rt.gradient_vjp, arr(6), arr(6), np.array([0.0, 0.5, 1.5, 1.75, 3.0, 3.25]), None, 2),
-    C(rt.spacing, num(0.5, 2.0)),
+    C(rt.spacing, num(0.5, 2.0)), C(rt.as_matrix, arr(2, 3)),
     C(rt.recip0, away(3)), C(rt.recip0, num(0.5, 2.0)), C(rt.log_of, num(0.5, 2.0)),
     C(rt.or_one, num()), C(rt.or_one, arr(2)),
     C(rt.match_complex, arr(3), arr(3)), C(rt.match_complex, num(), num()),
