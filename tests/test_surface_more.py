@@ -179,8 +179,31 @@ def atleast_several(x):
     return np.sum(a * b) + np.sum(c * d) + np.sum(np.atleast_3d(x[0], x)[1])
 
 
+XS = np.cumsum([0.5, 1.0, 0.7, 0.3, 1.1, 0.6])
+
+
+def gradients(x):
+    gx, gy = np.gradient(np.reshape(x, (2, 3)))
+    return (np.sum(np.gradient(x) ** 2) + np.sum(gx * gy) + np.sum(gy ** 2)
+            + np.sum(np.gradient(x, XS, edge_order=2) ** 2)
+            + np.sum(np.gradient(x[1:], x[0] + 2.0) ** 2))
+
+
+def nuclear(x):
+    m = np.reshape(x, (2, 3)) + np.array([[2.0, 0.0, 0.0], [0.0, 3.0, 0.0]])
+    return np.linalg.norm(m, "nuc") + np.linalg.norm(m.T, ord="nuc") * 0.5
+
+
+def typed_joins(x):
+    a = np.concatenate((x, x * x), dtype=float)
+    b = np.stack((x, x), axis=1, dtype=np.float64)
+    c = np.vstack((x, x), dtype=float) + np.hstack((x, x), dtype=float)[:6]
+    i = np.concatenate((x, x), dtype=int, casting="unsafe")  # an integer type: derivative 0
+    return np.sum(a ** 2) + np.sum(b * b) + np.sum(c ** 3) + np.sum(i) + np.sum(np.dstack((x, x)) ** 2)
+
+
 PROGRAMS = [splits, differences, convolutions, geometry, stacks, selects, orders,
-            complex_parts, svd_values, atleast_several]
+            complex_parts, svd_values, atleast_several, gradients, nuclear, typed_joins]
 
 
 @pytest.mark.parametrize("f", PROGRAMS)
@@ -188,9 +211,19 @@ def test_new_numpy_functions_in_every_mode(f):
     assert np.any(check_all_modes(f, X) != 0.0)
 
 
-@pytest.mark.parametrize("f", [splits, differences, convolutions, geometry, stacks])
+@pytest.mark.parametrize("f", [splits, differences, convolutions, geometry, stacks, gradients,
+                               nuclear])
 def test_new_numpy_functions_under_grad_of_grad(f):
     def grad_sum(x):
         return np.sum(tl.grad(f)(x) * np.arange(1.0, 7.0))
     expected = numeric_grad(grad_sum, X)
     np.testing.assert_allclose(tl.grad(grad_sum)(X), expected, rtol=1e-5, atol=1e-7)
+
+
+def gradient_coordinates(x):
+    return np.sum(np.gradient(x[2:], x[:4]))
+
+
+def test_differentiating_gradient_coordinates_is_an_error():
+    with pytest.raises(tl.TangentlikeError, match="coordinates"):
+        tl.grad(gradient_coordinates)(XS)

@@ -225,24 +225,36 @@ def gradient_jvp1(d, ans, f, varargs=None, axis=None, edge_order=1):
     return -d * ans / rt.spacing(varargs)
 
 
-@defvjp(rt.gradient_of)
+# Both helpers are linear in their first argument and scale as 1/h in a uniform spacing h.
+@defvjp(rt.gradient_of, argnums=(0, 1))
 def gradient_of(ct, out, f, varargs=None, axis=None, edge_order=1):
-    return rt.gradient_vjp(ct, f, varargs, axis, edge_order)
+    return rt.gradient_vjp(ct, f, varargs, axis, edge_order), \
+        -np.sum(ct * out) / rt.spacing(varargs)
 
 
 @defjvp(rt.gradient_of)
-def gradient_of_jvp(d, out, f, varargs=None, axis=None, edge_order=1):
+def gradient_of_jvp0(d, out, f, varargs=None, axis=None, edge_order=1):
     return rt.gradient_of(d, varargs, axis, edge_order)
 
 
-@defvjp(rt.gradient_vjp)
+@defjvp(rt.gradient_of, argnum=1)
+def gradient_of_jvp1(d, out, f, varargs=None, axis=None, edge_order=1):
+    return -d * out / rt.spacing(varargs)
+
+
+@defvjp(rt.gradient_vjp, argnums=(0, 2))
 def gradient_vjp(ct, out, g, f, varargs=None, axis=None, edge_order=1):
-    return rt.gradient_of(ct, varargs, axis, edge_order)
+    return rt.gradient_of(ct, varargs, axis, edge_order), -np.sum(ct * out) / rt.spacing(varargs)
 
 
 @defjvp(rt.gradient_vjp)
-def gradient_vjp_jvp(d, out, g, f, varargs=None, axis=None, edge_order=1):
+def gradient_vjp_jvp0(d, out, g, f, varargs=None, axis=None, edge_order=1):
     return rt.gradient_vjp(d, f, varargs, axis, edge_order)
+
+
+@defjvp(rt.gradient_vjp, argnum=2)
+def gradient_vjp_jvp2(d, out, g, f, varargs=None, axis=None, edge_order=1):
+    return -d * out / rt.spacing(varargs)
 
 
 @defvjp(rt.spacing)  # the identity on a uniform spacing

@@ -8,8 +8,8 @@ list of piece cotangents and its VJP joins them again along the split axis
 ``np.append`` splits ``g`` at ``arr``'s length (after flattening when ``axis`` is
 None). ``np.r_[...]``/``np.c_[...]`` are lowered to ``rt.axis_concat("r" | "c",
 items)``, linear in its float items (see ``runtime.pieces``). ``column_stack``
-(and ``row_stack``, NumPy's old name of ``vstack``, where NumPy still has it)
-split ``g`` by piece widths. ``rot90`` and ``rollaxis`` permute entries: the VJP
+(and ``row_stack``, NumPy's old name of ``vstack``, where NumPy still has it) and
+``dstack`` split ``g`` by piece widths. ``rot90`` and ``rollaxis`` permute entries: the VJP
 applies the inverse permutation, the JVP the function itself. The ``rt`` helpers
 here are linear in their first argument; their rules are their adjoints.
 """
@@ -93,6 +93,16 @@ def column_stack_jvp(d, ans, tup):
     return np.column_stack(d)
 
 
+@defvjp(np.dstack)
+def dstack(g, ans, tup):
+    return rt.dstack_vjp(g, tup)
+
+
+@defjvp(np.dstack)
+def dstack_jvp(d, ans, tup):
+    return np.dstack(d)
+
+
 if hasattr(np, "row_stack") and np.row_stack is not np.vstack:  # NumPy < 2.4
     @defvjp(np.row_stack)
     def row_stack(g, ans, tup, dtype=None, casting="same_kind"):
@@ -173,3 +183,13 @@ def column_stack_vjp(ct, out, g, tup):
 @defjvp(rt.column_stack_vjp)
 def column_stack_vjp_jvp(d, out, g, tup):
     return rt.column_stack_vjp(d, tup)
+
+
+@defvjp(rt.dstack_vjp)
+def dstack_vjp(ct, out, g, tup):
+    return np.dstack(ct)
+
+
+@defjvp(rt.dstack_vjp)
+def dstack_vjp_jvp(d, out, g, tup):
+    return rt.dstack_vjp(d, tup)

@@ -364,7 +364,7 @@ from .containers import (MISSING, UNBOUND, append_vjp, basis, check_unshared, dr
                          join_last, restore_item, save_item, stop_gradient, unpack_vjp,
                          unpop_vjp)
 from .pieces import (axis_concat, axis_concat_lin, axis_concat_vjp, column_stack_vjp,  # noqa: E402,F401
-                     einsum_into, einsum_plan, np_append_vjp, plan_swap)
+                     dstack_vjp, einsum_into, einsum_plan, np_append_vjp, plan_swap)
 from .signal import (angle_scale, as_matrix, conv_pad, diff_vjp, gradient_of, gradient_vjp,  # noqa: E402,F401
                      linspace_weights, log_of, match_complex, or_one, partition_index, recip0,
                      rollaxis_dest, select_rest, select_vjp, spacing)

@@ -104,6 +104,13 @@ def column_stack_vjp(g, tup):
     return _pieces([np.reshape(p, np.shape(t)) for p, t in zip(pieces, tup)], tup)
 
 
+def dstack_vjp(g, tup):
+    """Cotangents of the pieces of ``np.dstack(tup)``, in ``tup``'s container type."""
+    ends = np.cumsum([np.shape(np.atleast_3d(t))[2] for t in tup])[:-1]
+    pieces = np.split(g, ends, axis=2)
+    return _pieces([np.reshape(p, np.shape(t)) for p, t in zip(pieces, tup)], tup)
+
+
 # --- einsum, any number of operands, either calling form --------------------------------
 
 def _sublist(sub) -> str:
