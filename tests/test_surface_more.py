@@ -165,7 +165,8 @@ def orders(x):
 
 
 def complex_parts(x):
-    return np.sum(np.real(x) * np.conjugate(x) + np.imag(x) + np.angle(x) + np.conj(x) ** 2)
+    return np.sum(np.real(x) * np.conjugate(x) + np.imag(x) + np.angle(x) + np.conj(x) ** 2
+                  + x.conj() * x.imag + x.conjugate())
 
 
 def svd_values(x):

@@ -37,10 +37,11 @@ METHODS = {"sum": np.sum, "mean": np.mean, "max": np.max, "min": np.min, "dot": 
            "flatten": rt.flatten, "clip": np.clip, "swapaxes": np.swapaxes, "trace": np.trace,
            "diagonal": np.diagonal, "repeat": np.repeat, "take": np.take,
            "argmax": np.argmax, "argmin": np.argmin, "argsort": np.argsort, "all": np.all,
-           "any": np.any, "round": np.round, "nonzero": np.nonzero}
+           "any": np.any, "round": np.round, "nonzero": np.nonzero, "conj": np.conjugate,
+           "conjugate": np.conjugate}
 VARARG_METHODS = ("reshape", "transpose")
 ATTRIBUTES = {"shape": np.shape, "T": np.transpose, "ndim": np.ndim, "size": np.size,
-              "real": np.real, "mT": np.matrix_transpose}
+              "real": np.real, "imag": np.imag, "mT": np.matrix_transpose}
 PRIMITIVE_MODULES = ("numpy", "tangentlike", "builtins", "operator", "math", "_operator")
 
 

@@ -52,7 +52,7 @@ nondiff(
     np.argpartition, np.lexsort, np.digitize, np.flatnonzero, np.unravel_index,
     np.ravel_multi_index, np.indices, np.tril_indices, np.triu_indices, np.diag_indices,
     # runtime helpers of the wider surface: subscripts, exponents, masks, indices
-    rt.einsum_subscripts, rt.tensordot_subscripts, rt.inner_subscripts, rt.kron_subscripts,
+    rt.tensordot_subscripts, rt.inner_subscripts, rt.kron_subscripts,
     rt.norm_p, rt.norm_share, rt.clip_share, rt.repeat_index, rt.dtype_passes,
 )
 

@@ -353,7 +353,7 @@ from .arrays import (astype, broadcast_like, clip_share, cumsum_vjp, diag_vjp,  
                      diagonal_vjp, dtype_passes, flatten, hstack_vjp, norm_p, norm_share,
                      pad_vjp, prod_others, repeat_index, reshape_as, take_along_axis_vjp,
                      take_vjp, tile_vjp, trace_vjp, vstack_vjp)
-from .algebra import (contract, diag_embed, diag_part, einsum_subscripts, inner_subscripts,  # noqa: E402
+from .algebra import (contract, diag_embed, diag_part, inner_subscripts,  # noqa: E402
                       inv_gaps, kron_subscripts, phi, skew_lower, tensordot_subscripts)
 
 from .schedule import (binomial_schedule, snapshot_count, snapshot_slots,  # noqa: E402,F401

@@ -61,30 +61,6 @@ def contract_n(subs, ops, st, t):
     return out
 
 
-def einsum_subscripts(subscripts, op0, op1=None):
-    """``(s0, s1, out)`` of ``np.einsum(subscripts, op0[, op1])``, ellipses replaced by
-    letters and the implicit output made explicit (``s1`` is None for one operand)."""
-    ops = [op0] if op1 is None else [op0, op1]
-    spec = subscripts.replace(" ", "")
-    ins, arrow, out = spec.partition("->")
-    ins = ins.split(",")
-    if len(ins) != len(ops):
-        raise TangentlikeError(f"np.einsum subscripts {subscripts!r} name {len(ins)} operands "
-                               f"but {len(ops)} were given (derivatives support one or two)")
-    used = set(spec) - set(".,->")
-    free = (c for c in string.ascii_letters if c not in used)
-    counts = [np.ndim(o) - len(s.replace("...", "")) for s, o in zip(ins, ops)]
-    nell = max([n for s, n in zip(ins, counts) if "..." in s], default=0)
-    ell = "".join(next(free) for _ in range(nell))
-    ins = [s.replace("...", ell[nell - n:]) for s, n in zip(ins, counts)]
-    if arrow:
-        out = out.replace("...", ell)
-    else:
-        joined = "".join(ins)
-        out = ell + "".join(sorted(c for c in set(joined) if joined.count(c) == 1 and c not in ell))
-    return ins[0], (ins[1] if len(ins) > 1 else None), out
-
-
 def tensordot_subscripts(a, b, axes=2):
     """``(sa, sb, out)``: einsum subscripts of ``np.tensordot(a, b, axes)``."""
     na, nb = np.ndim(a), np.ndim(b)
