@@ -128,10 +128,10 @@ def _einsum_spec(args):
     return pos, spec, [args[p] for p in pos]
 
 
-def einsum_plan(*args):
-    """``(positions, subscripts, output)`` of ``np.einsum(*args)`` (trailing Nones are
-    absent arguments), ellipses replaced by letters and the output made explicit."""
-    args = list(args)
+def einsum_plan(subscripts, op0=None, op1=None, op2=None, op3=None, op4=None, op5=None):
+    """``(positions, subscripts, output)`` of ``np.einsum(subscripts, op0, ...)`` (trailing
+    Nones are absent arguments), ellipses replaced by letters and the output explicit."""
+    args = [subscripts, op0, op1, op2, op3, op4, op5]
     while args and args[-1] is None:
         args.pop()
     pos, spec, ops = _einsum_spec(args)
