@@ -228,3 +228,11 @@ def gradient_coordinates(x):
 def test_differentiating_gradient_coordinates_is_an_error():
     with pytest.raises(tl.TangentlikeError, match="coordinates"):
         tl.grad(gradient_coordinates)(XS)
+
+
+@pytest.mark.skipif(not hasattr(np, "row_stack"), reason="NumPy without np.row_stack")
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")
+def test_row_stack_with_its_keyword_only_dtype():
+    def f(x):
+        return np.sum(np.row_stack((x, x * x), dtype=float) ** 2)
+    assert np.any(check_all_modes(f, X) != 0.0)

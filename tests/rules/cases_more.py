@@ -7,7 +7,7 @@ the complex-part functions on real inputs, and the runtime helpers they use."""
 import math
 
 import numpy as np
-from rulecheck import C, arr, away, distinct, num, pos
+from rulecheck import C, arr, away, distinct, num
 
 from tangentlike import runtime as rt
 
