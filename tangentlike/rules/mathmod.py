@@ -124,7 +124,8 @@ def copysign(g, ans, x, y):
 
 @defvjp(math.pow, argnums=(0, 1))
 def pow_(g, ans, x, y):
-    return g * y * x ** np.where(y, y - 1, 1.0), g * ans * np.log(np.where(np.greater(x, 0), x, 1.0))
+    return g * y * x ** np.where(y, y - 1, 1.0), \
+        g * ans * np.log(np.where(np.greater(x, 0), x, 1.0))
 
 
 @defjvp(math.pow)

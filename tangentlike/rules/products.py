@@ -5,9 +5,10 @@ Promises: ``matmul`` (and ``@``, registered in ``arithmetic``) handles 1-d,
 1-d/2-d operands (where it agrees with ``matmul``). The case analysis on ranks
 lives in ``rt.matmul_vjp_left``/``right`` and ``rt.dot_vjp_left``/``right``.
 ``tensordot``, ``inner`` and ``kron`` are einsum contractions and share one
-runtime primitive, ``rt.contract`` (``einsum`` itself is in ``einsum``), whose cotangents are the same contraction
-with the roles exchanged. A bilinear product's JVP is the product with one
-operand replaced by its tangent.
+runtime primitive, ``rt.contract`` (``einsum`` itself has its own table,
+``einsum``), whose cotangents are the same contraction with the roles
+exchanged. A bilinear product's JVP is the product with one operand replaced
+by its tangent.
 
 Those helpers are multilinear, so their own rules close the table under
 differentiation: with ``L(g, a, b)`` the cotangent of ``a`` in ``<g, a @ b>``,

@@ -4,9 +4,9 @@ linear runtime helpers they use.
 Promises: every VJP rule returns a cotangent with the structure of its primal
 argument: ``reshape``/``squeeze``/``ravel`` reshape ``g`` back, ``transpose``
 applies the inverse permutation, ``concatenate``/``stack`` split ``g`` into a
-tuple or list matching ``arrays``, ``tile`` sums the tiles (the keyword-only ``dtype`` of the joins: an integer
-type has derivative 0), ``pad`` sends each
-padded entry's cotangent to the entry it copies. Every JVP rule applies the
+tuple or list matching ``arrays`` (their keyword-only ``dtype``: an integer type
+has derivative 0), ``tile`` sums the tiles, ``pad`` sends each padded entry's
+cotangent to the entry it copies. Every JVP rule applies the
 (linear) function to the tangent, so it has the shape of ``ans``. ``astype``
 to an integer or boolean type has derivative 0 (``rt.dtype_passes``).
 
