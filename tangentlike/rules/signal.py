@@ -81,14 +81,14 @@ def linspace(g, ans, start, stop, num=50, endpoint=True, retstep=False,
 
 @defjvp(np.linspace)
 def linspace_jvp0(d, ans, start, stop, num=50, endpoint=True, retstep=False,
-              dtype=None, axis=0):
+                  dtype=None, axis=0):
     w = rt.linspace_weights(ans, num, endpoint, axis, retstep) * rt.dtype_passes(dtype)
     return rt.broadcast_like(np.expand_dims(d, axis) * (rt.dtype_passes(dtype) - w), ans)
 
 
 @defjvp(np.linspace, argnum=1)
 def linspace_jvp1(d, ans, start, stop, num=50, endpoint=True, retstep=False,
-              dtype=None, axis=0):
+                  dtype=None, axis=0):
     w = rt.linspace_weights(ans, num, endpoint, axis, retstep) * rt.dtype_passes(dtype)
     return rt.broadcast_like(np.expand_dims(d, axis) * w, ans)
 
