@@ -186,6 +186,8 @@ def call_kind(op, arg_kinds):
     size = registry.result_size(fn)
     if size:  # np.linalg.qr and friends: a tuple of arrays
         return ("num",) * size
+    if registry.returns_sequence(fn):  # np.split and friends: a list of arrays
+        return "seq"
     if fn is operator.getitem:
         base = arg_kinds[0]
         if base == "nd":

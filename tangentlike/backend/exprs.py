@@ -95,6 +95,8 @@ def _known_path(obj):
             return f"np.linalg.{name}"
         if getattr(rt, name, None) is obj:
             return f"rt.{name}"
+        if getattr(np.random.Generator, name, None) is obj:
+            return f"np.random.Generator.{name}"
         if getattr(builtins, name, None) is obj:
             return name
     return None
@@ -141,11 +143,29 @@ def _is_default(fn, name, node) -> bool:
     return type(v) is type(node.value) and v == node.value
 
 
+def _trim_none(fn, pos):
+    """A runtime helper's trailing positional ``None``s that are its defaults, left out
+    (``rt.einsum_into(plan, t, a, b)`` rather than ``..., b, None, None, None``)."""
+    if not (getattr(fn, "__module__", "") or "").startswith("tangentlike.runtime"):
+        return pos
+    try:
+        params = list(inspect.signature(fn).parameters.values())
+    except (TypeError, ValueError):
+        return pos
+    n = len(pos)
+    while n and n <= len(params) and params[n - 1].default is None \
+            and params[n - 1].kind is params[n - 1].POSITIONAL_OR_KEYWORD \
+            and isinstance(pos[n - 1], ast.Constant) and pos[n - 1].value is None:
+        n -= 1
+    return pos[:n]
+
+
 def call_expr(fn, args, kw, target_name):
     """The expression for calling ``fn`` on rendered ``args`` (keywords last; keywords
-    passed their default value are left out)."""
+    passed their default value are left out, and a runtime helper's trailing ``None``
+    defaults)."""
     npos = len(args) - len(kw)
-    pos = args[:npos]
+    pos = args[:npos] if kw else _trim_none(fn, args[:npos])
     kws = [ast.keyword(k, a) for k, a in zip(kw, args[npos:]) if not _is_default(fn, k, a)]
     if not kws:
         form, node = python_operator(fn) or (None, None)

@@ -139,7 +139,7 @@ class Lowerer(ExprLowering, AliasCheck):
     def _carries(self, s):
         defs = scan.def_names(s.body)
         names = sorted(n for n in scan.assigned_names(s.body) - defs
-                       if not isinstance(self.env.get(n), LocalFunc))
+                       if n in self.locals and not isinstance(self.env.get(n), LocalFunc))
         if isinstance(s, gast.For):
             names = sorted(set(names) | scan.target_names(s.target))
         if scan.has_return(s):

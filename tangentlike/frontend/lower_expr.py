@@ -19,6 +19,7 @@ from .. import runtime as rt
 from ..errors import LocatedError, UnsupportedSyntaxError
 from ..ir.callees import Checkpointed, DerivativeBase, is_compile_time
 from ..rules import registry
+from . import rewrites
 
 BINOPS = {gast.Add: operator.add, gast.Sub: operator.sub, gast.Mult: operator.mul,
           gast.Div: operator.truediv, gast.Pow: operator.pow, gast.MatMult: operator.matmul,
@@ -37,10 +38,11 @@ METHODS = {"sum": np.sum, "mean": np.mean, "max": np.max, "min": np.min, "dot": 
            "flatten": rt.flatten, "clip": np.clip, "swapaxes": np.swapaxes, "trace": np.trace,
            "diagonal": np.diagonal, "repeat": np.repeat, "take": np.take,
            "argmax": np.argmax, "argmin": np.argmin, "argsort": np.argsort, "all": np.all,
-           "any": np.any, "round": np.round, "nonzero": np.nonzero}
+           "any": np.any, "round": np.round, "nonzero": np.nonzero, "conj": np.conjugate,
+           "conjugate": np.conjugate}
 VARARG_METHODS = ("reshape", "transpose")
 ATTRIBUTES = {"shape": np.shape, "T": np.transpose, "ndim": np.ndim, "size": np.size,
-              "real": np.real, "mT": np.matrix_transpose}
+              "real": np.real, "imag": np.imag, "mT": np.matrix_transpose}
 PRIMITIVE_MODULES = ("numpy", "tangentlike", "builtins", "operator", "math", "_operator")
 
 
@@ -179,6 +181,9 @@ class ExprLowering:
         return self.b.op("slice", parts, ("s",)).result
 
     def e_Subscript(self, node):
+        joined = rewrites.index_join(self, node)
+        if joined is not None:
+            return joined
         base = self.expr(node.value)
         return self.b.call(operator.getitem, [base, self.expr(node.slice)])
 
@@ -196,6 +201,9 @@ class ExprLowering:
                                          "call a function by its name")
         if is_user_function(fn):
             return self.call_user(fn, node)
+        fn, node, done = rewrites.rewrite_call(self, fn, node)
+        if done is not None:
+            return done
         args = [self.expr(a) for a in node.args]
         kw = [k.arg for k in node.keywords]
         args += [self.expr(k.value) for k in node.keywords]
@@ -239,10 +247,11 @@ class ExprLowering:
         name = f.attr
         if name in ("append", "pop"):
             return self.append(node)
-        fn = METHODS.get(name)
+        fn = METHODS.get(name) or _generator_method(name)
         if fn is None:
             raise UnsupportedSyntaxError(f"method .{name}()", self.spec.loc(node),
-                                         "supported: append, " + ", ".join(METHODS))
+                                         "supported: append, " + ", ".join(METHODS)
+                                         + ", and numpy.random.Generator's methods")
         recv = self.expr(f.value)
         args = [self.expr(a) for a in node.args]
         if name in VARARG_METHODS and len(args) > 1:
@@ -299,6 +308,13 @@ class ExprLowering:
         """A lazy two-way choice between two expressions, as an ``if`` op."""
         results = self.lower_branches(cond, then_fn, else_fn, values=True)
         return results[0]
+
+
+def _generator_method(name):
+    """``rng.normal(...)`` on a ``numpy.random.Generator``: the unbound method, called with
+    the generator first (no derivative; kept in order as an effect)."""
+    from ..rules.nondiff import GENERATOR_METHODS
+    return getattr(np.random.Generator, name) if name in GENERATOR_METHODS else None
 
 
 def _is_value(v) -> bool:

@@ -104,6 +104,7 @@ class Primitive:
     nondiff: bool = False  # its outputs carry no derivative
     effects: bool = False  # calls are kept and never merged (dce, cse)
     tuple_size: int | None = None  # returns a tuple of this many arrays
+    sequence: bool = False  # returns a list of arrays whose length depends on its arguments
     facts: frozenset = frozenset()
     spellings: dict = field(default_factory=dict)  # back end -> how it is written
 
@@ -137,6 +138,7 @@ FACTS = {
     "product_vjp_left": "the cotangent helper of a product's left operand (specialize)",
     "product_vjp_right": "the cotangent helper of a product's right operand (specialize)",
     "view": "may return a view of its first argument (frontend.aliases)",
+    "per_argument": "given several arrays, one call per array (frontend.rewrites)",
 }
 
 _PRIMS: dict = {}
@@ -154,6 +156,8 @@ def _name(fn) -> str:
     for prefix, space in (("np.", np), ("np.linalg.", np.linalg), ("np.random.", np.random)):
         if vars(space).get(short) is fn:  # vars: no module __getattr__ warnings
             return prefix + short
+    if mod.startswith("numpy.random") and getattr(np.random.Generator, short, None) is fn:
+        return f"np.random.Generator.{short}"
     if mod.startswith("numpy") or isinstance(fn, np.ufunc):
         sub = "linalg." if "linalg" in mod else ""
         return f"np.{sub}{short}"
@@ -164,6 +168,11 @@ def _name(fn) -> str:
     if mod == "builtins":
         return name
     return f"{mod}.{name}" if mod else name
+
+
+def display_name(fn) -> str:
+    """How messages name ``fn``: with its module (``np.sin``, ``math.exp``, ``rt.T``)."""
+    return _name(fn)
 
 
 def _family(rule_fn) -> str:
@@ -260,6 +269,18 @@ def result_size(fn):
     """The tuple size declared with ``tuple_result``, or None for a single value."""
     r = _PRIMS.get(_key(fn))
     return None if r is None else r.tuple_size
+
+
+def sequence_result(*fns):
+    """Declare that each of ``fns`` returns a list of arrays whose length depends on its
+    arguments (``np.split``), so that kind inference treats its result as a container."""
+    for fn in fns:
+        _entry(fn).sequence = True
+
+
+def returns_sequence(fn) -> bool:
+    r = _PRIMS.get(_key(fn))
+    return r is not None and r.sequence
 
 
 def has_effects(fn) -> bool:

@@ -353,7 +353,7 @@ from .arrays import (astype, broadcast_like, clip_share, cumsum_vjp, diag_vjp,  
                      diagonal_vjp, dtype_passes, flatten, hstack_vjp, norm_p, norm_share,
                      pad_vjp, prod_others, repeat_index, reshape_as, take_along_axis_vjp,
                      take_vjp, tile_vjp, trace_vjp, vstack_vjp)
-from .algebra import (contract, diag_embed, diag_part, einsum_subscripts, inner_subscripts,  # noqa: E402
+from .algebra import (contract, diag_embed, diag_part, inner_subscripts,  # noqa: E402
                       inv_gaps, kron_subscripts, phi, skew_lower, tensordot_subscripts)
 
 from .schedule import (binomial_schedule, snapshot_count, snapshot_slots,  # noqa: E402,F401
@@ -363,3 +363,8 @@ from .containers import (MISSING, UNBOUND, append_vjp, basis, check_unshared, dr
                          items,
                          join_last, restore_item, save_item, stop_gradient, unpack_vjp,
                          unpop_vjp)
+from .pieces import (axis_concat, axis_concat_lin, axis_concat_vjp, column_stack_vjp,  # noqa: E402,F401
+                     dstack_vjp, einsum_into, einsum_plan, np_append_vjp, plan_swap)
+from .signal import (angle_scale, as_matrix, conv_pad, diff_vjp, gradient_of, gradient_vjp,  # noqa: E402,F401
+                     linspace_weights, log_of, match_complex, or_one, partition_index, recip0,
+                     rollaxis_dest, select_rest, select_vjp, spacing)

@@ -104,7 +104,7 @@ class Forward:
             return self.call_tangent(op, fn)
         rule = registry.lookup(fn)
         if rule is None or not rule.jvps:
-            raise MissingRuleError(getattr(fn, "__name__", repr(fn)), op.loc, mode="forward")
+            raise MissingRuleError(registry.display_name(fn), op.loc, mode="forward")
         names, bound, defaults = bind_call(op, rule, next(iter(rule.jvps.values())), 2)
         total, kind = None, self.kinds.get(op.result, "unk")
         for argnum, jvp in sorted(rule.jvps.items()):
@@ -118,7 +118,7 @@ class Forward:
                              lead_kinds=lead_kinds)
             total = c if total is None else self.add(total, c, kind)
         if total is None:
-            raise MissingRuleError(getattr(fn, "__name__", repr(fn)), op.loc, mode="forward")
+            raise MissingRuleError(registry.display_name(fn), op.loc, mode="forward")
         if total.hint in ("t", "c"):
             total.hint = "d" + op.result.hint
         self.tan[op.result] = total

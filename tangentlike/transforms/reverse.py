@@ -195,7 +195,7 @@ class Reverser(RegionAdjoints, CheckpointAdjoints):
             return self.call_adjoint(op, g)
         rule = registry.lookup(fn)
         if rule is None or rule.vjp is None:
-            raise MissingRuleError(getattr(fn, "__name__", repr(fn)), op.loc)
+            raise MissingRuleError(registry.display_name(fn), op.loc)
         names, bound, defaults = bind_call(op, rule, rule.vjp, 2)
         wanted = [(k, names[n]) for k, n in enumerate(rule.vjp_argnums)
                   if names[n] in bound and bound[names[n]] in self.varied]

@@ -63,10 +63,12 @@ def _fold_constants(fn, args, builder):
         return None
     mod = (getattr(fn, "__module__", "") or "").split(".")[0]
     pure = registry.lookup(fn) or registry.is_nondiff(fn)
-    if mod not in _FOLDABLE_MODULES or not pure or fn in (range, reversed, len):
+    helper = mod == "tangentlike" and registry.is_nondiff(fn)  # rt.dtype_passes(None)
+    if (mod not in _FOLDABLE_MODULES and not helper) or not pure or fn in (range, reversed, len):
         return None
     values = [c for _, c in consts]
-    if not all(isinstance(v, (int, float, bool, np.generic)) for v in values):
+    if not all(isinstance(v, (int, float, bool, np.generic)) or (helper and v is None)
+               for v in values):
         return None
     try:
         with np.errstate(all="ignore"):

@@ -18,6 +18,7 @@ from ..ir.builder import Builder
 from ..ir.callees import Checkpointed, DerivativeBase as Derivative
 from ..ir.nodes import Block, Func, Op, Value, walk_ops
 from . import passes as _passes
+from ..rules import registry
 
 _LOWERED: dict = {}
 _MAX_SHAPED = 4  # shape specialisations of one callee in a unit
@@ -46,7 +47,7 @@ def spec_for(fn, loc=None, kinds=None):
     try:
         return spec_of(fn)
     except NoSourceError:
-        raise MissingRuleError(getattr(fn, "__name__", repr(fn)), loc) from None
+        raise MissingRuleError(registry.display_name(fn), loc) from None
 
 
 def lower_cached(spec, optimize=True) -> Func:
