@@ -17,6 +17,7 @@ from .ir.printer import print_func
 from .transforms.checkpoint import Checkpointed, check_policy
 from .analysis.shapes import pattern
 from .pipeline import Compiled, build, compile_derivative, stage, standalone_module
+from .runtime.namespace import is_foreign
 from .transforms.unit import lower_cached
 
 def normalize_wrt(fn, wrt, names):
@@ -82,6 +83,8 @@ def check_differentiable(x, name):
         return type(x)(check_differentiable(e, name) for e in x)
     if isinstance(x, dict):
         return {k: check_differentiable(v, name) for k, v in x.items()}
+    if is_foreign(x) and any(t in str(x.dtype) for t in ("float", "complex")):
+        return x  # an array of another library (the array API back end, Dask)
     raise DifferentiationTypeError(
         f"cannot differentiate with respect to '{name}': it is a {type(x).__name__}, not a "
         "float, a float array, or a list/tuple/dict of them")
@@ -105,10 +108,10 @@ class Derivative:
     """What ``grad`` returns: call it like the derivative; ``.primal``, ``.source``."""
 
     def __init__(self, fn, wrt=0, with_value=False, mode="reverse", optimize=True,
-                 checkpoint=None):
+                 checkpoint=None, backend="numpy"):
         if mode not in ("reverse", "forward"):
             raise ArgumentError(f"mode={mode!r}: use 'reverse' or 'forward'")
-        self.primal, self.mode = fn, mode
+        self.primal, self.mode, self.backend = fn, mode, check_backend(backend, mode)
         self.checkpoint = check_policy(checkpoint)
         if checkpoint is not None and mode != "reverse":
             raise ArgumentError("checkpoint= applies to mode='reverse' (forward mode keeps no tape)")
@@ -156,10 +159,11 @@ class Derivative:
     def compiled(self, args=None, kinds=None) -> Compiled:
         """The compiled derivative for arguments like ``args`` (default: arrays of any
         shape); real arguments specialise it to which of their axes have size 1."""
-        shaped = args is not None and kinds is None and self.mode == "reverse"
+        shaped = args is not None and kinds is None and self.mode == "reverse" \
+            and self.backend == "numpy"
         patterns = [pattern(a) for a in args] if shaped else None
         return compile_derivative(*self.plan(args, kinds), checkpoint=self.checkpoint,
-                                  patterns=patterns)
+                                  patterns=patterns, backend=self.backend)
 
     def __call__(self, *args, **kwargs):
         if not kwargs:  # fast path: arguments like a previous call's, none promoted
@@ -194,6 +198,21 @@ class Derivative:
     def source(self) -> str:
         """The generated source (of the variant last called, else of the array variant)."""
         return (self._last or self.compiled()).source
+
+
+BACKENDS = {"numpy": "numpy", "array_api": "array_api", "array-api": "array_api"}
+
+
+def check_backend(backend, mode):
+    """The canonical name of ``backend`` (``numpy``, or ``array_api``: generated code that
+    takes its namespace from its arguments); the array API back end is reverse mode."""
+    if not isinstance(backend, str) or backend not in BACKENDS:
+        raise ArgumentError(f"backend={backend!r}: use 'numpy' or 'array_api'")
+    backend = BACKENDS[backend]
+    if backend != "numpy" and mode != "reverse":
+        raise ArgumentError("backend='array_api' differentiates in reverse mode; "
+                            "mode='forward' needs backend='numpy'")
+    return backend
 
 
 def _options_decorator(factory, fn, kwargs):
@@ -305,12 +324,13 @@ def emit(g, path=None) -> str:
     options = (f"mode={g.mode}, wrt={wrt if g.single is True else '(' + wrt + ')'}, "
                f"with_value={with_value}, optimize={optimize}")
     options += f", checkpoint={g.checkpoint!r}" if g.checkpoint is not None else ""
+    options += f", backend={g.backend}" if g.backend != "numpy" else ""
     origin, order = g.primal, 1
     while isinstance(origin, Derivative):  # a derivative of a derivative: name the source
         origin, order = origin.primal, order + 1
     options += f", order={order}" if order > 1 else ""
     src = standalone_module(fn, mask, kinds, mode, single, with_value, optimize, options,
-                            origin, g.checkpoint)
+                            origin, g.checkpoint, g.backend)
     if path is not None:
         with open(path, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(src)

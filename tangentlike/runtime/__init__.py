@@ -24,7 +24,7 @@ import numpy as np
 
 from tangentlike.errors import NonScalarOutputError
 
-from .namespace import broadcast, float_dtype, is_foreign, namespace
+from .namespace import array_namespace, broadcast, float_dtype, is_foreign, namespace  # noqa: F401
 
 _PY_SCALARS = (bool, int, float, complex)
 _REAL_SCALARS = frozenset({float, np.float64, np.float32, np.float16, np.longdouble})
@@ -321,6 +321,8 @@ def extremum_share(ans, x, axis=None, keepdims=False):
         n = np.count_nonzero(hit)
         share = hit.astype(complex if x.dtype.kind == "c" else float)
         return share if n == 1 else share / n
+    if is_foreign(x):
+        return _extremum_share_xp(ans, x, axis, keepdims)
     xa = np.asarray(x)
     a = np.asarray(ans)
     if not keepdims and axis is not None:
@@ -330,6 +332,15 @@ def extremum_share(ans, x, axis=None, keepdims=False):
     return float(share) if _is_py_scalar(x) else share
 
 
+def _extremum_share_xp(ans, x, axis, keepdims):
+    """``extremum_share`` of an array of another library, in that library."""
+    xp = namespace(x)
+    if not keepdims and axis is not None:
+        ans = _expand(ans, _axes(axis, x.ndim))
+    hit = xp.astype(x == ans, float_dtype(xp, x))
+    return hit / xp.sum(hit, axis=axis, keepdims=True)
+
+
 def max_vjp(g, ans, x, axis=None, keepdims=False):
     """Cotangent of ``x`` for ``ans = np.max(x, axis, keepdims)``; ties share ``g`` evenly (autograd)."""
     return sum_vjp(g, x, axis, keepdims) * extremum_share(ans, x, axis, keepdims)
@@ -337,6 +348,10 @@ def max_vjp(g, ans, x, axis=None, keepdims=False):
 
 def tie_split(a, b):
     """Share of ``a`` in ``np.maximum(a, b)``: 1 where a > b, 0.5 where a == b, 0 where a < b."""
+    if is_foreign(a) or is_foreign(b):
+        xp = namespace(a, b)
+        dt = float_dtype(xp, a if is_foreign(a) else b)
+        return xp.astype(a > b, dt) + 0.5 * xp.astype(a == b, dt)
     return np.where(np.greater(a, b), 1.0, np.where(np.equal(a, b), 0.5, 0.0))
 
 

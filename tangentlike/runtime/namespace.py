@@ -68,3 +68,18 @@ def broadcast(xp, g, x, dtype=None):
         import dask.array as da
         return da.broadcast_to(g, shape, chunks=chunks)
     return xp.broadcast_to(g, shape)
+
+
+def array_namespace(*args):
+    """The namespace generated array-API code runs in: that of the arrays among ``args``
+    (``array_api_compat.array_namespace``: NumPy arrays get its NumPy wrapper, which has
+    the standard's names); the wrapper of NumPy when there are none."""
+    try:
+        import array_api_compat as compat
+    except ImportError:
+        from tangentlike.errors import TangentlikeError
+        raise TangentlikeError("backend='array_api' needs the array-api-compat package: "
+                               "pip install 'tangentlike[array-api]'") from None
+    arrays = [a for a in args if hasattr(a, "shape") and hasattr(a, "dtype")
+              and not isinstance(a, np.generic)]
+    return compat.array_namespace(*arrays) if arrays else compat.array_namespace(np.zeros(()))

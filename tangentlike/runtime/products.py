@@ -1,7 +1,8 @@
 """Runtime helpers for the matrix-product rules (re-exported as ``rt.*``): the
 cotangents of ``a @ b`` and ``np.dot(a, b)`` with 1-d operands promoted as NumPy does.
 Each is linear in ``g`` and returns the operand's shape (``unbroadcast`` sums what
-broadcasting added)."""
+broadcasting added); they index and use ``@`` rather than NumPy functions, so foreign
+arrays (Dask, the array API back end) stay in their library."""
 from __future__ import annotations
 
 import numpy as np
@@ -9,6 +10,21 @@ import numpy as np
 from tangentlike.errors import TangentlikeError
 
 from . import unbroadcast
+from .namespace import is_foreign, namespace
+
+
+def _mT(x):
+    """``x`` with its last two axes swapped, in its own library."""
+    if type(x) is np.ndarray or not is_foreign(x):
+        return np.swapaxes(x, -1, -2)
+    return namespace(x).matrix_transpose(x)
+
+
+def _expand(x, axis):
+    """``np.expand_dims(x, axis)`` for ``axis`` -1 or -2, by indexing for foreign arrays."""
+    if not is_foreign(x):
+        return np.expand_dims(x, axis)
+    return x[..., None] if axis == -1 else x[..., None, :]
 
 
 def matmul_vjp_left(g, a, b):
@@ -16,10 +32,10 @@ def matmul_vjp_left(g, a, b):
     if np.ndim(b) == 1:
         if np.ndim(a) == 1:
             return g * b
-        return unbroadcast(np.expand_dims(g, -1) * b, a)
-    bt = np.swapaxes(b, -1, -2)
+        return unbroadcast(_expand(g, -1) * b, a)
+    bt = _mT(b)
     if np.ndim(a) == 1:
-        return unbroadcast((np.expand_dims(g, -2) @ bt)[..., 0, :], a)
+        return unbroadcast((_expand(g, -2) @ bt)[..., 0, :], a)
     return unbroadcast(g @ bt, a)
 
 
@@ -28,10 +44,10 @@ def matmul_vjp_right(g, a, b):
     if np.ndim(a) == 1:
         if np.ndim(b) == 1:
             return g * a
-        return unbroadcast(np.expand_dims(a, -1) * np.expand_dims(g, -2), b)
-    at = np.swapaxes(a, -1, -2)
+        return unbroadcast(_expand(a, -1) * _expand(g, -2), b)
+    at = _mT(a)
     if np.ndim(b) == 1:
-        return unbroadcast((at @ np.expand_dims(g, -1))[..., 0], b)
+        return unbroadcast((at @ _expand(g, -1))[..., 0], b)
     return unbroadcast(at @ g, b)
 
 
