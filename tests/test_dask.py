@@ -187,3 +187,17 @@ def test_example_fits_on_a_cluster_with_data_larger_than_a_worker_limit(capsys):
     assert "2 workers, memory limit 0.20 GiB each (1.2x)" in out
     assert history[1] < history[0] < 0.7  # descends from log(2)
     assert np.corrcoef(w, env["make_data"](1000, 8, 1000)[2])[0, 1] > 0.99
+
+
+def indexed(X, w):
+    return np.sum(np.tanh(X @ w) ** 2) + np.sum(X[0] * 2.0)
+
+
+def test_gradient_with_respect_to_dask_data_is_lazy_too():
+    """A Dask array may itself be differentiated: its zero cotangent is Dask zeros in its
+    chunks (``rt.zeros_like``), and the row cotangent of ``X[0]`` is added into it."""
+    Xn, _, X, _ = _data(1000)
+    w = np.linspace(-1.0, 1.0, D)
+    gX, gw = tl.grad(indexed, wrt=(0, 1))(X, w)
+    assert isinstance(gX, da.Array) and gX.chunks == X.chunks
+    _close(dask.compute(gX, gw), tl.grad(indexed, wrt=(0, 1))(Xn, w))

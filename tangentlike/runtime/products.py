@@ -45,6 +45,8 @@ def matmul_vjp_right(g, a, b):
         if np.ndim(b) == 1:
             return g * a
         return unbroadcast(_expand(a, -1) * _expand(g, -2), b)
+    if np.ndim(b) == 1 and np.ndim(a) == 2:
+        return g @ a  # = a.T @ g without a transpose (which XLA would copy)
     at = _mT(a)
     if np.ndim(b) == 1:
         return unbroadcast((at @ _expand(g, -1))[..., 0], b)
