@@ -7,7 +7,9 @@ would write as ``np.NAME`` is written as the standard's ``xp.NAME`` (``np.power`
 ``xp.pow``, ``np.concatenate`` as ``xp.concat``, ``np.outer`` as ``xp.linalg.outer``,
 ...). ``np.shape(x)``, ``np.ndim(x)`` and ``np.size(x)`` become the attributes
 ``x.shape``, ``x.ndim``, ``x.size``, and ``np.add``/``subtract``/``multiply``/``divide``
-the operators, so that Python numbers stay plain scalar arithmetic. A NumPy function
+the operators, so that Python numbers stay plain scalar arithmetic; ``np.transpose``
+and ``np.where`` (wider in NumPy than in the standard) call ``rt.xp_transpose`` and
+``rt.xp_where``, and ``len`` (a ``for`` over an array) ``rt.length``. A NumPy function
 with no array-API spelling is an ``EmitError`` naming it and the line that needs it:
 never a silent fall back to NumPy, which would take the arrays out of their library.
 """
@@ -47,6 +49,8 @@ _RENAMED = {"power": "pow", "concatenate": "concat", "arccos": "acos", "arcsin":
             "arctan": "atan", "arctan2": "atan2", "arccosh": "acosh", "arcsinh": "asinh",
             "arctanh": "atanh", "absolute": "abs", "outer": "linalg.outer",
             "bool_": "bool", "amax": "max", "amin": "min"}
+LENGTH = "rt.length"  # len(x): x.shape[0] for an array
+_RUNTIME = {"transpose": "rt.xp_transpose", "where": "rt.xp_where"}  # wider than the standard's
 _ATTRIBUTES = {np.shape: "shape", np.ndim: "ndim", np.size: "size"}
 _OPERATORS = {np.add: ast.Add, np.subtract: ast.Sub, np.multiply: ast.Mult,
               np.divide: ast.Div, np.true_divide: ast.Div}
@@ -60,6 +64,8 @@ def spelling(path: str) -> str:
         if parts[2] in _LINALG:
             return f"{NAMESPACE}.linalg.{parts[2]}"
     elif parts[0] == "np" and len(parts) == 2:
+        if parts[1] in _RUNTIME:
+            return _RUNTIME[parts[1]]
         name = _RENAMED.get(parts[1], parts[1])
         if name in _STANDARD or name.startswith("linalg."):
             return f"{NAMESPACE}.{name}"

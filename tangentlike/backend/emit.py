@@ -81,6 +81,8 @@ class FuncEmitter:
 
     def spelled(self, path):
         """``path`` in this back end's namespace (``np.exp`` is ``xp.exp`` for the array API)."""
+        if self.xp and path == "len":
+            return array_api.LENGTH
         if self.xp and (path.startswith("np.") or path == "np"):
             try:
                 return array_api.spelling(path)

@@ -24,7 +24,8 @@ import numpy as np
 
 from tangentlike.errors import NonScalarOutputError
 
-from .namespace import array_namespace, broadcast, float_dtype, is_foreign, namespace  # noqa: F401
+from .namespace import (array_namespace, broadcast, copy_of, float_dtype, is_foreign,  # noqa: F401
+                        length, namespace, xp_transpose, xp_where)
 
 _PY_SCALARS = (bool, int, float, complex)
 _REAL_SCALARS = frozenset({float, np.float64, np.float32, np.float16, np.longdouble})
@@ -176,10 +177,10 @@ def add_at(acc, idx, g):
 
 
 def copy(x):
-    """A shallow copy of an ndarray, list or dict; ``x`` itself otherwise."""
+    """A shallow copy of an ndarray, list, dict or foreign array; ``x`` itself otherwise."""
     if isinstance(x, (np.ndarray, list, dict)):
         return x.copy()
-    return x
+    return copy_of(x) if is_foreign(x) else x
 
 
 def as_float_grad(g, x):
@@ -232,10 +233,9 @@ def setitem_vjp(g, idx):
     """For ``x[idx] = v`` done in place: fresh ``(g_before, g_value)``; ``g`` is not mutated."""
     if g is None:
         return None, None
-    value = g[idx]
-    value = value.copy() if isinstance(value, (np.ndarray, list, dict)) else value
-    if isinstance(g, np.ndarray):
-        before = g.copy()
+    value = copy(g[idx])
+    if isinstance(g, np.ndarray) or is_foreign(g):
+        before = copy(g)
         before[idx] = 0
         return before, value
     before = list(g) if isinstance(g, tuple) else g.copy()

@@ -83,3 +83,33 @@ def array_namespace(*args):
     arrays = [a for a in args if hasattr(a, "shape") and hasattr(a, "dtype")
               and not isinstance(a, np.generic)]
     return compat.array_namespace(*arrays) if arrays else compat.array_namespace(np.zeros(()))
+
+
+def copy_of(x):
+    """A copy of a foreign array, in its library (the standard has no ``.copy()``)."""
+    return namespace(x).asarray(x, copy=True)
+
+
+def xp_transpose(x, axes=None):
+    """``np.transpose(x, axes)`` (``x.T`` for any ``ndim``) in the array API back end."""
+    xp = namespace(x) if is_foreign(x) else np
+    if xp is np:
+        return np.transpose(x, axes)
+    return xp.permute_dims(x, tuple(reversed(range(x.ndim))) if axes is None else tuple(axes))
+
+
+def xp_where(condition, x, y):
+    """``np.where(condition, x, y)`` in the array API back end, where ``condition`` may be
+    a Python number (a rule's ``np.where(n, n - 1, 1.0)`` for an integer exponent)."""
+    if not is_foreign(condition):
+        if not (is_foreign(x) or is_foreign(y)):
+            return x if condition else y
+        condition = bool(condition)
+    xp = namespace(condition, x, y)
+    return xp.where(condition if is_foreign(condition) else xp.asarray(condition), x, y)
+
+
+def length(x):
+    """``len(x)`` in the array API back end: ``x.shape[0]`` for an array (the standard's
+    arrays need not have ``__len__``; a ``for`` over an array is lowered to it)."""
+    return x.shape[0] if is_foreign(x) else len(x)
