@@ -294,7 +294,7 @@ def sum_vjp(g, x, axis=None, keepdims=False):
     dtype = np.result_type(x.dtype if isinstance(x, (np.ndarray, np.generic)) else 0.0, g, 0.0)
     out = np.empty(shape, dtype=dtype)
     out[...] = g
-    return out
+    return out if shape else out[()]  # a NumPy scalar for a 0-d primal, as zeros + g gave
 
 
 def _expand(g, axes):

@@ -91,6 +91,12 @@ def test_sum_vjp_broadcasts_back_in_float32_into_a_fresh_array(axis, keepdims):
     assert not np.shares_memory(out, g)
 
 
+@pytest.mark.parametrize("x", [np.zeros(()), np.float32(2.0), np.zeros((), np.float32)])
+def test_sum_vjp_of_a_0d_primal_is_a_numpy_scalar(x):
+    out = rt.sum_vjp(1.5, x)  # (np.float64 is a float: a Python float, as before)
+    assert isinstance(out, np.generic) and out == 1.5 and out.dtype == x.dtype
+
+
 def test_sum_vjp_python_float_seed_keeps_the_primal_dtype():
     assert rt.sum_vjp(1.0, np.zeros(3, np.float32)).dtype == np.float32
     assert rt.sum_vjp(1.0, np.zeros(3)).dtype == np.float64
