@@ -2,7 +2,10 @@
 
 Promises. Every helper is a plain function of NumPy values and Python
 containers (tuple, list, dict); it never imports the compiler, only ``numpy``
-and ``tangentlike.errors``. Cotangents have the structure of their primal: a
+and ``tangentlike.errors`` (and, for arrays of other libraries, ``array_api_compat``
+and ``dask`` when they are installed). A helper given a foreign array (Dask, the
+array API back end's strict, JAX, CuPy arrays: ``namespace``) keeps it in its own
+library: nothing is converted to NumPy, a Dask graph stays lazy and in its chunks. Cotangents have the structure of their primal: a
 Python float for a Python number, a float (or complex) ndarray of the primal's
 shape for an array, the same container type for a container; ``None`` stands
 for a zero cotangent wherever one is accepted. Helpers that build a cotangent
