@@ -25,6 +25,7 @@ from .pipeline import Compiled, build, compile_derivative, stage, standalone_mod
 from .frontend.lower import lower
 from .transforms import passes
 from .transforms.passes import STAGES
+from .runtime.namespace import is_foreign
 
 Wrt = Union[int, str, Sequence[Union[int, str]]]  # a parameter (index or name), or several
 
@@ -92,6 +93,8 @@ def check_differentiable(x, name):
         return type(x)(check_differentiable(e, name) for e in x)
     if isinstance(x, dict):
         return {k: check_differentiable(v, name) for k, v in x.items()}
+    if is_foreign(x) and any(t in str(x.dtype) for t in ("float", "complex")):
+        return x  # an array of another library (the array API back end, Dask)
     raise DifferentiationTypeError(
         f"cannot differentiate with respect to '{name}': it is a {type(x).__name__}, not a "
         "float, a float array, or a list/tuple/dict of them")
@@ -115,10 +118,11 @@ class Derivative(DerivativeBase):
     """What ``grad`` returns: call it like the derivative; ``.primal``, ``.source``."""
 
     def __init__(self, fn: Callable[..., Any], wrt: Wrt = 0, with_value: bool = False,
-                 mode: str = "reverse", optimize: bool = True, checkpoint: Any = None) -> None:
+                 mode: str = "reverse", optimize: bool = True, checkpoint: Any = None,
+                 backend: str = "numpy") -> None:
         if mode not in ("reverse", "forward"):
             raise ArgumentError(f"mode={mode!r}: use 'reverse' or 'forward'")
-        self.primal, self.mode = fn, mode
+        self.primal, self.mode, self.backend = fn, mode, check_backend(backend, mode)
         self.checkpoint = check_policy(checkpoint)
         if checkpoint is not None and mode != "reverse":
             raise ArgumentError("checkpoint= applies to mode='reverse' (forward mode keeps no tape)")
@@ -166,10 +170,11 @@ class Derivative(DerivativeBase):
     def compiled(self, args=None, kinds=None) -> Compiled:
         """The compiled derivative for arguments like ``args`` (default: arrays of any
         shape); real arguments specialise it to which of their axes have size 1."""
-        shaped = args is not None and kinds is None and self.mode == "reverse"
+        shaped = args is not None and kinds is None and self.mode == "reverse" \
+            and self.backend == "numpy"
         patterns = [pattern(a) for a in args] if shaped else None
         return compile_derivative(*self.plan(args, kinds), checkpoint=self.checkpoint,
-                                  patterns=patterns)
+                                  patterns=patterns, backend=self.backend)
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         try:
@@ -226,6 +231,21 @@ class Derivative(DerivativeBase):
 
     def _repr_markdown_(self) -> str:
         return display.rich_markdown(self.header(), display.shown_source(self))
+
+
+BACKENDS = {"numpy": "numpy", "array_api": "array_api", "array-api": "array_api"}
+
+
+def check_backend(backend, mode):
+    """The canonical name of ``backend`` (``numpy``, or ``array_api``: generated code that
+    takes its namespace from its arguments); the array API back end is reverse mode."""
+    if not isinstance(backend, str) or backend not in BACKENDS:
+        raise ArgumentError(f"backend={backend!r}: use 'numpy' or 'array_api'")
+    backend = BACKENDS[backend]
+    if backend != "numpy" and mode != "reverse":
+        raise ArgumentError("backend='array_api' differentiates in reverse mode; "
+                            "mode='forward' needs backend='numpy'")
+    return backend
 
 
 def _options_decorator(factory, fn, kwargs):
@@ -377,12 +397,13 @@ def emit(g: Derivative, path: str | os.PathLike[str] | None = None) -> str:
     options = (f"mode={g.mode}, wrt={wrt if g.single is True else '(' + wrt + ')'}, "
                f"with_value={with_value}, optimize={optimize}")
     options += f", checkpoint={g.checkpoint!r}" if g.checkpoint is not None else ""
+    options += f", backend={g.backend}" if g.backend != "numpy" else ""
     origin, order = g.primal, 1
     while isinstance(origin, Derivative):  # a derivative of a derivative: name the source
         origin, order = origin.primal, order + 1
     options += f", order={order}" if order > 1 else ""
     src = standalone_module(fn, mask, kinds, mode, single, with_value, optimize, options,
-                            origin, g.checkpoint)
+                            origin, g.checkpoint, g.backend)
     if path is not None:
         with open(path, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(src)

@@ -147,19 +147,22 @@ _wrt = click.option("--wrt", metavar="X[,Y...]",
 @click.option("--no-optimize", is_flag=True, help="The raw transform, without the passes.")
 @click.option("--all", "every", is_flag=True,
               help="Every function of the file whose first parameter may be a float.")
-def grad(target, wrt, mode, output, no_optimize, every):
+@click.option("--backend", type=click.Choice(["numpy", "array-api"]), default="numpy",
+              show_default=True, help="array-api: the code takes its namespace from its "
+              "arguments (array-api-compat), for CuPy, JAX, array-api-strict arrays.")
+def grad(target, wrt, mode, output, no_optimize, every, backend):
     """Write the derivative of TARGET as a standalone Python module."""
     if every:
-        return _grad_all(target, wrt, mode, output, not no_optimize)
+        return _grad_all(target, wrt, mode, output, not no_optimize, backend)
     fn, w = unwrap(load_target(target)[1], wrt)
-    d = api.grad(fn, wrt=w, mode=mode, optimize=not no_optimize)
+    d = api.grad(fn, wrt=w, mode=mode, optimize=not no_optimize, backend=backend)
     src = api.emit(d, output)
     if output is None:
         click.echo(src, nl=False)
     return 0
 
 
-def _grad_all(target, wrt, mode, output, optimize):
+def _grad_all(target, wrt, mode, output, optimize, backend="numpy"):
     where, name = split_target(target)
     if name is not None:
         raise TargetError("--all differentiates every function of a file: name the file "
@@ -173,7 +176,7 @@ def _grad_all(target, wrt, mode, output, optimize):
     for k, fn in enumerate(fns, 1):
         click.echo(f"[{k}/{len(fns)}] {fn.__name__}", err=True)
         try:
-            d = api.grad(fn, wrt=parse_wrt(wrt), mode=mode, optimize=optimize)
+            d = api.grad(fn, wrt=parse_wrt(wrt), mode=mode, optimize=optimize, backend=backend)
             path = Path(output) / f"grad_{fn.__name__}.py" if output is not None else None
             src = api.emit(d, path)
         except TangentlikeError as e:

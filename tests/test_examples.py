@@ -25,8 +25,9 @@ def run(name, capsys):
 
 def test_every_example_is_tested():
     assert sorted(p.name for p in EXAMPLES.glob("*.py")) == [
-        # logsumexp_custom_rule.py is run by tests/test_custom_rules.py
-        "autograd_tutorial.py", "computational_graph.py", "determinant.py",
+        # logsumexp_custom_rule.py is run by tests/test_custom_rules.py,
+        # dask_logistic.py by tests/test_dask.py
+        "autograd_tutorial.py", "computational_graph.py", "dask_logistic.py", "determinant.py",
         "forward_vs_reverse.py", "gradient_descent.py", "hessian_vector.py", "lagrange.py",
         "logsumexp_custom_rule.py", "matrix_calculus.py", "quickstart.py", "rnn_bptt.py",
         "rnn_loss.py", "three_ways.py", "train_mlp.py"]

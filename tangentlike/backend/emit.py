@@ -13,8 +13,10 @@ from __future__ import annotations
 import ast
 import re
 
+from ..errors import EmitError
 from ..ir.nodes import INPLACE_OPS, Block, walk_ops
 from ..transforms.dce import is_pure
+from . import array_api
 from .exprs import Globals, call_expr, const_expr, subscript_index
 from .naming import Names
 
@@ -63,8 +65,9 @@ def _inlinable(block, counts, user, out, depth=None):
 
 
 class FuncEmitter:
-    def __init__(self, func, globals_: Globals, ref_name):
+    def __init__(self, func, globals_: Globals, ref_name, backend="numpy"):
         self.func, self.g, self.ref_name = func, globals_, ref_name
+        self.xp, self.op = backend == array_api.NAME, None
         self.counts, self.user = _uses(func)
         self.inl = set()
         _inlinable(func.body, self.counts, self.user, self.inl)
@@ -74,7 +77,18 @@ class FuncEmitter:
 
     def target(self, fn):
         ref = self.ref_name(fn)
-        return ref if ref else self.g.path(fn)
+        return ref if ref else self.spelled(self.g.path(fn))
+
+    def spelled(self, path):
+        """``path`` in this back end's namespace (``np.exp`` is ``xp.exp`` for the array API)."""
+        if self.xp and path == "len":
+            return array_api.LENGTH
+        if self.xp and (path.startswith("np.") or path == "np"):
+            try:
+                return array_api.spelling(path)
+            except EmitError as e:
+                raise array_api.located(e, self.op, self.func) from None
+        return path
 
     def expr(self, v):
         if v in self.inl and not isinstance(v.owner, Block):
@@ -83,11 +97,17 @@ class FuncEmitter:
 
     def op_expr(self, op):
         k = op.kind
+        self.op = op
         if k == "const":
-            return const_expr(op.attrs["value"], self.g)
+            node = const_expr(op.attrs["value"], self.g)
+            if self.xp and isinstance(node, ast.Attribute) and ast.unparse(node).startswith("np."):
+                node = ast.parse(self.spelled(ast.unparse(node)), mode="eval").body
+            return node
         args = [self.expr(a) for a in op.args]
+        self.op = op
         if k == "call":
-            return call_expr(op.attrs["fn"], args, op.attrs.get("kw", ()), self.target)
+            return call_expr(op.attrs["fn"], args, op.attrs.get("kw", ()), self.target,
+                             array_api.call if self.xp else None)
         if k == "tuple" or k == "unpack":
             return ast.Tuple(args, ast.Load()) if k == "tuple" else args[0]
         if k == "list":
@@ -113,6 +133,8 @@ class FuncEmitter:
         args = ast.arguments([], [ast.arg(self.names.name(p)) for p in f.params],
                              None, [], [], None, defaults)
         body = self.block(self.func.body)
+        if self.xp:
+            body.insert(0, array_api.prologue([a.arg for a in args.args]))
         return ast.FunctionDef(self.func.name, args, body or [ast.Pass()], [], None, None)
 
     def block(self, block):

@@ -160,13 +160,17 @@ def _trim_none(fn, pos):
     return pos[:n]
 
 
-def call_expr(fn, args, kw, target_name):
+def call_expr(fn, args, kw, target_name, spell=None):
     """The expression for calling ``fn`` on rendered ``args`` (keywords last; keywords
     passed their default value are left out, and a runtime helper's trailing ``None``
-    defaults)."""
+    defaults); ``spell(fn, pos, kws)``, a back end's own syntax for some calls, is asked
+    first."""
     npos = len(args) - len(kw)
     pos = args[:npos] if kw else _trim_none(fn, args[:npos])
     kws = [ast.keyword(k, a) for k, a in zip(kw, args[npos:]) if not _is_default(fn, k, a)]
+    special = spell(fn, pos, kws) if spell is not None else None
+    if special is not None:
+        return special
     if not kws:
         form, node = python_operator(fn) or (None, None)
         if form == "binary" and len(pos) == 2:
@@ -183,6 +187,6 @@ def call_expr(fn, args, kw, target_name):
             return ast.Call(ast.Attribute(pos[0], "pop", ast.Load()), [], [])
     if fn in (rt.T, rt.size) and len(pos) == 1 and not kws:
         return ast.Attribute(pos[0], fn.__name__, ast.Load())
-    if fn is rt.sum_axes and len(pos) == 1:
+    if fn is rt.sum_axes and len(pos) == 1 and spell is None:
         return ast.Call(ast.Attribute(pos[0], "sum", ast.Load()), [], kws)
     return ast.Call(dotted(target_name(fn)), pos, kws)

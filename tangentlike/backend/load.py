@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import EmitError
+from . import array_api
 from .emit import FuncEmitter, unparse
 from .exprs import Globals, _literal, dotted, is_literal, python_operator
 
@@ -29,13 +30,15 @@ _HEADER = "import numpy as np\nfrom tangentlike import runtime as rt"
 MAX_LITERAL_ARRAY = 4096  # elements written out in a standalone module
 
 
-def emit_module(funcs, doc: str, ref_name, exports=None) -> tuple:
-    """(source text, objects to bind at load) of a module defining ``funcs``."""
-    g = Globals(reserved=[f.name for f in funcs])
+def emit_module(funcs, doc: str, ref_name, exports=None, backend="numpy") -> tuple:
+    """(source text, objects to bind at load) of a module defining ``funcs``; ``backend``
+    ``"array_api"`` takes each function's namespace from its arguments (``array_api``)."""
+    extra = [array_api.NAMESPACE] if backend == array_api.NAME else []
+    g = Globals(reserved=[f.name for f in funcs] + extra)
     users = {}
     for f in funcs:
         _reserve_objects(f, g, ref_name, users)
-    defs = [FuncEmitter(f, g, ref_name).emit() for f in funcs]
+    defs = [FuncEmitter(f, g, ref_name, backend).emit() for f in funcs]
     head = [ast.Expr(ast.Constant(doc))] + ast.parse(_HEADER).body
     if exports is not None:
         names = ast.List([ast.Constant(n) for n in exports], ast.Load())

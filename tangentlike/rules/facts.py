@@ -32,6 +32,13 @@ for fn, node in ((operator.lt, ast.Lt), (operator.le, ast.LtE), (operator.gt, as
 for fn in (operator.getitem, operator.contains, list.pop):  # x[i], a in b, x.pop()
     declare((), fn, python=("syntax", None))
 
+# The array API back end (backend/array_api.py): attributes and operators there.
+for fn, attr in ((np.shape, "shape"), (np.ndim, "ndim"), (np.size, "size")):
+    declare((), fn, array_api=("attribute", attr))
+for fn, node in ((np.add, ast.Add), (np.subtract, ast.Sub), (np.multiply, ast.Mult),
+                 (np.divide, ast.Div), (np.true_divide, ast.Div)):
+    declare((), fn, array_api=("binary", node))
+
 declare(("elementwise", "scalar_closed"), operator.add, operator.sub, operator.mul,
         operator.truediv, operator.pow, operator.neg, operator.pos, abs)
 declare("elementwise", operator.floordiv, operator.mod, np.where)
