@@ -70,7 +70,12 @@ def check_differentiable(x, name):
         raise DifferentiationTypeError(f"cannot differentiate with respect to '{name}': "
                                        "it is a bool")
     if isinstance(x, (int, np.integer)):
-        return float(x)
+        try:
+            return float(x)
+        except OverflowError:
+            raise DifferentiationTypeError(
+                f"cannot differentiate with respect to '{name}': the int {_short(x)} is too "
+                "large for a float (at most about 1.8e308)") from None
     if isinstance(x, (float, np.floating, complex)):
         return x
     if isinstance(x, np.ndarray):
@@ -85,6 +90,11 @@ def check_differentiable(x, name):
     raise DifferentiationTypeError(
         f"cannot differentiate with respect to '{name}': it is a {type(x).__name__}, not a "
         "float, a float array, or a list/tuple/dict of them")
+
+
+def _short(x) -> str:
+    text = str(x)
+    return text if len(text) <= 20 else f"{text[:8]}...{text[-4:]} ({len(text)} digits)"
 
 
 def signature_of(fn) -> inspect.Signature:
@@ -184,7 +194,8 @@ class Derivative:
             compiled = self._variants[key] = self.compiled(vals)
         self._last = compiled
         fast = tuple(map(_fast_key, args))
-        if not kwargs and None not in fast and all(v is a for v, a in zip(vals, args)):
+        if not kwargs and len(args) == len(vals) and None not in fast \
+                and all(v is a for v, a in zip(vals, args)):
             if len(self._fast) > 256:
                 self._fast.clear()
             self._fast[fast] = compiled

@@ -141,6 +141,7 @@ def defvjp(*fns, argnums=(0,)):
     def register(rule):
         import inspect
         params = tuple(inspect.signature(rule).parameters)[2:]
+        _check_argnums(rule, params, argnums)
         for fn in fns:
             r = _entry(fn)
             r.vjp, r.vjp_argnums, r.family, r.params = rule, tuple(argnums), _family(rule), params
@@ -148,10 +149,30 @@ def defvjp(*fns, argnums=(0,)):
     return register
 
 
+def _check_argnums(rule, params, argnums):
+    """Each position names one of the rule's primal parameters (after ``g`` and ``ans``):
+    a rule for an argument it cannot see would be applied to the wrong one."""
+    from ..errors import ArgumentError
+    name = getattr(rule, "__qualname__", repr(rule))
+    if not isinstance(argnums, (tuple, list)) or not argnums:
+        raise ArgumentError(f"argnums of rule {name} must be a non-empty tuple of positions, "
+                            f"not {argnums!r}")
+    for a in argnums:
+        if isinstance(a, bool) or not isinstance(a, int) or not 0 <= a < len(params):
+            raise ArgumentError(
+                f"rule {name}: argument position {a!r} is not one of its primal parameters "
+                f"({', '.join(f'{i}: {p}' for i, p in enumerate(params)) or 'none'}; the first "
+                "two parameters are the cotangent or tangent and the output)")
+    if len(set(argnums)) != len(argnums):
+        raise ArgumentError(f"rule {name}: argnums {tuple(argnums)} repeats a position")
+
+
 def defjvp(*fns, argnum=0):
     """Register the decorated function as the JVP rule of argument ``argnum`` of each
     of ``fns``."""
     def register(rule):
+        import inspect
+        _check_argnums(rule, tuple(inspect.signature(rule).parameters)[2:], (argnum,))
         for fn in fns:
             _entry(fn).jvps[argnum] = rule
         return rule
