@@ -11,8 +11,9 @@ with_value, optimize), and the source and resolved names of the function and of
 every user function it calls, transitively: editing a helper changes the key of
 every derivative that calls it.
 
-An entry is two files: ``<dir>/<name>-<key[:32]>.py``, exactly the generated source
-(imported from there, so tracebacks point into it), and ``<name>-<key[:32]>.json``,
+An entry is two files: ``<dir>/tl-<key[:32]>.py``, exactly the generated source
+(imported from there, so tracebacks point into it; the name comes from the key alone, never
+from a user's string), and ``tl-<key[:32]>.json``,
 its record: the key, the tool version, the sha256 of the source, the top-level
 function names, where to re-find each object the module expects bound (an op of the
 lowered IR of a closure function, checked by fingerprint), and an HMAC-SHA256 of the
@@ -192,7 +193,7 @@ class Entry:
 
     @property
     def path(self) -> Path:
-        return self.disk.path / f"{self.name}-{self.key[:32]}.py"
+        return self.disk.path / f"tl-{self.key[:32]}.py"  # from the key only, never a name
 
     def load(self) -> bool:
         """Load the entry if it exists and verifies; False otherwise."""
@@ -248,7 +249,7 @@ class Entry:
                 self.module = load_source(source, self.path, objects, self.path.stem)
                 return self.module
         directory = self.disk.path if self.disk is not None else scratch_dir()
-        self.module = load_module(source, objects, self.name, directory)
+        self.module = load_module(source, objects, "tl", directory)
         return self.module
 
     def _where(self, objects: dict):

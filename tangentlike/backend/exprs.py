@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import keyword
 import inspect
 import math
 import operator
@@ -77,7 +78,10 @@ class Globals:
         if id(obj) in self.by_id:
             return self.by_id[id(obj)]
         base = getattr(obj, "__name__", None) or hint or "const"
+        base = base if isinstance(base, str) else "const"
         base = "".join(c if c.isalnum() or c == "_" else "_" for c in base) or "const"
+        if not base.isidentifier() or keyword.iskeyword(base):
+            base = "const_" + base
         name, k = base, 1
         while name in self.taken or hasattr(builtins, name):
             k += 1

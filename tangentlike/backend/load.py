@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import EmitError
-from .emit import FuncEmitter, unparse
+from .emit import FuncEmitter, comment, unparse
 from .exprs import BIN, CMP, UN, Globals, _literal, dotted, is_literal
 
 _SYNTAX = (operator.getitem, operator.contains, list.pop)
@@ -38,16 +38,14 @@ def emit_module(funcs, doc: str, ref_name, exports=None) -> tuple:
     for f in funcs:
         _reserve_objects(f, g, ref_name, users)
     defs = [FuncEmitter(f, g, ref_name).emit() for f in funcs]
-    head = [ast.Expr(ast.Constant(doc))] + ast.parse(_HEADER).body
+    head = ast.parse(_HEADER).body
     if exports is not None:
         names = ast.List([ast.Constant(n) for n in exports], ast.Load())
         head.append(ast.Assign([ast.Name("__all__", ast.Store())], names))
         head += [_constant(name, obj, users[name]) for name, obj in g.objects.items()]
-    src = unparse(ast.Module(head + defs, []))
-    if g.objects and exports is None:
-        note = "# Bound by tangentlike when loaded: " + ", ".join(sorted(g.objects)) + "\n"
-        top, sep, rest = src.partition("from tangentlike import runtime as rt\n")
-        src = top + sep + note + rest
+    elif g.objects:
+        head.append(comment("Bound by tangentlike when loaded: " + ", ".join(sorted(g.objects))))
+    src = unparse(ast.Module(head + defs, []), doc)
     return src, ({} if exports is not None else dict(g.objects))
 
 

@@ -13,14 +13,20 @@ import ast
 import builtins
 import hashlib
 import inspect
+import io
+import keyword
 import linecache
+import os
+import stat
 import textwrap
+import tokenize
 import types
 import weakref
 
 import gast
 
 from ..errors import LocatedError, Loc, NoSourceError, UnsupportedSyntaxError
+from .unchanged import check_unchanged
 
 _MISSING = object()
 
@@ -98,11 +104,26 @@ def spec_of(fn) -> FuncSpec:
         hit = _SPECS.get(fn)
     except TypeError:
         hit = None
-    if hit is not None and hit[0] is fn.__code__:
+    inner = unwrap(fn)
+    if hit is not None and hit[0] is getattr(inner, "__code__", None):
         return hit[1]
-    spec = _read_spec(fn)
-    _SPECS[fn] = (fn.__code__, spec)
+    spec = _read_spec(fn, inner)
+    _SPECS[fn] = (inner.__code__, spec)
     return spec
+
+
+def unwrap(fn):
+    """The function a decorator chain built with ``functools.wraps`` wraps (its
+    ``__wrapped__``, repeatedly): its source, globals and closure are the ones to read. Such
+    a decorator is taken to call the wrapped function unchanged (README)."""
+    seen = set()
+    while isinstance(fn, types.FunctionType) and id(fn) not in seen:
+        seen.add(id(fn))
+        inner = fn.__dict__.get("__wrapped__")
+        if not isinstance(inner, types.FunctionType):
+            break
+        fn = inner
+    return fn
 
 
 def _source_lines(fn):
@@ -113,7 +134,7 @@ def _source_lines(fn):
     code = fn.__code__
     ends = [end for c in _code_objects(code) for _, end, _, _ in getattr(c, "co_positions",
                                                                         lambda: ())() if end]
-    lines = linecache.getlines(code.co_filename, fn.__globals__)
+    lines = linecache.getlines(code.co_filename, fn.__globals__) or _read_lines(code.co_filename)
     first = code.co_firstlineno
     if ends and lines and fn.__name__ != "<lambda>":
         block = lines[first - 1:max(ends)]
@@ -121,9 +142,28 @@ def _source_lines(fn):
             node = ast.parse(textwrap.dedent("".join(block))).body[0]
         except (SyntaxError, IndexError, ValueError):
             node = None
-        if isinstance(node, ast.FunctionDef) and node.name == fn.__name__:
+        if isinstance(node, ast.FunctionDef) and node.name == code.co_name:
             return block, first
     return inspect.getsourcelines(fn)
+
+
+def _read_lines(filename) -> list:
+    """The lines of a file in the encoding Python reads it with (its coding declaration,
+    else UTF-8), undecodable bytes (which Python allows in comments) replaced; kept in
+    ``linecache`` so located errors show the line. [] when there is no such file."""
+    try:
+        with open(filename, "rb") as fh:
+            st = os.fstat(fh.fileno())
+            if not stat.S_ISREG(st.st_mode):
+                return []
+            data = fh.read()
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        text = data.decode(encoding, errors="replace")
+    except (OSError, SyntaxError, LookupError):
+        return []
+    lines = io.StringIO(text, newline=None).readlines()
+    linecache.cache[filename] = (st.st_size, st.st_mtime, lines, filename)
+    return lines
 
 
 def _code_objects(code):
@@ -133,12 +173,17 @@ def _code_objects(code):
             yield from _code_objects(c)
 
 
-def _read_spec(fn) -> FuncSpec:
+def _read_spec(outer, fn) -> FuncSpec:
     if not isinstance(fn, types.FunctionType):
         kind = type(fn).__name__
         raise NoSourceError(
             f"cannot differentiate {getattr(fn, '__name__', fn)!r}: its source is not available "
             f"(it is a {kind}, not a Python function); wrap it in a Python function")
+    name = outer.__name__
+    if name != "<lambda>" and (not isinstance(name, str) or not name.isidentifier()
+                               or keyword.iskeyword(name)):
+        raise NoSourceError(f"cannot differentiate a function whose __name__ {name!r} is not a "
+                            "Python identifier; give it a plain name")
     try:
         lines, lineno = _source_lines(fn)
     except (OSError, TypeError):
@@ -146,6 +191,7 @@ def _read_spec(fn) -> FuncSpec:
             f"the source of {fn.__qualname__} is not available (functions made by eval/exec "
             "or in an interactive session without a file cannot be read); define it in a "
             ".py file") from None
+    check_unchanged(fn, lines, lineno)
     raw = "".join(lines)
     src = textwrap.dedent(raw)
     col0 = len(lines[0]) - len(lines[0].lstrip()) if lines else 0
@@ -172,7 +218,7 @@ def _read_spec(fn) -> FuncSpec:
             pass
     # Dedent keeps line numbers; line0 maps parsed line 1 to the file's line.
     return FuncSpec(node, fn.__code__.co_filename, lineno - 1, col0, fn.__globals__, closure,
-                    fn.__name__, key=fn, pyfunc=fn)
+                    name, key=outer, pyfunc=outer)
 
 
 def nested_spec(parent: FuncSpec, node, free: list) -> FuncSpec:
