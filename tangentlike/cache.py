@@ -159,8 +159,9 @@ def _secret(path: Path) -> bytes:
 def _read_private(file: Path):
     """(bytes, stat) of a regular file of this user that no one else can write, else
     (None, None)."""
-    try:
-        fd = os.open(file, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    try:  # non-blocking: opening a FIFO planted here must not wait for a writer
+        fd = os.open(file, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)
+                     | getattr(os, "O_NONBLOCK", 0))
     except OSError:
         return None, None
     with os.fdopen(fd, "rb") as fh:
@@ -168,7 +169,10 @@ def _read_private(file: Path):
         mine = _uid() is None or st.st_uid == _uid() and not st.st_mode & 0o022
         if not mine or not stat.S_ISREG(st.st_mode):
             return None, None
-        return fh.read(), st
+        try:
+            return fh.read(), st
+        except OSError:
+            return None, None
 
 
 # -- entries ---------------------------------------------------------------------
@@ -278,7 +282,7 @@ def _decode(data):
 def _parse(raw):
     try:
         record = json.loads(raw) if raw else None
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: a deeply nested planted record
         return None
     return record if isinstance(record, dict) else None
 

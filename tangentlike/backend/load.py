@@ -16,6 +16,7 @@ import ast
 import hashlib
 import operator
 import os
+import stat
 import tempfile
 import types
 from pathlib import Path
@@ -145,10 +146,21 @@ def load_module(source: str, objects: dict, stem: str, directory: Path):
     """Write ``source`` to ``directory/<stem>_<digest>.py`` (if needed) and load it."""
     digest = hashlib.sha256(source.encode()).hexdigest()[:16]
     path = Path(directory) / f"{stem}_{digest}.py"
-    try:
-        same = path.read_text(encoding="utf-8") == source
-    except (OSError, UnicodeDecodeError):
-        same = False
+    same = _read_regular(path) == source.encode("utf-8")
     if not same:
         write_atomic(path, source)
     return load_source(source, path, objects, f"{stem}_{digest}")
+
+
+def _read_regular(path: Path):
+    """The bytes of ``path`` if it is a regular file, else None (never waits on a FIFO)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)
+                     | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as fh:
+        try:
+            return fh.read() if stat.S_ISREG(os.fstat(fh.fileno()).st_mode) else None
+        except OSError:
+            return None
