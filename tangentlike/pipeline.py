@@ -21,6 +21,8 @@ from .backend.exprs import is_literal
 from .backend.load import emit_module
 from .cachekey import source_digest
 from .errors import InternalError, TangentlikeError
+from .frontend.source import too_deep
+from .limits import deep_recursion
 from .frontend.source import spec_of
 from .ir.verifier import verify
 from .transforms import forward as _forward, reverse as _reverse
@@ -33,11 +35,12 @@ STATS = {"compiled": 0, "disk_hits": 0}  # compile_derivative calls that built /
 
 def stage(name, fn_name, loc, thunk):
     try:
-        return thunk()
+        with deep_recursion():
+            return thunk()
     except TangentlikeError:
         raise
-    except RecursionError as e:
-        raise InternalError(name, fn_name, loc, e) from e
+    except RecursionError:
+        raise too_deep(loc) from None
     except Exception as e:  # noqa: BLE001 - anything else is a compiler bug
         raise InternalError(name, fn_name, loc, e) from e
 

@@ -141,3 +141,48 @@ def test_cli_module_that_exits_at_import_gives_one_line(tmp_path, body, want):
     assert done.returncode == 1
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and want in lines[0] and "Traceback" not in done.stderr, done.stderr
+
+
+@pytest.mark.parametrize("n", [300, 1000])
+def test_a_long_sum_python_runs_is_differentiated(program, n):
+    terms = " + ".join(f"x * {0.001 * (i + 1)!r}" for i in range(n))
+    m = program(f"import numpy as np\n\n\ndef f(x):\n    return np.sum(x + {terms})\n")
+    limit = sys.getrecursionlimit()
+    x = np.array([1.0, -2.0])
+    want = 1.0 + sum(0.001 * (i + 1) for i in range(n))
+    np.testing.assert_allclose(tl.grad(m.f)(x), [want, want], rtol=1e-12)
+    assert sys.getrecursionlimit() == limit  # raised only while compiling
+
+
+DEEP = '''import numpy as np
+
+K = 1.0
+for _ in range(3000):
+    K = (K,)
+
+
+def f(x):
+    k = K
+    for i in range(3000):
+        k = k[0]
+    return np.sum(x * x * k)
+'''
+
+
+def test_a_3000_deep_constant_is_bound_not_written_out(program, tmp_path):
+    m = program(DEEP)
+    x = np.array([0.5, 1.5])
+    g = tl.grad(m.f)
+    np.testing.assert_allclose(g(x), 2.0 * x, rtol=1e-12)
+    with pytest.raises(tl.TangentlikeError, match="cannot emit a standalone module"):
+        tl.emit(g, tmp_path / "standalone.py")  # no literal for it: a clear EmitError
+
+
+def test_an_expression_too_deep_for_the_compiler_is_a_located_error(program, monkeypatch):
+    from tangentlike import limits
+    monkeypatch.setattr(limits, "DEPTH", sys.getrecursionlimit())  # not raised: too deep
+    terms = " + ".join(f"x * {i}.5" for i in range(400))
+    m = program(f"import numpy as np\n\n\ndef f(x):\n    return np.sum(x + {terms})\n")
+    with pytest.raises(tl.UnsupportedSyntaxError, match="nested too deeply") as e:
+        tl.grad(m.f)(np.array([1.0]))
+    assert e.value.lineno == 4

@@ -42,7 +42,10 @@ def dotted(path: str):
     return node
 
 
-def _literal(v):
+MAX_LITERAL_DEPTH = 32  # deeper tuples are bound by name: their text would be as deep
+
+
+def _literal(v, depth=0):
     if v is None or v is Ellipsis or isinstance(v, (bool, str, bytes)):
         return ast.Constant(v)
     if isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool):
@@ -55,8 +58,8 @@ def _literal(v):
         if v < 0:
             return ast.UnaryOp(ast.USub(), ast.Constant(-v))
         return ast.Constant(v)
-    if isinstance(v, tuple):
-        elts = [_literal(e) for e in v]
+    if isinstance(v, tuple) and depth < MAX_LITERAL_DEPTH:
+        elts = [_literal(e, depth + 1) for e in v]
         return None if any(e is None for e in elts) else ast.Tuple(elts, ast.Load())
     return None
 

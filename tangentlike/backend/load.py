@@ -25,7 +25,7 @@ import numpy as np
 
 from ..errors import EmitError
 from .emit import FuncEmitter, comment, unparse
-from .exprs import BIN, CMP, UN, Globals, _literal, dotted, is_literal
+from .exprs import BIN, CMP, UN, MAX_LITERAL_DEPTH, Globals, _literal, dotted, is_literal
 
 _SYNTAX = (operator.getitem, operator.contains, list.pop)
 _HEADER = "import numpy as np\nfrom tangentlike import runtime as rt"
@@ -89,17 +89,19 @@ def _describe(obj) -> str:
     return f"a {type(obj).__name__}"
 
 
-def _value_literal(v):
-    """An expression rebuilding ``v``, or None."""
+def _value_literal(v, depth=0):
+    """An expression rebuilding ``v``, or None (also when nested past ``MAX_LITERAL_DEPTH``)."""
     if isinstance(v, np.ndarray):
         return _array_literal(v)
+    if depth >= MAX_LITERAL_DEPTH:
+        return None
     if isinstance(v, (list, tuple)):
-        elts = [_value_literal(e) for e in v]
+        elts = [_value_literal(e, depth + 1) for e in v]
         if any(e is None for e in elts):
             return None
         return ast.List(elts, ast.Load()) if isinstance(v, list) else ast.Tuple(elts, ast.Load())
     if isinstance(v, dict) and all(is_literal(k) for k in v):
-        vals = [_value_literal(e) for e in v.values()]
+        vals = [_value_literal(e, depth + 1) for e in v.values()]
         return None if any(e is None for e in vals) else \
             ast.Dict([_literal(k) for k in v], vals)
     return _literal(v)

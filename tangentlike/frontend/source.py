@@ -26,6 +26,7 @@ import weakref
 import gast
 
 from ..errors import LocatedError, Loc, NoSourceError, UnsupportedSyntaxError
+from ..limits import DEPTH, deep_recursion
 from .unchanged import check_unchanged
 
 _MISSING = object()
@@ -107,9 +108,23 @@ def spec_of(fn) -> FuncSpec:
     inner = unwrap(fn)
     if hit is not None and hit[0] is getattr(inner, "__code__", None):
         return hit[1]
-    spec = _read_spec(fn, inner)
+    try:
+        with deep_recursion():
+            spec = _read_spec(fn, inner)
+    except RecursionError:
+        code = getattr(inner, "__code__", None)
+        raise too_deep(code and Loc(code.co_filename, code.co_firstlineno, 0,
+                                    linecache.getline(code.co_filename, code.co_firstlineno),
+                                    inner.__qualname__)) from None
     _SPECS[fn] = (inner.__code__, spec)
     return spec
+
+
+def too_deep(loc):
+    return UnsupportedSyntaxError(
+        f"an expression or constant nested too deeply (past {DEPTH} levels of recursion in "
+        "the compiler)", loc, "split it into several statements, or bind the constant to a "
+        "module-level name")
 
 
 def unwrap(fn):
