@@ -11,6 +11,7 @@ import inspect
 
 import numpy as np
 
+from .admissible import check_arguments, unsupported
 from .errors import ArgumentError, ArgumentTypeError, DifferentiationTypeError
 from .frontend.source import spec_of
 from .ir.printer import print_func
@@ -76,12 +77,16 @@ def check_differentiable(x, name):
             raise DifferentiationTypeError(
                 f"cannot differentiate with respect to '{name}': the int {_short(x)} is too "
                 "large for a float (at most about 1.8e308)") from None
-    if isinstance(x, (float, np.floating, complex)):
+    problem = unsupported(x)
+    if problem:
+        raise DifferentiationTypeError(f"cannot differentiate with respect to '{name}': it "
+                                       + problem)
+    if isinstance(x, (float, np.floating)):
         return x
     if isinstance(x, np.ndarray):
         if x.dtype.kind in "iub":
             return x.astype(float)
-        if x.dtype.kind in "fc":
+        if x.dtype.kind == "f":
             return x
     if isinstance(x, (list, tuple)):
         return type(x)(check_differentiable(e, name) for e in x)
@@ -182,6 +187,7 @@ class Derivative:
 
     def _call(self, args, kwargs):
         vals = self._bind(args, kwargs)
+        check_arguments(vals, self.names)
         for i in self.wrt:
             vals[i] = check_differentiable(vals[i], self.names[i])
             if self.mode == "forward" and isinstance(vals[i], (list, tuple, dict)):
@@ -262,6 +268,7 @@ def vjp(fn, *primals):
         raise ArgumentError(f"bad primals for vjp of {fn.__name__}: {e}") from None
     bound.apply_defaults()
     vals = list(bound.arguments.values())
+    check_arguments(vals, names)
     mask = differentiable_mask(vals, names)
     compiled = compile_derivative(function_for(fn, vals), mask, [_kind(v) for v in vals], "vjp")
     out, saved = compiled.fwd(*vals)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .admissible import check_arguments
 from .api import (_copy_lists, _kind, check_differentiable, differentiable_mask,
                   function_for, grad, normalize_wrt, signature_of)
 from .errors import ArgumentError
@@ -52,6 +53,8 @@ def jvp(fn, primals, tangents):
         raise ArgumentError(f"bad primals for {getattr(fn, '__name__', fn)}: {e}") from None
     bound.apply_defaults()
     primals = tuple(bound.arguments.values())
+    check_arguments(primals, names)
+    check_arguments([t for t in tangents if t is not None], ["(a tangent)"] * len(tangents))
     tangents = tuple(tangents) + (None,) * (len(names) - len(tangents))
     vals, mask, ts = list(primals), [], []
     for i, (x, t) in enumerate(zip(primals, tangents)):
@@ -81,6 +84,7 @@ def _prepare(fn, wrt, args):
         raise ArgumentError(f"bad arguments to {getattr(fn, '__name__', fn)}: {e}") from None
     bound.apply_defaults()  # the compiled code takes every parameter
     vals = list(bound.arguments.values())
+    check_arguments(vals, names)
     for i in idx:
         vals[i] = check_differentiable(vals[i], names[i])
         if isinstance(vals[i], (list, tuple, dict)):
