@@ -13,7 +13,7 @@ import numpy as np
 
 from .admissible import check_arguments, unsupported
 from .errors import ArgumentError, ArgumentTypeError, DifferentiationTypeError
-from .frontend.source import spec_of
+from .frontend.source import fresh, spec_of
 from .ir.printer import print_func
 from .transforms.checkpoint import Checkpointed, check_policy
 from .analysis.shapes import pattern
@@ -180,7 +180,7 @@ class Derivative:
         if not kwargs:  # fast path: arguments like a previous call's, none promoted
             hit = self._fast.get(tuple([(x.dtype.char, x.shape) if type(x) is _ARRAY
                                         else type(x) for x in args]))
-            if hit is not None:
+            if hit is not None and fresh(hit.guards):  # no global rebound, no helper redefined
                 self._last = hit
                 return hit.fn(*args)
         return self._call(args, kwargs)
@@ -196,7 +196,7 @@ class Derivative:
                     f"'{self.names[i]}' is a {type(vals[i]).__name__}: use mode='reverse'")
         key = (*map(_kind, vals), *map(pattern, vals))
         compiled = self._variants.get(key)
-        if compiled is None:
+        if compiled is None or not fresh(compiled.guards):
             compiled = self._variants[key] = self.compiled(vals)
         self._last = compiled
         fast = tuple(map(_fast_key, args))

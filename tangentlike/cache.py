@@ -194,6 +194,7 @@ class Entry:
     def __init__(self, name, key=None, funcs=None, disk_=None):
         self.name, self.key, self.funcs, self.disk = name, key, funcs, disk_
         self.module = self.source = self.top = None
+        self.objects = {}  # what the module was loaded with (bound names -> objects)
 
     @property
     def path(self) -> Path:
@@ -211,7 +212,7 @@ class Entry:
         objects = self._rebind(record.get("objects", {}))
         if objects is None:
             return False
-        self.source, self.top = text, record["top"]
+        self.source, self.top, self.objects = text, record["top"], objects
         self.module = load_source(text, self.path, objects, self.path.stem)
         return True
 
@@ -237,7 +238,7 @@ class Entry:
 
     def store(self, source: str, objects: dict, top: list):
         """Write the entry when it can be re-bound later, and load the module."""
-        self.source, self.top = source, list(top)
+        self.source, self.top, self.objects = source, list(top), dict(objects)
         wanted = self._where(objects) if self.disk is not None and self.key else None
         if wanted is not None:
             record = {"key": self.key, "version": tool_version(), "top": self.top,
@@ -287,11 +288,13 @@ def _parse(raw):
     return record if isinstance(record, dict) else None
 
 
-def lookup(spec, options: dict) -> Entry:
-    """The entry for ``spec`` with ``options``; ``entry.module`` is set on a hit."""
+def lookup(spec, options: dict, funcs=_MISSING) -> Entry:
+    """The entry for ``spec`` with ``options``; ``entry.module`` is set on a hit. ``funcs``
+    is ``cachekey.closure(spec)`` when the caller has it (None: not cacheable)."""
     d = disk()
-    funcs = closure(spec) if d is not None else None
-    if funcs is None:
+    if funcs is _MISSING:
+        funcs = closure(spec) if d is not None else None
+    if funcs is None or d is None:
         return Entry(spec.name, disk_=d)
     try:
         entry = Entry(spec.name, make_key(funcs, options), funcs, d)

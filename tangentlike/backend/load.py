@@ -19,6 +19,7 @@ import os
 import stat
 import tempfile
 import types
+import weakref
 from pathlib import Path
 
 import numpy as np
@@ -135,12 +136,27 @@ def write_atomic(path: Path, text: str):
         raise
 
 
+_CODE: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()  # module -> its code
+
+
 def load_source(text: str, path: Path, objects: dict, stem: str):
     """A new module: ``objects`` bound, then ``text`` (the content of ``path``) run."""
-    module = types.ModuleType(f"tangentlike_generated.{stem}")
-    module.__file__ = str(path)
+    return _run(compile(text, str(path), "exec"), str(path), objects,
+                f"tangentlike_generated.{stem}")
+
+
+def rebind(module, objects: dict):
+    """A new module running ``module``'s code with other ``objects`` bound (the same
+    generated source, for globals rebound to arrays of the same dtype and shape)."""
+    return _run(_CODE[module], module.__file__, objects, module.__name__)
+
+
+def _run(code, path, objects, name):
+    module = types.ModuleType(name)
+    module.__file__ = path
     module.__dict__.update(objects)
-    exec(compile(text, str(path), "exec"), module.__dict__)  # noqa: S102 - our own output
+    _CODE[module] = code
+    exec(code, module.__dict__)  # noqa: S102 - our own output
     return module
 
 

@@ -129,7 +129,10 @@ class ExprLowering:
                 if not hasattr(base, node.attr):
                     raise LocatedError(f"module '{base.__name__}' has no attribute '{node.attr}'",
                                        self.spec.loc(node))
-                return True, getattr(base, node.attr)
+                value = getattr(base, node.attr)
+                if (base.__name__ or "").split(".")[0] not in PRIMITIVE_MODULES:
+                    self.spec.note_attribute(base, node.attr, value)  # a user module's name
+                return True, value
         return False, None
 
     def e_Attribute(self, node):

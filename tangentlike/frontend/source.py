@@ -30,6 +30,28 @@ from ..limits import DEPTH, deep_recursion
 from .unchanged import check_unchanged
 
 _MISSING = object()
+DICT, CELL, ATTR = 0, 1, 2  # how a read is looked up again: scope.get, cell, getattr
+
+
+def lookup(kind, scope, name):
+    """What ``name`` denotes in ``scope`` now (``_MISSING``: nothing)."""
+    if kind == DICT:
+        return scope.get(name, _MISSING)
+    if kind == CELL:
+        try:
+            return scope.cell_contents
+        except ValueError:  # an empty cell: the name falls through to the globals
+            return _MISSING
+    return getattr(scope, name, _MISSING)
+
+
+def fresh(reads) -> bool:
+    """Does every read ``(kind, scope, name, object)`` still find the same object? (A
+    rebound global, a redefined helper, a new code object: no.)"""
+    for kind, scope, name, obj in reads:
+        if (scope.get(name, _MISSING) if kind == DICT else lookup(kind, scope, name)) is not obj:
+            return False
+    return True
 
 
 class FuncSpec:
@@ -42,6 +64,9 @@ class FuncSpec:
         self.lifted = tuple(lifted)  # free variables of a nested def, passed as parameters
         self.key, self.parent, self.pyfunc = key, parent, pyfunc
         self.local_funcs = {}  # sibling and own nested defs a nested def may call
+        # Every non-local name the lowering looked up, with what it found (``fresh``):
+        # (kind, scope, name) -> (kind, scope, name, object); see ``lookup``.
+        self.reads = {} if parent is None else parent.reads
         self.text = gast.dump(node)
         self.hash = hashlib.sha256(self.text.encode()).hexdigest()[:16]
 
@@ -57,12 +82,25 @@ class FuncSpec:
         return Loc(self.filename, line, col, text, self.qualname)
 
     def resolve(self, name, node):
-        """The object a free name denotes, or a located error."""
-        for scope in (self.closure, self.globals, vars(builtins)):
-            v = scope.get(name, _MISSING)
+        """The object a free name denotes (closure cells, the module's globals, builtins, as
+        Python looks it up when the function runs), or a located error. Each look-up is
+        recorded in ``reads``; a builtin as the absence of a global of that name."""
+        cell = self.closure.get(name)
+        for kind, scope in ((CELL, cell), (DICT, self.globals)):
+            if scope is None:
+                continue
+            v = lookup(kind, scope, name)
+            self.reads[kind, id(scope), name] = (kind, scope, name, v)
             if v is not _MISSING:
                 return v
+        v = vars(builtins).get(name, _MISSING)
+        if v is not _MISSING:
+            return v
         raise LocatedError(f"name '{name}' is not defined", self.loc(node))
+
+    def note_attribute(self, module, name, value):
+        """Record that ``module.name`` was read as ``value``."""
+        self.reads[ATTR, id(module), name] = (ATTR, module, name, value)
 
     def param_names(self) -> list:
         return [a.id for a in self.node.args.args] + list(self.lifted)
@@ -149,6 +187,7 @@ def _source_lines(fn):
     code = fn.__code__
     ends = [end for c in _code_objects(code) for _, end, _, _ in getattr(c, "co_positions",
                                                                         lambda: ())() if end]
+    linecache.checkcache(code.co_filename)  # a file edited or reloaded since it was read
     lines = linecache.getlines(code.co_filename, fn.__globals__) or _read_lines(code.co_filename)
     first = code.co_firstlineno
     if ends and lines and fn.__name__ != "<lambda>":
@@ -225,12 +264,7 @@ def _read_spec(outer, fn) -> FuncSpec:
                 "lambda", Loc(fn.__code__.co_filename, lineno, col0, lines[0], fn.__qualname__),
                 "define the function with def")
         raise NoSourceError(f"could not find the definition of {fn.__qualname__} in its source")
-    closure = {}
-    for name, cell in zip(fn.__code__.co_freevars, fn.__closure__ or ()):
-        try:
-            closure[name] = cell.cell_contents
-        except ValueError:
-            pass
+    closure = dict(zip(fn.__code__.co_freevars, fn.__closure__ or ()))  # name -> cell
     # Dedent keeps line numbers; line0 maps parsed line 1 to the file's line.
     return FuncSpec(node, fn.__code__.co_filename, lineno - 1, col0, fn.__globals__, closure,
                     name, key=outer, pyfunc=outer)

@@ -21,11 +21,15 @@ import types
 from ..errors import NoSourceError
 
 
+class SourceChangedError(NoSourceError):
+    """The file no longer holds the function's source (reported as is, also for a callee)."""
+
+
 def check_unchanged(fn, lines, first):
     code = fn.__code__
     found = _compiled(code, lines, first)
     if found is None or _shape(found) != _shape(code):
-        raise NoSourceError(
+        raise SourceChangedError(
             f"the source file of {fn.__qualname__} ({code.co_filename}, line {first}) changed "
             "since the function was defined: what is there now is not the code that runs; "
             "re-import the module (importlib.reload) or restart, then differentiate again")

@@ -96,6 +96,11 @@ class Rule:
 
 
 _RULES: dict = {}
+STATE = {"generation": 0}  # counts registrations: compiled code made before one is stale
+
+
+def _changed():
+    STATE["generation"] += 1
 _NONDIFF: dict = {}
 _EFFECTS: dict = {}
 _TUPLES: dict = {}
@@ -145,6 +150,7 @@ def defvjp(*fns, argnums=(0,)):
         for fn in fns:
             r = _entry(fn)
             r.vjp, r.vjp_argnums, r.family, r.params = rule, tuple(argnums), _family(rule), params
+        _changed()
         return rule
     return register
 
@@ -175,6 +181,7 @@ def defjvp(*fns, argnum=0):
         _check_argnums(rule, tuple(inspect.signature(rule).parameters)[2:], (argnum,))
         for fn in fns:
             _entry(fn).jvps[argnum] = rule
+        _changed()
         return rule
     return register
 
@@ -184,6 +191,7 @@ def nondiff(*fns, effects=False):
     their calls must be kept and not merged; see the module docstring)."""
     for fn in fns:
         (_EFFECTS if effects else _NONDIFF)[_key(fn)] = fn
+    _changed()
 
 
 def lookup(fn) -> Rule | None:
