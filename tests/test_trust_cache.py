@@ -86,6 +86,17 @@ def test_a_code_object_replaced_in_place_like_autoreload(files):
     np.testing.assert_allclose(tl.grad(m.loss)(X), 3 * X ** 2, rtol=1e-12)
 
 
+def test_a_derivative_of_a_derivative_sees_the_redefined_helper(files):
+    m = files("trust_c10", "def helper(x):\n    return x * x * x\n\n\ndef f(x):\n"
+                           "    return helper(x) * 2.0\n")
+    gg, H = tl.grad(tl.grad(m.f)), tl.hessian(m.f)
+    assert gg(1.5) == pytest.approx(12 * 1.5, rel=1e-12)
+    assert H(1.5) == pytest.approx(12 * 1.5, rel=1e-12)
+    cell(m, "def helper(x):\n    return x * x * x * x\n", "<trust-cell-10>")
+    assert gg(1.5) == pytest.approx(24 * 1.5 ** 2, rel=1e-12)  # the outer one's guards
+    assert H(1.5) == pytest.approx(24 * 1.5 ** 2, rel=1e-12)   # hold the inner one's
+
+
 BATCH = '''import numpy as np
 
 X = np.array([1.0, 2.0, 3.0])
