@@ -143,3 +143,36 @@ def test_nested_function_with_nonlocal_is_still_read(files):
                           "        return k * x * x\n    return inner\n\n\nf = make()\n")
     m = files.load("trust_nested")
     assert tl.grad(m.f)(2.0) == pytest.approx(12.0, rel=1e-12)
+
+
+NO_FALSE_ALARM = '''from __future__ import annotations
+
+import numpy as np
+import tangentlike as tl
+
+
+def annotated(x: np.ndarray) -> float:
+    def inner(y: np.ndarray) -> np.ndarray:
+        return y * y
+    return np.sum(inner(x))
+
+
+@tl.grad
+def decorated(x):
+    return np.sum(np.sin(x))
+
+
+class Model:
+    @staticmethod
+    def loss(x):
+        return np.sum(x * x * x)
+'''
+
+
+def test_future_annotations_decorators_and_methods_are_read(files):
+    files("trust_noalarm", NO_FALSE_ALARM)
+    m = files.load("trust_noalarm")
+    x = np.array([0.3, -1.1])
+    np.testing.assert_allclose(tl.grad(m.annotated)(x), 2 * x, rtol=1e-12)
+    np.testing.assert_allclose(m.decorated(x), np.cos(x), rtol=1e-12)
+    np.testing.assert_allclose(tl.grad(m.Model.loss)(x), 3 * x * x, rtol=1e-12)

@@ -16,9 +16,15 @@ global of the block compiled alone.
 """
 from __future__ import annotations
 
+import __future__
 import types
 
 from ..errors import NoSourceError
+
+
+_FUTURE = 0  # the __future__ flags a code object carries (annotations, ...)
+for _name in __future__.all_feature_names:
+    _FUTURE |= getattr(__future__, _name).compiler_flag
 
 
 class SourceChangedError(NoSourceError):
@@ -27,6 +33,8 @@ class SourceChangedError(NoSourceError):
 
 def check_unchanged(fn, lines, first):
     code = fn.__code__
+    if code.co_name == "<lambda>":
+        return  # refused later, with its own message
     found = _compiled(code, lines, first)
     if found is None or _shape(found) != _shape(code):
         raise SourceChangedError(
@@ -45,7 +53,8 @@ def _compiled(code, lines, first):
     else:
         pad = "\n" * (first - 1)
     try:
-        module = compile(pad + "".join(lines), code.co_filename, "exec", dont_inherit=True)
+        module = compile(pad + "".join(lines), code.co_filename, "exec",
+                         flags=code.co_flags & _FUTURE, dont_inherit=True)
     except (SyntaxError, ValueError):
         return None
     todo = [module]
