@@ -13,11 +13,12 @@ from typing import Any, Callable, Sequence, Union, overload
 
 import numpy as np
 
+from .admissible import check_arguments, unsupported
 from .errors import (ArgumentError, ArgumentTypeError, DifferentiationTypeError,
                      TangentlikeError, entry_point, user_error)
 from . import display
 from .display import SourceCode
-from .frontend.source import spec_of
+from .frontend.source import fresh, spec_of
 from .ir.printer import print_func
 from .ir.callees import Checkpointed, DerivativeBase, check_policy, register_compile_time
 from .analysis.shapes import pattern
@@ -81,13 +82,22 @@ def check_differentiable(x, name):
         raise DifferentiationTypeError(f"cannot differentiate with respect to '{name}': "
                                        "it is a bool")
     if isinstance(x, (int, np.integer)):
-        return float(x)
-    if isinstance(x, (float, np.floating, complex)):
+        try:
+            return float(x)
+        except OverflowError:
+            raise DifferentiationTypeError(
+                f"cannot differentiate with respect to '{name}': the int {_short(x)} is too "
+                "large for a float (at most about 1.8e308)") from None
+    problem = unsupported(x)
+    if problem:
+        raise DifferentiationTypeError(f"cannot differentiate with respect to '{name}': it "
+                                       + problem)
+    if isinstance(x, (float, np.floating)):
         return x
     if isinstance(x, np.ndarray):
         if x.dtype.kind in "iub":
             return x.astype(float)
-        if x.dtype.kind in "fc":
+        if x.dtype.kind == "f":
             return x
     if isinstance(x, (list, tuple)):
         return type(x)(check_differentiable(e, name) for e in x)
@@ -98,6 +108,11 @@ def check_differentiable(x, name):
     raise DifferentiationTypeError(
         f"cannot differentiate with respect to '{name}': it is a {type(x).__name__}, not a "
         "float, a float array, or a list/tuple/dict of them")
+
+
+def _short(x) -> str:
+    text = str(x)
+    return text if len(text) <= 20 else f"{text[:8]}...{text[-4:]} ({len(text)} digits)"
 
 
 def signature_of(fn) -> inspect.Signature:
@@ -181,7 +196,7 @@ class Derivative(DerivativeBase):
             if not kwargs:  # fast path: arguments like a previous call's, none promoted
                 hit = self._fast.get(tuple([(x.dtype.char, x.shape) if type(x) is _ARRAY
                                             else type(x) for x in args]))
-                if hit is not None:
+                if hit is not None and fresh(hit.guards):  # no global rebound, no helper redefined
                     self._last = hit
                     return hit.fn(*args)
             return self._call(args, kwargs)
@@ -190,6 +205,7 @@ class Derivative(DerivativeBase):
 
     def _call(self, args, kwargs):
         vals = self._bind(args, kwargs)
+        check_arguments(vals, self.names)
         for i in self.wrt:
             vals[i] = check_differentiable(vals[i], self.names[i])
             if self.mode == "forward" and isinstance(vals[i], (list, tuple, dict)):
@@ -198,11 +214,12 @@ class Derivative(DerivativeBase):
                     f"'{self.names[i]}' is a {type(vals[i]).__name__}: use mode='reverse'")
         key = (*map(_kind, vals), *map(pattern, vals))
         compiled = self._variants.get(key)
-        if compiled is None:
+        if compiled is None or not fresh(compiled.guards):
             compiled = self._variants[key] = self.compiled(vals)
         self._last = compiled
         fast = tuple(map(_fast_key, args))
-        if not kwargs and None not in fast and all(v is a for v, a in zip(vals, args)):
+        if not kwargs and len(args) == len(vals) and None not in fast \
+                and all(v is a for v, a in zip(vals, args)):
             if len(self._fast) > 256:
                 self._fast.clear()
             self._fast[fast] = compiled
@@ -326,6 +343,7 @@ def vjp(fn: Callable[..., Any],
         raise ArgumentError(f"bad primals for vjp of {fn.__name__}: {e}") from None
     bound.apply_defaults()
     vals = list(bound.arguments.values())
+    check_arguments(vals, names)
     mask = differentiable_mask(vals, names)
     compiled = compile_derivative(function_for(fn, vals), mask, [_kind(v) for v in vals], "vjp")
     out, saved = compiled.fwd(*vals)

@@ -14,6 +14,7 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
+from .admissible import check_arguments
 from .api import (Wrt, _copy_lists, _kind, check_differentiable, differentiable_mask,
                   function_for, grad, normalize_wrt, signature_of)
 from .errors import ArgumentError, entry_point
@@ -56,6 +57,8 @@ def jvp(fn: Callable[..., Any], primals: Sequence[Any],
         raise ArgumentError(f"bad primals for {getattr(fn, '__name__', fn)}: {e}") from None
     bound.apply_defaults()
     primals = tuple(bound.arguments.values())
+    check_arguments(primals, names)
+    check_arguments([t for t in tangents if t is not None], ["(a tangent)"] * len(tangents))
     tangents = tuple(tangents) + (None,) * (len(names) - len(tangents))
     vals, mask, ts = list(primals), [], []
     for i, (x, t) in enumerate(zip(primals, tangents)):
@@ -76,9 +79,16 @@ def jvp(fn: Callable[..., Any], primals: Sequence[Any],
 
 
 def _prepare(fn, wrt, args):
-    names = list(signature_of(fn).parameters)
+    sig = signature_of(fn)
+    names = list(sig.parameters)
     idx, single = normalize_wrt(fn, wrt, names)
-    vals = list(args)
+    try:
+        bound = sig.bind(*args)
+    except TypeError as e:
+        raise ArgumentError(f"bad arguments to {getattr(fn, '__name__', fn)}: {e}") from None
+    bound.apply_defaults()  # the compiled code takes every parameter
+    vals = list(bound.arguments.values())
+    check_arguments(vals, names)
     for i in idx:
         vals[i] = check_differentiable(vals[i], names[i])
         if isinstance(vals[i], (list, tuple, dict)):

@@ -14,13 +14,18 @@ function and its line.
 from __future__ import annotations
 
 import os
+import weakref
+
+import numpy as np
 
 from . import __version__, cache, progress
+from .backend.emit import one_line
 from .backend.exprs import is_literal
-from .backend.load import emit_module
-from .cachekey import source_digest
+from .backend.load import emit_module, rebind
+from .cachekey import closure, guards, source_digest
 from .errors import InternalError, TangentlikeError, cell_name
-from .frontend.source import spec_of
+from .frontend.source import fresh, lookup, spec_of, too_deep
+from .limits import deep_recursion
 from .transforms import forward as _forward, reverse as _reverse
 from .transforms.fgrad import assemble_forward_grad
 from .transforms.passes import record
@@ -33,11 +38,12 @@ STATS = {"compiled": 0, "disk_hits": 0}  # compile_derivative calls that built /
 def stage(name, fn_name, loc, thunk):
     progress.entered(name, fn_name)
     try:
-        return thunk()
+        with deep_recursion():
+            return thunk()
     except TangentlikeError:
         raise
-    except RecursionError as e:
-        raise InternalError(name, fn_name, loc, e) from e
+    except RecursionError:
+        raise too_deep(loc) from None
     except Exception as e:  # noqa: BLE001 - anything else is a compiler bug
         raise InternalError(name, fn_name, loc, e) from e
 
@@ -54,9 +60,53 @@ def _ref_name(fn):
 
 
 class Compiled:
-    def __init__(self, source, module, entry, fwd=None, bwd=None):
-        self.source, self.module, self.fn = source, module, entry
-        self.fwd, self.bwd = fwd, bwd
+    """A loaded derivative module and what it was compiled from: ``guards`` (reads
+    ``(kind, scope, name, object)``, ``cachekey.guards``) say whether it still is what
+    compiling now would give; ``objects`` are its bound names."""
+
+    def __init__(self, source, module, top, mode, guards=(), objects=None):
+        self.source, self.module, self.top, self.mode = source, module, list(top), mode
+        self.guards, self.objects = tuple(guards), dict(objects or {})
+        self.fn = getattr(module, top[0])
+        self.fwd, self.bwd = (self.fn, getattr(module, top[1])) if mode == "vjp" else (None, None)
+        for name in self.top:  # a derivative of this code depends on what it depends on
+            _GENERATED[getattr(module, name)] = self.guards
+
+    def rebound(self):
+        """The same code with its arrays rebound, when every read that changed was a plain
+        array now bound to another of the same dtype and shape, with the same objects
+        shared between names (the code depends on nothing else of them); else None."""
+        swaps, guards = {}, []
+        for kind, scope, name, old in self.guards:
+            new = lookup(kind, scope, name)
+            if new is not old:
+                same = type(old) is np.ndarray and type(new) is np.ndarray and \
+                    old.dtype == new.dtype and old.shape == new.shape
+                if not same or swaps.setdefault(id(old), new) is not new:
+                    return None
+            guards.append((kind, scope, name, new))
+        objects = {n: swaps.get(id(o), o) for n, o in self.objects.items()}
+        before = [g[3] for g in self.guards] + list(self.objects.values())
+        after = [g[3] for g in guards] + list(objects.values())
+        if _sharing(before) != _sharing(after):
+            return None
+        module = rebind(self.module, objects)
+        return Compiled(self.source, module, self.top, self.mode, guards, objects)
+
+
+_GENERATED: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()  # generated fn -> guards
+
+
+def _sharing(objs) -> list:
+    """For each object, the position of the first one identical to it."""
+    first = {}
+    return [first.setdefault(id(o), i) for i, o in enumerate(objs)]
+
+
+def _guards(funcs) -> tuple:
+    extra = [g for s, _ in funcs if s.pyfunc is not None
+             for g in _GENERATED.get(s.pyfunc, ())]  # s is itself generated code
+    return guards(funcs) + tuple(extra)
 
 
 _DOCS = {"grad": "Gradient", "vjp": "Vector-Jacobian product", "jvp": "Jacobian-vector product",
@@ -160,7 +210,10 @@ def compile_derivative(fn, mask, kinds, mode, single=True, with_value=False,
            checkpoint, None if patterns is None else tuple(patterns), backend, __version__)
     hit = _MEMORY.get(key)
     if hit is not None:
-        return hit
+        hit = hit if fresh(hit.guards) else hit.rebound()
+        if hit is not None:
+            _MEMORY[key] = hit
+            return hit
     loc = spec.loc(spec.node)
     name = spec.name
     options = {"mask": list(mask), "kinds": [str(k) for k in kinds], "mode": mode,
@@ -169,7 +222,9 @@ def compile_derivative(fn, mask, kinds, mode, single=True, with_value=False,
     if backend != "numpy":  # the NumPy back end keeps the keys it always had
         options["backend"] = backend
     with progress.compiling(name):
-        entry = stage("lower", name, loc, lambda: cache.lookup(spec, options))
+        funcs = stage("lower", name, loc, lambda: closure(spec))
+        reads = _guards(funcs or stage("lower", name, loc, lambda: closure(spec, strict=False)))
+        entry = stage("lower", name, loc, lambda: cache.lookup(spec, options, funcs))
         if entry.module is None:
             STATS["compiled"] += 1
             src, objs, top = generate(spec, mask, kinds, mode, single, with_value, optimize,
@@ -177,10 +232,7 @@ def compile_derivative(fn, mask, kinds, mode, single=True, with_value=False,
             stage("load", name, loc, lambda: entry.store(src, objs, top))
         else:
             STATS["disk_hits"] += 1
-    module, top = entry.module, entry.top
-    out = Compiled(entry.source, module, getattr(module, top[0]))
-    if mode == "vjp":
-        out.fwd, out.bwd = getattr(module, top[0]), getattr(module, top[1])
+    out = Compiled(entry.source, entry.module, entry.top, mode, reads, entry.objects)
     _MEMORY[key] = out
     return out
 
@@ -202,7 +254,8 @@ def standalone_module(fn, mask, kinds, mode, single, with_value, optimize, optio
     shown = spec.filename
     if os.path.isabs(shown) and shown.startswith(os.getcwd() + os.sep):
         shown = os.path.relpath(shown)
-    return (f"# Generated by tangentlike {__version__} from {shown}, function {spec.qualname}.\n"
-            f"# Options: {options}.\n"
+    return (f"# Generated by tangentlike {__version__} from {one_line(shown)}, function "
+            f"{one_line(spec.qualname)}.\n"
+            f"# Options: {one_line(options)}.\n"
             f"# Source sha256: {source_digest(spec)}. Regenerate instead of editing.\n"
             + src)

@@ -1,7 +1,7 @@
 """The package's layers (docs/architecture.md, "Layers"), checked over every import
 statement in the package, including imports inside functions:
 
-    errors <- ir <- runtime <- rules <- analysis <- frontend <- transforms <- backend
+    errors (with admissible, limits) <- ir <- runtime <- rules <- analysis <- frontend <- transforms <- backend
            <- pipeline (with cache, cachekey, progress) <- api (with jacobians, fdcheck, display,
            graphs) <- cli (with targets)
 
@@ -14,7 +14,7 @@ import pathlib
 import tangentlike
 
 PKG = pathlib.Path(tangentlike.__file__).resolve().parent
-LAYERS = [("errors",), ("ir",), ("runtime",), ("rules",), ("analysis",), ("frontend",),
+LAYERS = [("errors", "admissible", "limits"), ("ir",), ("runtime",), ("rules",), ("analysis",), ("frontend",),
           ("transforms",), ("backend",), ("pipeline", "cache", "cachekey", "progress"),
           ("api", "jacobians", "fdcheck", "display", "graphs"), ("cli", "targets", "__main__")]
 RANK = {name: i for i, names in enumerate(LAYERS) for name in names}

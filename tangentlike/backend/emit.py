@@ -23,6 +23,20 @@ from .naming import Names
 _MARK = "#@@ "
 
 
+def one_line(text: str) -> str:
+    """``text`` with every character that is not printable (newlines, carriage returns,
+    tabs, other separators) written as its escape: a comment or docstring built from a
+    path or a source line can never end early and start code of its own."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
+def comment(text: str) -> ast.Expr:
+    """A statement that ``unparse`` writes as the comment ``# text``."""
+    return ast.Expr(ast.Constant(_MARK + one_line(text)))
+
+
 def _uses(func):
     counts, user = {}, {}
     for op in walk_ops(func.body):
@@ -155,7 +169,7 @@ class FuncEmitter:
             self.last_line = op.loc.lineno
             text = op.loc.text.strip()
             what = "tangent" if op.attrs["adjoint"] == "tangent" else "adjoint"
-            out.append(ast.Expr(ast.Constant(f"{_MARK}{what} of line {op.loc.lineno}: {text}")))
+            out.append(comment(f"{what} of line {op.loc.lineno}: {text}"))
 
     def assign(self, targets, values):
         """Parallel assignment ``targets = values``, skipping self-assignments."""
@@ -254,14 +268,28 @@ class FuncEmitter:
         return pre + [ast.While(test, stmts or [ast.Pass()], [])]
 
 
-def unparse(module: ast.Module) -> str:
+def unparse(module: ast.Module, doc: str | None = None) -> str:
+    """The source of ``module`` (after the docstring ``doc``, made one line) with each
+    ``comment`` statement written as a comment. Every string constant ``ast.unparse``
+    writes is one line (``repr``; docstrings and comments are ``one_line``), so a line that
+    is a whole string literal starting with the marker is one of those statements."""
+    docstring = ast.Module([ast.Expr(ast.Constant(one_line(doc or "")))], [])
+    head = ast.unparse(docstring) + "\n" if doc is not None else ""
     src = ast.unparse(ast.fix_missing_locations(module))
     out = []
-    for line in src.splitlines():
-        m = re.match(r"^(\s*)(['\"])" + re.escape(_MARK), line)
-        if m:
-            text = ast.literal_eval(line.strip())[len(_MARK):]
-            out.append(f"{m.group(1)}# {text}")
-        else:
-            out.append(line)
-    return "\n".join(out) + "\n"
+    for line in src.split("\n"):
+        m = _MARKED.match(line)
+        text = _marked_text(line) if m else None
+        out.append(line if text is None else f"{m.group(1)}# {text}")
+    return head + "\n".join(out) + "\n"
+
+
+_MARKED = re.compile(r"^(\s*)(['\"])" + re.escape(_MARK))
+
+
+def _marked_text(line):
+    try:
+        value = ast.literal_eval(line.strip())
+    except (SyntaxError, ValueError):
+        return None
+    return value[len(_MARK):] if isinstance(value, str) and value.startswith(_MARK) else None

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import keyword
 import inspect
 import math
 import operator
@@ -37,7 +38,10 @@ def dotted(path: str):
     return node
 
 
-def _literal(v):
+MAX_LITERAL_DEPTH = 32  # deeper tuples are bound by name: their text would be as deep
+
+
+def _literal(v, depth=0):
     if v is None or v is Ellipsis or isinstance(v, (bool, str, bytes)):
         return ast.Constant(v)
     if isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool):
@@ -50,8 +54,8 @@ def _literal(v):
         if v < 0:
             return ast.UnaryOp(ast.USub(), ast.Constant(-v))
         return ast.Constant(v)
-    if isinstance(v, tuple):
-        elts = [_literal(e) for e in v]
+    if isinstance(v, tuple) and depth < MAX_LITERAL_DEPTH:
+        elts = [_literal(e, depth + 1) for e in v]
         return None if any(e is None for e in elts) else ast.Tuple(elts, ast.Load())
     return None
 
@@ -73,7 +77,10 @@ class Globals:
         if id(obj) in self.by_id:
             return self.by_id[id(obj)]
         base = getattr(obj, "__name__", None) or hint or "const"
+        base = base if isinstance(base, str) else "const"
         base = "".join(c if c.isalnum() or c == "_" else "_" for c in base) or "const"
+        if not base.isidentifier() or keyword.iskeyword(base):
+            base = "const_" + base
         name, k = base, 1
         while name in self.taken or hasattr(builtins, name):
             k += 1

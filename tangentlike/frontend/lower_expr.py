@@ -16,6 +16,7 @@ import gast
 import numpy as np
 
 from .. import runtime as rt
+from ..admissible import complex_type, unsupported
 from ..errors import LocatedError, UnsupportedSyntaxError
 from ..ir.callees import Checkpointed, DerivativeBase, is_compile_time
 from ..rules import registry
@@ -85,7 +86,27 @@ class ExprLowering:
         return method(node)
 
     def e_Constant(self, node):
-        return self.b.const(node.value)
+        return self.b.const(self.admissible(node.value, node))
+
+    def admissible(self, value, node, name=None):
+        """``value``, unless it is complex or an ndarray subclass (``admissible``); the
+        rules' own bodies may hold complex constants (they run on what the user passes)."""
+        if (self.spec.globals.get("__name__") or "").startswith("tangentlike.rules."):
+            return value
+        real = "tangentlike differentiates real functions of real ndarrays and numbers"
+        if isinstance(value, (complex, np.complexfloating)) or complex_type(value):
+            what = (f"the complex type {getattr(value, '__name__', value)}" if complex_type(value)
+                    else "a complex number")
+            raise UnsupportedSyntaxError(what if name is None else f"'{name}', {what}",
+                                         self.spec.loc(node), real)
+        if isinstance(value, np.ndarray) and unsupported(value):
+            kind = "a complex array" if value.dtype.kind == "c" else (
+                f"a {type(value).__module__}.{type(value).__qualname__}, a subclass of "
+                "np.ndarray whose operators may differ (np.matrix: '*' is a matrix product)")
+            raise UnsupportedSyntaxError(f"'{name}', {kind}", self.spec.loc(node),
+                                         real if value.dtype.kind == "c"
+                                         else "convert it with np.asarray at module level")
+        return value
 
     def e_Name(self, node):
         name = node.id
@@ -98,7 +119,7 @@ class ExprLowering:
         if name in self.locals:
             raise LocatedError(f"variable '{name}' may be used before it is assigned",
                                self.spec.loc(node))
-        return self.b.const(self.spec.resolve(name, node), hint=name)
+        return self.b.const(self.admissible(self.spec.resolve(name, node), node, name), hint=name)
 
     def static(self, node):
         """(True, object) when ``node`` names a global, builtin or module attribute."""
@@ -110,13 +131,16 @@ class ExprLowering:
                 if not hasattr(base, node.attr):
                     raise LocatedError(f"module '{base.__name__}' has no attribute '{node.attr}'",
                                        self.spec.loc(node))
-                return True, getattr(base, node.attr)
+                value = getattr(base, node.attr)
+                if (base.__name__ or "").split(".")[0] not in PRIMITIVE_MODULES:
+                    self.spec.note_attribute(base, node.attr, value)  # a user module's name
+                return True, value
         return False, None
 
     def e_Attribute(self, node):
         ok, obj = self.static(node)
         if ok:
-            return self.b.const(obj, hint=node.attr)
+            return self.b.const(self.admissible(obj, node, node.attr), hint=node.attr)
         fn = ATTRIBUTES.get(node.attr)
         if fn is None:
             raise UnsupportedSyntaxError(f"attribute .{node.attr}", self.spec.loc(node),

@@ -142,6 +142,11 @@ FACTS = {
 }
 
 _PRIMS: dict = {}
+STATE = {"generation": 0}  # counts registrations: compiled code made before one is stale
+
+
+def _changed():
+    STATE["generation"] += 1
 
 
 def _key(fn):
@@ -191,19 +196,42 @@ def defvjp(*fns: Any, argnums: tuple[int, ...] = (0,)) -> Callable[[_R], _R]:
     def register(rule):
         import inspect
         params = tuple(inspect.signature(rule).parameters)[2:]
+        _check_argnums(rule, params, argnums)
         for fn in fns:
             r = _entry(fn)
             r.vjp, r.vjp_argnums, r.family, r.params = rule, tuple(argnums), _family(rule), params
+        _changed()
         return rule
     return register
+
+
+def _check_argnums(rule, params, argnums):
+    """Each position names one of the rule's primal parameters (after ``g`` and ``ans``):
+    a rule for an argument it cannot see would be applied to the wrong one."""
+    from ..errors import ArgumentError
+    name = getattr(rule, "__qualname__", repr(rule))
+    if not isinstance(argnums, (tuple, list)) or not argnums:
+        raise ArgumentError(f"argnums of rule {name} must be a non-empty tuple of positions, "
+                            f"not {argnums!r}")
+    for a in argnums:
+        if isinstance(a, bool) or not isinstance(a, int) or not 0 <= a < len(params):
+            raise ArgumentError(
+                f"rule {name}: argument position {a!r} is not one of its primal parameters "
+                f"({', '.join(f'{i}: {p}' for i, p in enumerate(params)) or 'none'}; the first "
+                "two parameters are the cotangent or tangent and the output)")
+    if len(set(argnums)) != len(argnums):
+        raise ArgumentError(f"rule {name}: argnums {tuple(argnums)} repeats a position")
 
 
 def defjvp(*fns: Any, argnum: int = 0) -> Callable[[_R], _R]:
     """Register the decorated function as the JVP rule of argument ``argnum`` of each
     of ``fns``."""
     def register(rule):
+        import inspect
+        _check_argnums(rule, tuple(inspect.signature(rule).parameters)[2:], (argnum,))
         for fn in fns:
             _entry(fn).jvps[argnum] = rule
+        _changed()
         return rule
     return register
 
@@ -214,6 +242,7 @@ def nondiff(*fns, effects=False):
     for fn in fns:
         r = _entry(fn)
         r.nondiff, r.effects = True, r.effects or effects
+    _changed()
 
 
 def declare(facts, *fns, effects=False, **spellings):
@@ -229,6 +258,7 @@ def declare(facts, *fns, effects=False, **spellings):
         r.facts = r.facts | frozenset(facts)
         r.effects = r.effects or effects
         r.spellings.update(spellings)
+    _changed()
 
 
 def primitive(fn) -> Primitive | None:
@@ -263,6 +293,7 @@ def tuple_result(size, *fns):
     ``(Q, R)``), so that kind inference can treat its result as a container."""
     for fn in fns:
         _entry(fn).tuple_size = size
+    _changed()
 
 
 def result_size(fn):
@@ -276,6 +307,7 @@ def sequence_result(*fns):
     arguments (``np.split``), so that kind inference treats its result as a container."""
     for fn in fns:
         _entry(fn).sequence = True
+    _changed()
 
 
 def returns_sequence(fn) -> bool:

@@ -23,7 +23,7 @@ import operator
 from .. import runtime as rt
 from ..analysis.activity import kinds as infer_kinds, varied as infer_varied
 from ..analysis.shapes import PY, SCALAR, is_elementwise, shapes as infer_shapes
-from ..errors import MissingRuleError
+from ..errors import MissingRuleError, NonScalarOutputError
 from ..frontend.lower_expr import is_user_function
 from ..ir.builder import Builder, clone_block
 from ..ir.nodes import Block, Func, Op, Value, defining_block
@@ -66,6 +66,12 @@ class Reverser(RegionAdjoints, CheckpointAdjoints):
 
     def run(self) -> RevResult:
         out = self.P.body.ops[-1].args[0]
+        kind = self.kinds.get(out)
+        if self.seed is not None and (isinstance(kind, tuple) or kind == "seq"):
+            raise NonScalarOutputError(  # a constant seed cannot be indexed like a container
+                f"grad of {self.P.name} needs a scalar output, but it returns a "
+                f"{'tuple' if isinstance(kind, tuple) else 'list or dict'}; use tl.vjp or "
+                "tl.jacrev for non-scalar outputs")
         self.b = Builder(Block(), self.P.loc, mark=True)
         g = Value("d" + out.hint) if self.seed is None else self.b.const(self.seed, "d" + out.hint)
         if out in self.varied:
