@@ -64,18 +64,51 @@ def varied(func, active_params, kinds_=None) -> set:
         if v not in blocked and any(s in out for s in sources):
             out.add(v)
 
+    tapes = set()  # tapes that some push gives a varied value
+
     def visit(block):
         for op in block.ops:
             if op.regions:
                 _fixpoint_regions(op, visit, transfer_in, lambda v: v in out)
+                continue
+            if op.kind in ("push", "pop"):
+                _tape_flow(op, out, tapes, blocked)
                 continue
             if _stops(op):
                 continue
             if any(a in out for a in _differentiable_args(op)):
                 out.update(r for r in op.results if r not in blocked)
 
-    visit(func.body)
-    return out
+    while True:  # a pop is varied when any push to its tape is: until that settles
+        before = len(tapes)
+        visit(func.body)
+        if len(tapes) == before:
+            return out
+
+
+def varied_tapes(func, varied_) -> set:
+    """The tapes that carry a varied value: forward mode gives each a tape of tangents,
+    reverse mode a tape of cotangents."""
+    from ..ir.nodes import walk_ops
+    return {op.args[0] for op in walk_ops(func.body) if op.kind == "push"
+            and not is_index_tape(op.args[0]) and any(a in varied_ for a in op.args[1:])}
+
+
+def is_index_tape(tape) -> bool:
+    """A tape of values that carry no derivative (``rt.IndexTape``)."""
+    return bool(getattr(tape.owner, "attrs", {}).get("nondiff"))
+
+
+def _tape_flow(op, out, tapes, blocked):
+    """Every value on a tape that carries a varied one is varied (all its slots get a
+    tangent); a tape of index values carries none."""
+    tape = op.args[0]
+    if is_index_tape(tape):
+        return
+    if op.kind == "push" and any(a in out for a in op.args[1:]):
+        tapes.add(tape)
+    elif op.kind == "pop" and tape in tapes:
+        out.update(r for r in op.results if r not in blocked)
 
 
 def _differentiable_args(op):
@@ -174,6 +207,8 @@ def _kind_of(op, out):
         return "scalar" if isinstance(v, (int, float, complex, np.generic)) else "num"
     if op.kind == "call":
         return call_kind(op, [out.get(a) for a in op.args])
+    if op.kind == "pop" and is_index_tape(op.args[0]):
+        return "nd"
     return "unk"
 
 

@@ -8,14 +8,18 @@ Walther, ch. 3): a rule call per active argument, summed; an ``if`` also yields
 the tangents of its results; a loop also carries the tangents of its carries.
 Values that do not depend on an active input get no tangent; where one is
 needed (a branch joining a varied and a constant value) it is ``zeros_like``.
-No tape: one sweep, the same control flow as the primal.
+No tape of its own: one sweep, the same control flow as the primal. A tape in the
+code differentiated (a reverse sweep's, read back: forward over reverse) gets a
+parallel tape of tangents, pushed and popped where it is, so each slot costs
+O(1); a tape of index values (``rt.IndexTape``) gets none.
 """
 from __future__ import annotations
 
 import operator
 
 from .. import runtime as rt
-from ..analysis.activity import is_container, kinds as infer_kinds, varied as infer_varied
+from ..analysis.activity import (is_container, kinds as infer_kinds, varied as infer_varied,
+                                 varied_tapes)
 from ..errors import MissingRuleError
 from ..frontend.lower_expr import is_user_function
 from ..ir.builder import Builder
@@ -38,6 +42,7 @@ class Forward:
         self.active = [p for p, m in zip(self.P.params, mask) if m]
         self.kinds = infer_kinds(self.P, param_kinds, unit.return_kind)
         self.varied = infer_varied(self.P, self.active, self.kinds)
+        self.vtapes = varied_tapes(self.P, self.varied)
         self.unit = unit
         self.tan, self.owner_of = {}, {}
 
@@ -235,6 +240,25 @@ class Forward:
 
     def t_const(self, op):
         pass
+
+    # -- tapes (a reverse sweep's, read back): a parallel tape of tangents ---------
+    def t_tape(self, op):
+        if op.result in self.vtapes:
+            self.tan[op.result] = self.b.op("tape", [], ["d" + op.result.hint]).result
+
+    def t_push(self, op):
+        dtape = self.tan.get(op.args[0])
+        if dtape is not None:
+            self.b.op("push", [dtape] + [self.tangent_or_zero(a) for a in op.args[1:]])
+
+    def t_pop(self, op):
+        dtape = self.tan.get(op.args[0])
+        if dtape is None:
+            return
+        new = self.b.op("pop", [dtape], ["d" + r.hint for r in op.results])
+        for r, t in zip(op.results, new.results):
+            if r in self.varied:
+                self.tan[r] = t
 
 
 def forward_function(func: Func, mask, param_kinds, unit) -> Func:
