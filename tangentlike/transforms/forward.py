@@ -102,12 +102,16 @@ class Forward:
     # -- straight-line ops ------------------------------------------------------
     def t_call(self, op):
         fn = op.attrs["fn"]
+        if fn is rt.restore_item:
+            return self.t_restore(op)
         active = [i for i, a in enumerate(op.args) if a in self.varied]
         if not active or not any(r in self.varied for r in op.results):
             return
         if is_user_function(fn):
             return self.call_tangent(op, fn)
         rule = registry.lookup(fn)
+        if rule is None and registry.has_effects(fn):
+            return  # a run-time check (rt.check_unshared): nothing to differentiate
         if rule is None or not rule.jvps:
             raise MissingRuleError(getattr(fn, "__name__", repr(fn)), op.loc, mode="forward")
         names, bound, defaults = bind_call(op, rule, next(iter(rule.jvps.values())), 2)
@@ -127,6 +131,15 @@ class Forward:
         if total.hint in ("t", "c"):
             total.hint = "d" + op.result.hint
         self.tan[op.result] = total
+
+    def t_restore(self, op):
+        """``rt.restore_item(x, idx, old)`` (an adjoint sweep undoing a write, in place):
+        the same undo on the tangent of ``x``, which mirrors ``x``'s writes in place."""
+        x, idx, old = op.args
+        dx = self.tan.get(x)
+        if dx is not None:
+            self.b.op("call", [dx, idx, self.tangent_or_zero(old)], [],
+                      {"fn": rt.restore_item, "kw": ()})
 
     def call_tangent(self, op, fn):
         mask = [a in self.varied for a in op.args]
@@ -257,8 +270,9 @@ class Forward:
             return
         new = self.b.op("pop", [dtape], ["d" + r.hint for r in op.results])
         for r, t in zip(op.results, new.results):
-            if r in self.varied:
+            if r in self.varied:  # the buffer pushed: changed in place as its primal is
                 self.tan[r] = t
+                self.owner_of[t] = r
 
 
 def forward_function(func: Func, mask, param_kinds, unit) -> Func:
