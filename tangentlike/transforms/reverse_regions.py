@@ -213,4 +213,9 @@ class RegionAdjoints:
             return
         pop = self.b.op("pop", [self.cotangent_tape(tape)], ["d" + a.hint for a in op.args[1:]])
         for a, d in zip(op.args[1:], pop.results):
-            self.accumulate(a, d)
+            old = self.adj.get(a)
+            if a in self.varied and old is not None:  # either may be None (a value a
+                d = self.b.call(rt.add, [old, d], hint=d.hint)  # branch did not make)
+                self.adj[a] = d
+            else:
+                self.accumulate(a, d)

@@ -1,0 +1,131 @@
+"""Second derivatives of loop code (issue 16): nested loops, index assignment, tapes.
+
+Each Hessian-vector product is compared with central differences of the exact
+(reverse-mode) gradient along ``v``: with h = 1e-6 the truncation error is
+O(h^2 |f''''|) ~ 1e-12 and rounding O(eps |g| / h) ~ 1e-10, so rtol 1e-5 with
+atol 1e-7 leaves two or more orders of magnitude of margin; a wrong second
+derivative errs by order one.
+"""
+import re
+
+import numpy as np
+import pytest
+
+import tangentlike as tl
+
+RTOL, ATOL = 1e-5, 1e-7
+
+
+def fd_hvp(f, x, v, h=1e-6):
+    g = tl.grad(f)
+    return (np.asarray(g(x + h * v)) - np.asarray(g(x - h * v))) / (2 * h)
+
+
+def nested_square(a):
+    for i in range(2):
+        for j in range(2):
+            a = a * a
+    return a
+
+
+def poly_fit(c, xs, ys):
+    """Least squares of a polynomial: a loop over the data, a loop over the terms."""
+    loss = 0.0
+    for k in range(xs.shape[0]):
+        p = 0.0
+        for j in range(c.shape[0]):
+            p = p * xs[k] + c[j]
+        loss = loss + (p - ys[k]) ** 2
+    return loss
+
+
+def rk_stages(k, y0):
+    """An RK-style integrator: each stage writes dy[i] = ... into a fresh array."""
+    y = y0 * 1.0
+    h = 0.1
+    for step in range(4):
+        dy = np.zeros(3)
+        dy[0] = y[0]
+        for i in range(1, 3):
+            dy[i] = -k[i] * y[i] + 0.5 * dy[i - 1] * y[i - 1]
+        mid = y + 0.5 * h * dy
+        dy2 = np.zeros(3)
+        for i in range(3):
+            dy2[i] = -k[i] * mid[i] * mid[(i + 1) % 3]
+        y = y + h * dy2
+    return np.sum(y * y)
+
+
+def prefix_sums(x):
+    y = np.zeros(x.shape[0])
+    y[0] = x[0]
+    for i in range(1, x.shape[0]):
+        y[i] = y[i - 1] * x[i] + x[i]
+    return np.sum(y * y)
+
+
+def test_nested_loops_issue_example():
+    # f = a**16: f'' = 240 a**14
+    assert tl.hvp(nested_square, (1.1,), 1.0) == pytest.approx(240 * 1.1 ** 14, rel=1e-12)
+    assert tl.hessian(nested_square)(1.1) == pytest.approx(240 * 1.1 ** 14, rel=1e-12)
+    assert tl.jacfwd(tl.grad(nested_square))(1.1) == pytest.approx(240 * 1.1 ** 14, rel=1e-12)
+
+
+def test_nested_loop_least_squares_hvp_and_hessian():
+    r = np.random.default_rng(0)
+    xs, ys, c = r.uniform(-1, 1, 6), r.uniform(-1, 1, 6), r.uniform(-1, 1, 3)
+    v = r.uniform(-1, 1, 3)
+    fit = lambda c: poly_fit(c, xs, ys)  # noqa: E731
+    np.testing.assert_allclose(tl.hvp(poly_fit, (c, xs, ys), v),
+                               (tl.grad(poly_fit)(c + 1e-6 * v, xs, ys)
+                                - tl.grad(poly_fit)(c - 1e-6 * v, xs, ys)) / 2e-6,
+                               rtol=RTOL, atol=ATOL)
+    # the model is linear in c: the Hessian is 2 V^T V (V the Vandermonde matrix)
+    V = np.vander(xs, 3)
+    np.testing.assert_allclose(tl.hessian(poly_fit)(c, xs, ys), 2 * V.T @ V, rtol=1e-10)
+    del fit
+
+
+@pytest.mark.parametrize("f", [rk_stages, prefix_sums], ids=lambda f: f.__name__)
+def test_index_assignment_second_order(f):
+    r = np.random.default_rng(1)
+    x = r.uniform(0.2, 0.8, 3)
+    v = r.uniform(-1, 1, 3)
+    if f is rk_stages:
+        y0 = np.array([1.0, 0.5, -0.4])
+        g = tl.grad(rk_stages)
+        ref = (g(x + 1e-6 * v, y0) - g(x - 1e-6 * v, y0)) / 2e-6
+        np.testing.assert_allclose(tl.hvp(f, (x, y0), v), ref, rtol=RTOL, atol=ATOL)
+        np.testing.assert_allclose(tl.vjp(g, x, y0)[1](v)[0], ref, rtol=RTOL, atol=ATOL)
+        return
+    ref = fd_hvp(f, x, v)
+    np.testing.assert_allclose(tl.hvp(f, (x,), v), ref, rtol=RTOL, atol=ATOL)
+    np.testing.assert_allclose(tl.vjp(tl.grad(f), x)[1](v)[0], ref, rtol=RTOL, atol=ATOL)
+
+
+def test_forward_over_reverse_keeps_tapes_parallel():
+    """No copy of a tape of tangents per iteration (O(n^2)): pushed and popped in place;
+    ranges and other index values get no tangent at all."""
+    src = _jvp_source(tl.grad(nested_square), 1.1)
+    assert "rt.copy(dtape" not in src
+    assert "drng" not in src
+    made = re.findall(r"^ +(\w+) = rt\.(Tape|IndexTape)\(\)$", src, re.M)
+    assert sorted(made) == [("dtape", "Tape"), ("itape", "IndexTape"), ("tape", "Tape")]
+
+
+def _jvp_source(g, x):
+    from tangentlike.api import _kind, function_for
+    from tangentlike.pipeline import compile_derivative
+    return compile_derivative(function_for(g, [x]), [True], [_kind(x)], "jvp").source
+
+
+def test_checkpointed_loop_hvp():
+    def ode(k):
+        y = 1.0
+        for i in range(40):
+            y = y + 0.05 * (-k * y + np.sin(y))
+        return y * y
+    for policy in (tl.Periodic(8), tl.Binomial(3)):
+        g = tl.grad(ode, checkpoint=policy)
+        ref = (g(0.7 + 1e-6) - g(0.7 - 1e-6)) / 2e-6
+        assert tl.jvp(g, (0.7,), (1.0,))[1] == pytest.approx(ref, rel=RTOL)
