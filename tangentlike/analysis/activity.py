@@ -174,14 +174,46 @@ def kinds(func, param_kinds, callee_kind=None) -> dict:
             if op.kind == "unpack":
                 out.update(zip(op.results, _unpacked_kinds(op, out)))
                 continue
+            if op.kind == "pop" and op.args[0] in pushed:
+                out.update(zip(op.results, _popped_kinds(op, pushed[op.args[0]], out)))
+                continue
             k = _kind_of(op, out)
             if k == "unk" and op.kind == "call" and callee_kind is not None:
                 k = callee_kind(op.attrs["fn"], [out.get(a, "unk") for a in op.args])
             for r in op.results:
                 out[r] = k
 
+    pushed = {}
     visit(func.body)
+    from ..ir.nodes import walk_ops
+    for op in walk_ops(func.body):  # kinds flow from pushes to pops: a second pass
+        if op.kind == "push" and not is_index_tape(op.args[0]):
+            pushed.setdefault(op.args[0], []).append([out.get(a) or "unk" for a in op.args[1:]])
+    if pushed:  # afresh: a loop carry joined with a first-pass "unk" would keep it
+        params = {p: out[p] for p in func.params}
+        out.clear()
+        out.update(params)
+        visit(func.body)
     return out
+
+
+def _popped_kinds(op, pushes, out):
+    """Kinds of what a pop gives: joined over every push onto its tape that it may pop
+    (one of as many values, or one tuple of that many); "unk" where unsure."""
+    n = len(op.results)
+    ks = [None] * n
+    for args in pushes:
+        if len(args) == 1 and n > 1:
+            one = args[0]
+            args = list(one) if isinstance(one, tuple) and len(one) == n else None
+        elif len(args) > 1 and n == 1:
+            args = [tuple(args)]
+        if args is None or len(args) != n:
+            if args is None:
+                return ["unk"] * n
+            continue
+        ks = [_join(a, b) for a, b in zip(ks, args)]
+    return [k or "unk" for k in ks]
 
 
 def _unpacked_kinds(op, out):
