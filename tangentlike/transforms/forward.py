@@ -31,9 +31,14 @@ from .reverse import clone_func
 
 def _inplace_chain(y, p) -> bool:
     """Is ``y`` the result of in-place writes applied to ``p`` (``p[i] = ...``)?"""
-    while y is not p and not isinstance(y.owner, Block) and y.owner.kind in ("setitem", "append"):
+    while y is not p and not isinstance(y.owner, Block) and (
+            y.owner.kind in ("setitem", "append") or _is_add_at(y.owner)):
         y = y.owner.args[0]
     return y is p
+
+
+def _is_add_at(op) -> bool:
+    return op.kind == "call" and op.attrs.get("fn") is rt.add_at
 
 
 class Forward:
@@ -104,6 +109,8 @@ class Forward:
         fn = op.attrs["fn"]
         if fn is rt.restore_item:
             return self.t_restore(op)
+        if fn is rt.add_at and len(op.args) == 3 and not op.attrs.get("kw"):
+            return self.t_add_at(op)
         active = [i for i, a in enumerate(op.args) if a in self.varied]
         if not active or not any(r in self.varied for r in op.results):
             return
@@ -131,6 +138,17 @@ class Forward:
         if total.hint in ("t", "c"):
             total.hint = "d" + op.result.hint
         self.tan[op.result] = total
+
+    def t_add_at(self, op):
+        """``rt.add_at(acc, idx, g)`` (a scatter-add in place into a buffer the sweep owns):
+        the same scatter-add into the tangent of ``acc``, in place where it owns it."""
+        acc, idx, g = op.args
+        if acc not in self.varied and g not in self.varied:
+            return
+        buf = self.owned_tangent(acc)
+        new = self.b.call(rt.add_at, [buf, idx, self.tangent_or_zero(g)], hint=buf.hint)
+        self.tan[op.result] = new
+        self.owner_of[new] = op.result
 
     def t_restore(self, op):
         """``rt.restore_item(x, idx, old)`` (an adjoint sweep undoing a write, in place):
