@@ -14,6 +14,7 @@ import numpy as np
 
 from .api import (_copy_lists, _kind, check_differentiable, differentiable_mask,
                   function_for, grad, normalize_wrt, signature_of)
+from .analysis.shapes import pattern
 from .errors import ArgumentError
 from .pipeline import compile_derivative
 
@@ -67,7 +68,8 @@ def jvp(fn, primals, tangents):
                                 f"{np.shape(x)}")
         mask.append(True)
         ts.append(check_differentiable(t, names[i]))
-    compiled = compile_derivative(function_for(fn, vals), mask, [_kind(v) for v in vals], "jvp")
+    compiled = compile_derivative(function_for(fn, vals), mask, [_kind(v) for v in vals], "jvp",
+                                  patterns=[pattern(v) for v in vals])
     return compiled.fn(*vals, *ts)
 
 
@@ -88,8 +90,8 @@ def jacfwd(fn, wrt=0):
     def jac(*args):
         vals, idx, single = _prepare(fn, wrt, args)
         mask = [i in idx for i in range(len(vals))]
-        jvp_fn = compile_derivative(function_for(fn, vals), mask,
-                                    [_kind(v) for v in vals], "jvp").fn
+        jvp_fn = compile_derivative(function_for(fn, vals), mask, [_kind(v) for v in vals],
+                                    "jvp", patterns=[pattern(v) for v in vals]).fn
         out_jacs = []
         for i in idx:
             cols = []

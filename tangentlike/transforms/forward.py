@@ -20,6 +20,7 @@ import operator
 from .. import runtime as rt
 from ..analysis.activity import (is_container, kinds as infer_kinds, varied as infer_varied,
                                  varied_tapes)
+from ..analysis.shapes import PY, SCALAR, shapes as infer_shapes
 from ..errors import MissingRuleError
 from ..frontend.lower_expr import is_user_function
 from ..ir.builder import Builder
@@ -42,10 +43,15 @@ def _is_add_at(op) -> bool:
 
 
 class Forward:
-    def __init__(self, func: Func, mask, param_kinds, unit):
+    def __init__(self, func: Func, mask, param_kinds, unit, patterns=None):
         self.P = clone_func(func)
         self.active = [p for p, m in zip(self.P.params, mask) if m]
         self.kinds = infer_kinds(self.P, param_kinds, unit.return_kind)
+        if patterns is not None:  # the argument shapes are known: sharpen "num" to "scalar"
+            shapes = infer_shapes(self.P, patterns, unit.return_pattern)
+            for v, s in shapes.items():
+                if s in ((), PY, SCALAR) and self.kinds.get(v) in ("num", "unk"):
+                    self.kinds[v] = "scalar"
         self.varied = infer_varied(self.P, self.active, self.kinds)
         self.vtapes = varied_tapes(self.P, self.varied)
         self.unit = unit
@@ -293,9 +299,10 @@ class Forward:
                 self.owner_of[t] = r
 
 
-def forward_function(func: Func, mask, param_kinds, unit) -> Func:
-    """The forward-mode (JVP) transform of ``func`` for the masked parameters."""
-    return Forward(func, mask, param_kinds, unit).run()
+def forward_function(func: Func, mask, param_kinds, unit, patterns=None) -> Func:
+    """The forward-mode (JVP) transform of ``func`` for the masked parameters; the shape
+    ``patterns`` of the arguments, if known, drop ``broadcast_like`` between scalars."""
+    return Forward(func, mask, param_kinds, unit, patterns).run()
 
 
 __all__ = ["forward_function", "Op"]
