@@ -129,3 +129,48 @@ def test_checkpointed_loop_hvp():
         g = tl.grad(ode, checkpoint=policy)
         ref = (g(0.7 + 1e-6) - g(0.7 - 1e-6)) / 2e-6
         assert tl.jvp(g, (0.7,), (1.0,))[1] == pytest.approx(ref, rel=RTOL)
+
+
+def _sin_yy(x, y):
+    return np.sin(x) * y * y
+
+
+def _uses_jvp(x, y):
+    out, dout = tl.jvp(_sin_yy, (x, y), (1.0, None))  # d/dx: cos(x) y^2
+    return dout * out
+
+
+def _jvp_in_loop(x):
+    s = 0.0
+    for i in range(3):
+        o, d = tl.jvp(_sin_yy, (x, s + 1.0), (1.0, 0.0))
+        s = s + d
+    return s
+
+
+def _fd(f, args, i, h=1e-6):
+    up = list(args)
+    dn = list(args)
+    up[i] += h
+    dn[i] -= h
+    return (f(*up) - f(*dn)) / (2 * h)
+
+
+def test_jvp_inside_a_differentiated_function():
+    x, y = 0.7, 1.3
+    assert _uses_jvp(x, y) == pytest.approx(np.cos(x) * np.sin(x) * y ** 4, rel=1e-12)
+    gx, gy = tl.grad(_uses_jvp, wrt=(0, 1))(x, y)  # reverse over forward
+    assert gx == pytest.approx(_fd(_uses_jvp, (x, y), 0), rel=RTOL)
+    assert gy == pytest.approx(_fd(_uses_jvp, (x, y), 1), rel=RTOL)
+    assert tl.grad(_uses_jvp, mode="forward")(x, y) == pytest.approx(gx, rel=1e-12)
+    assert tl.grad(_jvp_in_loop)(0.4) == pytest.approx(_fd(_jvp_in_loop, (0.4,), 0), rel=RTOL)
+
+
+def _jvp_of_runtime_tuple(x):
+    args = (x, 2.0)
+    return tl.jvp(_sin_yy, args, (1.0, None))[1]
+
+
+def test_jvp_inside_needs_literal_tuples():
+    with pytest.raises(tl.UnsupportedSyntaxError, match="tuple literals"):
+        tl.grad(_jvp_of_runtime_tuple)(0.3)

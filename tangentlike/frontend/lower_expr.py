@@ -18,6 +18,7 @@ import numpy as np
 from .. import runtime as rt
 from ..errors import LocatedError, UnsupportedSyntaxError
 from ..rules import registry
+from .nested import is_jvp, lower_jvp
 
 BINOPS = {gast.Add: operator.add, gast.Sub: operator.sub, gast.Mult: operator.mul,
           gast.Div: operator.truediv, gast.Pow: operator.pow, gast.MatMult: operator.matmul,
@@ -192,6 +193,8 @@ class ExprLowering:
         ok, fn = self.static_callee(f)
         if ok and _compile_time(fn):
             return self.b.const(self.evaluate_transform(fn, node), hint="d" + _hint(fn))
+        if ok and is_jvp(fn):
+            return lower_jvp(self, node)
         if not ok:
             if isinstance(f, gast.Attribute):
                 return self.method_call(node)
