@@ -190,6 +190,11 @@ class Reverser(RegionAdjoints, CheckpointAdjoints):
     a_slice = a_const
 
     def a_call(self, op):
+        if op.attrs["fn"] is rt.restore_item:  # a derivative's undo, read back: undo it too
+            saved = self.save_overwritten(op, False)
+            self.b.op("call", [self.avail(a) for a in op.args[:2]] + [self.avail(saved)], [],
+                      {"fn": rt.restore_item, "kw": ()})
+            return
         if not op.results:  # an effect only (a run-time check): nothing flows back
             return
         g = self.adj.get(op.results[0])
