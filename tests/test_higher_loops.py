@@ -75,7 +75,6 @@ def test_nested_loop_least_squares_hvp_and_hessian():
     r = np.random.default_rng(0)
     xs, ys, c = r.uniform(-1, 1, 6), r.uniform(-1, 1, 6), r.uniform(-1, 1, 3)
     v = r.uniform(-1, 1, 3)
-    fit = lambda c: poly_fit(c, xs, ys)  # noqa: E731
     np.testing.assert_allclose(tl.hvp(poly_fit, (c, xs, ys), v),
                                (tl.grad(poly_fit)(c + 1e-6 * v, xs, ys)
                                 - tl.grad(poly_fit)(c - 1e-6 * v, xs, ys)) / 2e-6,
@@ -83,7 +82,6 @@ def test_nested_loop_least_squares_hvp_and_hessian():
     # the model is linear in c: the Hessian is 2 V^T V (V the Vandermonde matrix)
     V = np.vander(xs, 3)
     np.testing.assert_allclose(tl.hessian(poly_fit)(c, xs, ys), 2 * V.T @ V, rtol=1e-10)
-    del fit
 
 
 @pytest.mark.parametrize("f", [rk_stages, prefix_sums], ids=lambda f: f.__name__)

@@ -7,7 +7,11 @@ reverse; its carries are the cotangents of the loop carries and of the outer
 values the body reads (accumulated across iterations, updated in place when
 the sweep owns them). Values of a loop body that the reversed body reads are
 pushed once per iteration, as one tuple, at the end of the body, and popped at
-the start of the reversed body (LIFO matches the nesting).
+the start of the reversed body (LIFO matches the nesting); values that carry no
+derivative (ranges, integers, flags, tuples of them) go on a second tape, the
+index tape, so that a derivative of this code gives them no tangent. A tape in
+the code being differentiated (a derivative read back) gets a tape of
+cotangents: each pop pushes the cotangents of what it popped, each push pops them.
 """
 from __future__ import annotations
 
