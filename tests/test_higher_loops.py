@@ -199,3 +199,31 @@ def test_checkpointed_hvp_keeps_its_memory_bound():
     for name in ("periodic", "binomial"):
         np.testing.assert_allclose(hvps[name], hvps["full"], rtol=1e-12)
         assert peaks[name] < peaks["full"] / 4, peaks
+
+
+def test_hessian_compiles_once_and_sweeps_n_tangents(monkeypatch):
+    """tl.hessian of an n-parameter function: one JVP compilation, n sweeps of it."""
+    import tangentlike.jacobians as J
+    calls, sweeps = [], []
+    real = J.compile_derivative
+
+    def counting(fn, mask, kinds, mode, **kw):
+        calls.append(mode)
+        c = real(fn, mask, kinds, mode, **kw)
+        inner = c.fn
+
+        class Counted:
+            def __getattr__(self, name):
+                return getattr(c, name)
+
+            @staticmethod
+            def fn(*a):
+                sweeps.append(1)
+                return inner(*a)
+        return Counted()
+    monkeypatch.setattr(J, "compile_derivative", counting)
+    r = np.random.default_rng(3)
+    xs, ys, c = r.uniform(-1, 1, 6), r.uniform(-1, 1, 6), r.uniform(-1, 1, 4)
+    H = tl.hessian(poly_fit)(c, xs, ys)
+    np.testing.assert_allclose(H, 2 * np.vander(xs, 4).T @ np.vander(xs, 4), rtol=1e-10)
+    assert calls == ["jvp"] and len(sweeps) == 4
