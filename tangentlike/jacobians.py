@@ -17,7 +17,9 @@ import numpy as np
 from .admissible import check_arguments
 from .api import (Wrt, _copy_lists, _kind, check_differentiable, differentiable_mask,
                   function_for, grad, normalize_wrt, signature_of)
+from .analysis.shapes import pattern
 from .errors import ArgumentError, entry_point
+from .ir.callees import register_jvp
 from .pipeline import compile_derivative
 
 
@@ -74,7 +76,8 @@ def jvp(fn: Callable[..., Any], primals: Sequence[Any],
                                 f"{np.shape(x)}")
         mask.append(True)
         ts.append(check_differentiable(t, names[i]))
-    compiled = compile_derivative(function_for(fn, vals), mask, [_kind(v) for v in vals], "jvp")
+    compiled = compile_derivative(function_for(fn, vals), mask, [_kind(v) for v in vals], "jvp",
+                                  patterns=[pattern(v) for v in vals])
     return compiled.fn(*vals, *ts)
 
 
@@ -104,8 +107,8 @@ def jacfwd(fn: Callable[..., Any], wrt: Wrt = 0) -> Callable[..., Any]:
     def jac(*args: Any) -> Any:
         vals, idx, single = _prepare(fn, wrt, args)
         mask = [i in idx for i in range(len(vals))]
-        jvp_fn = compile_derivative(function_for(fn, vals), mask,
-                                    [_kind(v) for v in vals], "jvp").fn
+        jvp_fn = compile_derivative(function_for(fn, vals), mask, [_kind(v) for v in vals],
+                                    "jvp", patterns=[pattern(v) for v in vals]).fn
         out_jacs = []
         for i in idx:
             cols = []
@@ -159,3 +162,11 @@ def hvp(fn: Callable[..., Any], primals: Sequence[Any], v: Any, wrt: int | str =
     (i,), _ = normalize_wrt(fn, wrt, names)
     tangents = [v if j == i else None for j in range(len(primals))]
     return jvp(grad(fn, wrt=i), primals, tangents)[1]
+
+
+def _compiled_jvp(fn, mask):
+    f = function_for(fn, [None] * len(mask))
+    return compile_derivative(f, list(mask), ["unk"] * len(mask), "jvp").fn
+
+
+register_jvp(jvp, _compiled_jvp)

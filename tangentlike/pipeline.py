@@ -117,7 +117,8 @@ def _transform(mode, func, name, mask, kinds, unit, single, with_value, checkpoi
                patterns=None):
     """The top-level derivative functions of ``func`` for ``mode``."""
     if mode in ("jvp", "fgrad"):
-        top = _forward.forward_function(func, mask, kinds, unit)
+        top = _forward.forward_function(func, mask, kinds, unit,
+                                        patterns if mode == "jvp" else None)
         top.name = f"jvp_{name}"
         if mode == "jvp":
             return [top]

@@ -64,18 +64,51 @@ def varied(func, active_params, kinds_=None) -> set:
         if v not in blocked and any(s in out for s in sources):
             out.add(v)
 
+    tapes = set()  # tapes that some push gives a varied value
+
     def visit(block):
         for op in block.ops:
             if op.regions:
                 _fixpoint_regions(op, visit, transfer_in, lambda v: v in out)
+                continue
+            if op.kind in ("push", "pop"):
+                _tape_flow(op, out, tapes, blocked)
                 continue
             if _stops(op):
                 continue
             if any(a in out for a in _differentiable_args(op)):
                 out.update(r for r in op.results if r not in blocked)
 
-    visit(func.body)
-    return out
+    while True:  # a pop is varied when any push to its tape is: until that settles
+        before = len(tapes)
+        visit(func.body)
+        if len(tapes) == before:
+            return out
+
+
+def varied_tapes(func, varied_) -> set:
+    """The tapes that carry a varied value: forward mode gives each a tape of tangents,
+    reverse mode a tape of cotangents."""
+    from ..ir.nodes import walk_ops
+    return {op.args[0] for op in walk_ops(func.body) if op.kind == "push"
+            and not is_index_tape(op.args[0]) and any(a in varied_ for a in op.args[1:])}
+
+
+def is_index_tape(tape) -> bool:
+    """A tape of values that carry no derivative (``rt.IndexTape``)."""
+    return bool(getattr(tape.owner, "attrs", {}).get("nondiff"))
+
+
+def _tape_flow(op, out, tapes, blocked):
+    """Every value on a tape that carries a varied one is varied (all its slots get a
+    tangent); a tape of index values carries none."""
+    tape = op.args[0]
+    if is_index_tape(tape):
+        return
+    if op.kind == "push" and any(a in out for a in op.args[1:]):
+        tapes.add(tape)
+    elif op.kind == "pop" and tape in tapes:
+        out.update(r for r in op.results if r not in blocked)
 
 
 def _differentiable_args(op):
@@ -141,14 +174,46 @@ def kinds(func, param_kinds, callee_kind=None) -> dict:
             if op.kind == "unpack":
                 out.update(zip(op.results, _unpacked_kinds(op, out)))
                 continue
+            if op.kind == "pop" and op.args[0] in pushed:
+                out.update(zip(op.results, _popped_kinds(op, pushed[op.args[0]], out)))
+                continue
             k = _kind_of(op, out)
             if k == "unk" and op.kind == "call" and callee_kind is not None:
                 k = callee_kind(op.attrs["fn"], [out.get(a, "unk") for a in op.args])
             for r in op.results:
                 out[r] = k
 
+    pushed = {}
     visit(func.body)
+    from ..ir.nodes import walk_ops
+    for op in walk_ops(func.body):  # kinds flow from pushes to pops: a second pass
+        if op.kind == "push" and not is_index_tape(op.args[0]):
+            pushed.setdefault(op.args[0], []).append([out.get(a) or "unk" for a in op.args[1:]])
+    if pushed:  # afresh: a loop carry joined with a first-pass "unk" would keep it
+        params = {p: out[p] for p in func.params}
+        out.clear()
+        out.update(params)
+        visit(func.body)
     return out
+
+
+def _popped_kinds(op, pushes, out):
+    """Kinds of what a pop gives: joined over every push onto its tape that it may pop
+    (one of as many values, or one tuple of that many); "unk" where unsure."""
+    n = len(op.results)
+    ks = [None] * n
+    for args in pushes:
+        if len(args) == 1 and n > 1:
+            one = args[0]
+            args = list(one) if isinstance(one, tuple) and len(one) == n else None
+        elif len(args) > 1 and n == 1:
+            args = [tuple(args)]
+        if args is None or len(args) != n:
+            if args is None:
+                return ["unk"] * n
+            continue
+        ks = [_join(a, b) for a, b in zip(ks, args)]
+    return [k or "unk" for k in ks]
 
 
 def _unpacked_kinds(op, out):
@@ -174,6 +239,8 @@ def _kind_of(op, out):
         return "scalar" if isinstance(v, (int, float, complex, np.generic)) else "num"
     if op.kind == "call":
         return call_kind(op, [out.get(a) for a in op.args])
+    if op.kind == "pop" and is_index_tape(op.args[0]):
+        return "nd"
     return "unk"
 
 

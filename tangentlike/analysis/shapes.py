@@ -88,8 +88,28 @@ def shapes(func, param_patterns, callee=None) -> dict:
     """``value -> pattern`` for the values of ``func``; ``callee(fn, patterns)`` gives
     the pattern of what a user function returns."""
     out = {p: s for p, s in zip(func.params, param_patterns)}
+    out[_PUSHED] = {}
     _visit(func.body, out, callee)
+    del out[_PUSHED]
     return out
+
+
+_PUSHED = object()  # out[_PUSHED]: tape -> the patterns of each push onto it, so far
+
+
+def _pop(op, out):
+    """What a pop gives: joined over the pushes onto its tape of as many values (a pop
+    comes after its pushes in program order); None where a push of a tuple may match."""
+    n = len(op.results)
+    got = [_BOTTOM] * n
+    for ps in out[_PUSHED].get(op.args[0], ()):
+        if len(ps) != n:
+            if len(ps) == 1 or n == 1:
+                return
+            continue
+        got = [join(a, b) for a, b in zip(got, ps)]
+    for r, p in zip(op.results, got):
+        out[r] = None if p is _BOTTOM else p
 
 
 def returned(func, param_patterns, callee=None):
@@ -116,6 +136,10 @@ def _visit(block, out, callee):
             out[op.result] = ("dims", tuple(p[1] for p in ps)) if dims else None
         elif op.kind == "setitem":
             out[op.result] = out.get(op.args[0])
+        elif op.kind == "push":
+            out[_PUSHED].setdefault(op.args[0], []).append([out.get(a) for a in op.args[1:]])
+        elif op.kind == "pop":
+            _pop(op, out)
         elif op.kind == "call" and len(op.results) == 1:
             ps = [out.get(a) for a in op.args]
             p = _call(op, ps)
@@ -247,6 +271,17 @@ def _getitem(op, ps):
         return None
     if is_array(base) and base and isinstance(idx, tuple) and idx[:1] == ("dim",):
         return base[1:]  # an integer index drops the first axis
+    if _is_range(op.args[0]) and isinstance(idx, tuple) and idx[:1] == ("dim",):
+        return ("dim", None)  # an item of a range (a reversed one: generated code)
     return None
 
 
+def _is_range(v) -> bool:
+    """``range(...)``, or a slice of one (``rng[::-1]``)."""
+    o = v.owner
+    if getattr(o, "kind", None) != "call":
+        return False
+    if o.attrs["fn"] is range:
+        return True
+    return o.attrs["fn"] is operator.getitem and \
+        getattr(o.args[1].owner, "kind", None) == "slice" and _is_range(o.args[0])

@@ -217,7 +217,9 @@ class FuncEmitter:
         return [ast.Expr(ast.Call(ast.Attribute(lst, "pop", ast.Load()), [], []))]
 
     def s_tape(self, op):
-        return [ast.Assign([self.store(op.results)], ast.List([], ast.Load()))]
+        cls = "IndexTape" if op.attrs.get("nondiff") else "Tape"
+        new = ast.Call(ast.Attribute(ast.Name("rt", ast.Load()), cls, ast.Load()), [], [])
+        return [ast.Assign([self.store(op.results)], new)]
 
     def s_push(self, op):
         vals = [self.expr(a) for a in op.args[1:]]

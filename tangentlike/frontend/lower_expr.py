@@ -21,6 +21,7 @@ from ..errors import LocatedError, UnsupportedSyntaxError
 from ..ir.callees import Checkpointed, DerivativeBase, is_compile_time
 from ..rules import registry
 from . import rewrites
+from .nested import is_jvp, lower_jvp
 
 BINOPS = {gast.Add: operator.add, gast.Sub: operator.sub, gast.Mult: operator.mul,
           gast.Div: operator.truediv, gast.Pow: operator.pow, gast.MatMult: operator.matmul,
@@ -218,6 +219,8 @@ class ExprLowering:
         ok, fn = self.static_callee(f)
         if ok and _compile_time(fn):
             return self.b.const(self.evaluate_transform(fn, node), hint="d" + _hint(fn))
+        if ok and is_jvp(fn):
+            return lower_jvp(self, node)
         if not ok:
             if isinstance(f, gast.Attribute):
                 return self.method_call(node)
@@ -225,6 +228,10 @@ class ExprLowering:
                                          "call a function by its name")
         if is_user_function(fn):
             return self.call_user(fn, node)
+        if (fn is rt.Tape or fn is rt.IndexTape) and not node.args and not node.keywords:
+            if getattr(self, "new_tape", False):
+                return self.b.op("tape", [], ["tape"], {"nondiff": fn is rt.IndexTape}).result
+            return self.b.op("list", [], ["tape"]).result  # it escapes: a list like any
         fn, node, done = rewrites.rewrite_call(self, fn, node)
         if done is not None:
             return done
@@ -293,6 +300,9 @@ class ExprLowering:
             raise UnsupportedSyntaxError(f"{f.attr} on something other than a local list, or "
                                          "with arguments", self.spec.loc(node))
         lst = self.env[f.value.id]
+        if is_tape(lst):
+            out = self.tape_op(lst, node)
+            return out[0] if f.attr == "pop" else out
         self.check_inplace(f.value.id, node, f".{f.attr}()")
         if f.attr == "pop":
             out = self.b.call(operator.getitem, [lst, self.b.const(-1)], hint="item")
@@ -300,6 +310,17 @@ class ExprLowering:
             return out
         new = self.b.op("append", [lst, self.expr(node.args[0])], (f.value.id,)).result
         self.env[f.value.id] = new
+        return self.b.const(None)
+
+    def tape_op(self, tape, node, n=1):
+        """A derivative's tape read back: ``tape.append(v)`` pushes (a tuple literal as
+        its items), ``tape.pop()`` pops ``n`` values; no alias check: generated code
+        pushes values nothing changes afterwards, and each is popped once."""
+        if node.func.attr == "pop":
+            return self.b.op("pop", [tape], ["item"] * n).results
+        v = node.args[0]
+        items = v.elts if isinstance(v, gast.Tuple) and len(v.elts) > 1 else [v]
+        self.b.op("push", [tape] + [self.expr(e) for e in items])
         return self.b.const(None)
 
     def call_user(self, fn, node):
@@ -339,6 +360,35 @@ def _generator_method(name):
     the generator first (no derivative; kept in order as an effect)."""
     from ..rules.nondiff import GENERATOR_METHODS
     return getattr(np.random.Generator, name) if name in GENERATOR_METHODS else None
+
+
+def is_tape(v) -> bool:
+    """Is ``v`` a tape (``rt.Tape()`` in generated code)?"""
+    return getattr(getattr(v, "owner", None), "kind", None) == "tape"
+
+
+def tape_pop(node, env):
+    """The tape that ``node`` pops (``tape.pop()``), or None."""
+    f = getattr(node, "func", None) if isinstance(node, gast.Call) else None
+    if isinstance(f, gast.Attribute) and f.attr == "pop" and isinstance(f.value, gast.Name) \
+            and not node.args and is_tape(env.get(f.value.id)):
+        return env[f.value.id]
+    return None
+
+
+def local_tapes(fn_node) -> set:
+    """Names the function uses only as ``name.append(v)`` / ``name.pop()``: bound to
+    ``rt.Tape()``, they are tapes; one that escapes (returned, passed on: a vjp's
+    residuals) stays a list, whose pushes and pops are changes like any other."""
+    receivers, loads = set(), []
+    for n in gast.walk(fn_node):
+        if isinstance(n, gast.Call) and isinstance(n.func, gast.Attribute) \
+                and n.func.attr in ("append", "pop") and isinstance(n.func.value, gast.Name):
+            receivers.add(n.func.value)
+        elif isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load):
+            loads.append(n)
+    escaping = {n.id for n in loads if n not in receivers}
+    return {n.id for n in receivers} - escaping
 
 
 def _is_value(v) -> bool:

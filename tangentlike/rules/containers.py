@@ -93,3 +93,8 @@ def items(ct, out, x):
 @defjvp(rt.items)
 def items_jvp(d, out, x):
     return rt.items(d)
+
+
+@defjvp(rt.save_item)
+def save_item_jvp(d, out, x, idx):
+    return rt.save_item(d, idx)

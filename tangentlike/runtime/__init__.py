@@ -379,7 +379,8 @@ from .algebra import (contract, diag_embed, diag_part, inner_subscripts,  # noqa
 from .schedule import (binomial_schedule, snapshot_count, snapshot_slots,  # noqa: E402,F401
                        sum_slots)
 
-from .containers import (MISSING, UNBOUND, append_vjp, basis, check_unshared, drop_last,  # noqa: E402,F401
+from .containers import (MISSING, UNBOUND, IndexTape, Tape, append_vjp, basis,  # noqa: E402,F401
+                         check_unshared, drop_last,
                          items,
                          join_last, restore_item, save_item, stop_gradient, unpack_vjp,
                          unpop_vjp)

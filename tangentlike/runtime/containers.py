@@ -114,3 +114,18 @@ class _Unbound:
 
 
 UNBOUND = _Unbound()
+
+
+class Tape(list):
+    """The tape of a reverse sweep (Griewank & Walther, ch. 4): ``append`` pushes, ``pop``
+    pops. Its values may carry derivatives; read again by the compiler, a ``Tape`` is a
+    tape, not a list, so forward mode gives it a parallel tape of tangents."""
+
+    __slots__ = ()
+
+
+class IndexTape(list):
+    """A tape of values that carry no derivative (ranges, integers, flags, index tuples):
+    derivatives of the code that uses it give it no tangent."""
+
+    __slots__ = ()

@@ -41,8 +41,8 @@ def fold(fn, args, kinds, builder, kw=()):
     arguments' kinds (``activity.kinds``)."""
     if kw:
         return None
-    if fn is rt.unbroadcast and kinds[0] == "scalar" == kinds[1]:
-        return args[0]
+    if fn in (rt.unbroadcast, rt.broadcast_like) and kinds[0] == "scalar" == kinds[1]:
+        return args[0]  # between two scalars there is nothing to sum or spread
     if fn is operator.mul and len(args) == 2:
         if _is(args[0], 1):
             return args[1]
