@@ -69,3 +69,47 @@ def test_declaring_an_unknown_fact_is_an_error():
     with pytest.raises(ValueError, match="unknown primitive facts"):
         registry.declare("elementwize", np.sin)
     assert not registry.has(np.sin, "elementwize")
+
+
+def _leaves(x):
+    if isinstance(x, np.ndarray):
+        yield x
+    elif isinstance(x, (list, tuple)):
+        for y in x:
+            yield from _leaves(y)
+
+
+def test_every_numpy_function_that_can_return_a_view_says_so():
+    """The alias check (frontend/aliases.py) rejects a write that another name would see
+    only if it knows the other name may be a view: ``u = np.flip(w); w[0] = 5.0`` gave a
+    silently wrong gradient while np.flip lacked the fact. Each rule case is run, and a
+    result sharing memory with an argument must come from a function marked ``view``."""
+    import sys
+    import warnings
+    sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent / "rules"))
+    from test_vjp_rules import ALL_CASES
+    missing = set()
+    for p in ALL_CASES:
+        case = p.values[0]
+        rec = registry.primitive(case.fn)
+        if rec is None or not rec.name.startswith("np."):
+            continue  # runtime helpers run in generated code, which owns its buffers
+        args, kwargs, _ = case.draw()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            out = case.fn(*args, **kwargs)
+        ins = [a for v in list(args) + list(kwargs.values()) for a in _leaves(v)]
+        if any(np.shares_memory(o, i) for o in _leaves(out) for i in ins) \
+                and not registry.has(case.fn, "view"):
+            missing.add(rec.name)
+    assert sorted(missing) == []
+
+
+def test_a_write_seen_through_np_flip_is_rejected():
+    def f(w):
+        w = w * 1.0
+        u = np.flip(w)
+        w[0] = 5.0
+        return np.sum(u * u)
+    with pytest.raises(tangentlike.UnsupportedSyntaxError, match="may refer to the same data"):
+        tangentlike.grad(f)(np.array([1.0, 2.0, 3.0]))

@@ -65,7 +65,9 @@ declare("product_vjp_left", rt.matmul_vjp_left, rt.dot_vjp_left)
 declare("product_vjp_right", rt.matmul_vjp_right, rt.dot_vjp_right)
 declare("view", np.reshape, np.transpose, np.ravel, np.squeeze, np.asarray, np.expand_dims,
         np.swapaxes, np.moveaxis, np.broadcast_to, np.diagonal, np.atleast_1d,
-        np.atleast_2d, np.atleast_3d)
+        np.atleast_2d, np.atleast_3d, np.flip, np.fliplr, np.flipud, np.rot90, np.rollaxis,
+        np.real, np.diag, np.einsum, np.matrix_transpose, np.split, np.array_split,
+        np.hsplit, np.vsplit, np.dsplit)  # tests/test_primitives.py finds the views
 declare("per_argument", np.atleast_1d, np.atleast_2d, np.atleast_3d)
 # Runtime helpers that write into an argument or check one: never dropped or merged.
 declare((), rt.add_at, rt.check_scalar, rt.restore_item, rt.check_unshared, effects=True)
