@@ -11,6 +11,8 @@ import inspect
 
 import numpy as np
 
+from . import runtime as rt
+
 from .errors import ArgumentError, ArgumentTypeError, DifferentiationTypeError
 from .frontend.source import spec_of
 from .ir.printer import print_func
@@ -243,6 +245,16 @@ def differentiable_mask(vals, names):
     return mask
 
 
+def _like_primal(g, x):
+    """A cotangent with its primal's dtype: a float32 array or NumPy scalar keeps float32
+    even where the primal computed in float64 (a float64 constant, ``np.zeros(n)``)."""
+    if isinstance(x, np.ndarray):
+        return rt.dtype_like(g, x)
+    if isinstance(x, np.inexact) and not isinstance(x, np.complexfloating) and g is not None:
+        return rt.scalar_like(g, x)
+    return g
+
+
 def vjp(fn, *primals):
     """``(out, pullback)``; ``pullback(ct)`` -> one cotangent per argument (None for
     arguments that are not floats, float arrays or containers of them)."""
@@ -260,7 +272,7 @@ def vjp(fn, *primals):
 
     def pullback(ct):
         grads = iter(compiled.bwd(_copy_lists(saved), ct))
-        return tuple(next(grads) if m else None for m in mask)
+        return tuple(_like_primal(next(grads), v) if m else None for m, v in zip(mask, vals))
 
     pullback.source = compiled.source
     return out, pullback

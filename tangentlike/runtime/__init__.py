@@ -98,8 +98,34 @@ def sum_axes(g, axis=None, keepdims=False):
     return g.sum(axis=axis, keepdims=keepdims)
 
 
+def float_dtype(x):
+    """The dtype of ``x``'s cotangent: its own for a float or complex array or NumPy
+    scalar (float32 stays float32, longdouble stays longdouble), else float64."""
+    dt = getattr(x, "dtype", None)
+    return dt if dt is not None and dt.kind in "fc" else np.dtype(float)
+
+
+def scalar_like(g, x):
+    """``g`` as the gradient of the real scalar ``x``: a Python float for a Python number
+    (or a float64), a NumPy scalar of ``x``'s dtype for a float32, float16, longdouble."""
+    if type(x) is float or not isinstance(x, np.inexact):
+        return float(g)
+    return x.dtype.type(g)
+
+
+def dtype_like(g, x):
+    """The array gradient ``g`` with the dtype of its primal ``x`` (a float32 ``x`` whose
+    primal computed in float64 still gets a float32 gradient); ``g`` itself when the
+    dtypes agree, when either is not an array, or when their kinds differ (real/complex)."""
+    if type(g) is np.ndarray and type(x) is np.ndarray and g.dtype != x.dtype \
+            and g.dtype.kind == x.dtype.kind:
+        return g.astype(x.dtype)
+    return g
+
+
 def zeros_like(x):
-    """The zero cotangent of ``x``: 0.0, a float zeros array, or the same container of zeros."""
+    """The zero cotangent of ``x``: 0.0, a zeros array of its float dtype (``float_dtype``),
+    a zero of a NumPy scalar's own float type, or the same container of zeros."""
     if x is None:
         return None
     if isinstance(x, dict):
@@ -107,9 +133,11 @@ def zeros_like(x):
     if isinstance(x, (tuple, list)):
         return _rebuild(x, (zeros_like(v) for v in x))
     if isinstance(x, np.ndarray):
-        return np.zeros(x.shape, dtype=complex if np.iscomplexobj(x) else float)
+        return np.zeros(x.shape, dtype=float_dtype(x))
     if isinstance(x, (complex, np.complexfloating)):
-        return 0j
+        return 0j if type(x) in (complex, np.complex128) else x.dtype.type(0)
+    if isinstance(x, np.inexact) and type(x) is not np.float64:
+        return x.dtype.type(0)
     if isinstance(x, (_PY_SCALARS, np.generic)):
         return 0.0
     return None  # strings, functions, ...: no cotangent
@@ -176,7 +204,8 @@ def as_float_grad(g, x):
         garr = unbroadcast(garr + np.zeros(shape), x)
     if isinstance(x, np.generic):
         return garr[()]
-    return np.array(garr, dtype=np.result_type(garr.dtype, float), copy=True)
+    dtype = np.result_type(float_dtype(x), g if _is_py_scalar(g) else garr.dtype)
+    return np.array(garr, dtype=dtype, copy=True)
 
 
 def check_scalar(y, fname):
@@ -252,7 +281,7 @@ def sum_vjp(g, x, axis=None, keepdims=False):
     shape = np.shape(x)
     if not keepdims and axis is not None:
         g = np.expand_dims(g, _axes(axis, len(shape)))
-    return np.zeros(shape, dtype=np.result_type(np.asarray(g).dtype, float)) + g
+    return np.zeros(shape, dtype=float_dtype(x)) + g  # g's dtype wins where it is wider
 
 
 def count(x, axis=None):
@@ -269,14 +298,15 @@ def extremum_share(ans, x, axis=None, keepdims=False):
     if axis is None and type(x) is np.ndarray:  # the common case, without the generality
         hit = x == ans
         n = np.count_nonzero(hit)
-        share = hit.astype(complex if x.dtype.kind == "c" else float)
+        share = hit.astype(float_dtype(x))
         return share if n == 1 else share / n
     xa = np.asarray(x)
     a = np.asarray(ans)
     if not keepdims and axis is not None:
         a = np.expand_dims(a, _axes(axis, xa.ndim))
     hit = np.equal(xa, a)
-    share = hit / np.sum(hit, axis=axis, keepdims=True)
+    share = hit.astype(float_dtype(xa)) / np.sum(hit, axis=axis, keepdims=True).astype(
+        float_dtype(xa))
     return float(share) if _is_py_scalar(x) else share
 
 
@@ -287,7 +317,9 @@ def max_vjp(g, ans, x, axis=None, keepdims=False):
 
 def tie_split(a, b):
     """Share of ``a`` in ``np.maximum(a, b)``: 1 where a > b, 0.5 where a == b, 0 where a < b."""
-    return np.where(np.greater(a, b), 1.0, np.where(np.equal(a, b), 0.5, 0.0))
+    share = np.where(np.greater(a, b), 1.0, np.where(np.equal(a, b), 0.5, 0.0))
+    dtype = np.result_type(a, b, 0.0)  # float32 operands: a float32 share (NEP 50)
+    return share if dtype == share.dtype or dtype.kind != "f" else share.astype(dtype)
 
 
 def inverse_axes(axes, x):

@@ -3,7 +3,7 @@
 cotangents, unit tangents. Imported into ``tangentlike.runtime``."""
 import numpy as np
 
-from . import _rebuild, copy, zeros_like  # defined before this module is imported
+from . import _rebuild, copy, float_dtype, zeros_like  # defined before this module is imported
 
 def stop_gradient(x):
     """``x`` itself; its derivative is zero (the compiler treats it as a constant)."""
@@ -48,7 +48,7 @@ def unpop_vjp(g, item):
 
 def basis(x, k):
     """The unit tangent of ``x``'s shape with a one at flat index ``k``."""
-    e = np.zeros(np.shape(x))
+    e = np.zeros(np.shape(x), dtype=float_dtype(x))
     e.flat[k] = 1.0
     return e
 

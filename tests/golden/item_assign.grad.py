@@ -26,4 +26,4 @@ def grad_item_assign(x):
         dx_2 = rt.add_at(dx, t_8, rt.unbroadcast(dt_2 * t_7, t_6))
         dx = rt.add_at(dx_2, i_2, unbroadcast)
         dy = dy_2
-    return dx
+    return rt.dtype_like(dx, x)

@@ -23,4 +23,4 @@ def grad_loss(W, xs):
         # adjoint of line 87: return np.tanh(W @ h + x)
         dt = dh * (1.0 - tanh_2 * tanh_2)
         dh, dW = (dt @ W, dW + np.outer(dt, h_2))
-    return dW
+    return rt.dtype_like(dW, W)

@@ -12,4 +12,4 @@ def grad_f(x):
     t_3 = x ** 2
     t_4 = 5.0 * t_3
     rt.check_scalar(t_2 - t_4, 'f')
-    return rt.unbroadcast(rt.unbroadcast(rt.unbroadcast(-1.0, t_4) * 5.0, t_3) * 2 * x, x) + rt.unbroadcast(rt.unbroadcast(rt.unbroadcast(1.0, t_2) * 3.0, t) * 3 * x ** 2.0, x)
+    return rt.dtype_like(rt.unbroadcast(rt.unbroadcast(rt.unbroadcast(-1.0, t_4) * 5.0, t_3) * 2 * x, x) + rt.unbroadcast(rt.unbroadcast(rt.unbroadcast(1.0, t_2) * 3.0, t) * 3 * x ** 2.0, x), x)

@@ -12,4 +12,4 @@ def grad_e(a, b):
     rt.check_scalar(c * d, 'e')
     # adjoint of line 32: return c * d
     unbroadcast = rt.unbroadcast(d, c)
-    return (rt.unbroadcast(unbroadcast, a), rt.unbroadcast(rt.unbroadcast(c, d), b) + rt.unbroadcast(unbroadcast, b))
+    return (rt.dtype_like(rt.unbroadcast(unbroadcast, a), a), rt.dtype_like(rt.unbroadcast(rt.unbroadcast(c, d), b) + rt.unbroadcast(unbroadcast, b), b))

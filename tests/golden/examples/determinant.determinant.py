@@ -81,4 +81,4 @@ def grad_determinant(A):
         everything_2 = tape.pop()
         # adjoint of line 35: everything.append(i)
         everything_2.pop()
-    return dA
+    return rt.dtype_like(dA, A)

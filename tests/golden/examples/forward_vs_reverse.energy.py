@@ -10,4 +10,4 @@ def grad_energy(x, W):
     tanh = np.tanh(W @ x)
     t = tanh ** 2
     rt.check_scalar(np.sum(t), 'energy')
-    return rt.matmul_vjp_right(rt.unbroadcast(rt.sum_vjp(1.0, t, None, False) * 2 * tanh, tanh) * (1.0 - tanh * tanh), W, x)
+    return rt.dtype_like(rt.matmul_vjp_right(rt.unbroadcast(rt.sum_vjp(1.0, t, None, False) * 2 * tanh, tanh) * (1.0 - tanh * tanh), W, x), x)

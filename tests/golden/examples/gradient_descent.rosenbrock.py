@@ -23,4 +23,4 @@ def grad_rosenbrock(p):
     dp = rt.add_at(rt.zeros_like(p), 1, rt.unbroadcast(unbroadcast, y))
     # adjoint of line 22: x = p[0]
     dp_2 = rt.add_at(dp, 0, dx)
-    return dp_2
+    return rt.dtype_like(dp_2, p)

@@ -32,4 +32,4 @@ def grad_lagrangian(v):
     dv_2 = rt.add_at(dv, 1, dy)
     # adjoint of line 29: x = v[0]
     dv_3 = rt.add_at(dv_2, 0, dx)
-    return dv_3
+    return rt.dtype_like(dv_3, v)

@@ -10,4 +10,4 @@ def grad_log_abs_det(A):
     slogdet = np.linalg.slogdet(A)
     sign, logdet = slogdet
     rt.check_scalar(logdet, 'log_abs_det')
-    return np.expand_dims(rt.unpack_vjp((None, 1.0), slogdet)[1], (-2, -1)) * np.matrix_transpose(np.linalg.inv(A))
+    return rt.dtype_like(np.expand_dims(rt.unpack_vjp((None, 1.0), slogdet)[1], (-2, -1)) * np.matrix_transpose(np.linalg.inv(A)), A)

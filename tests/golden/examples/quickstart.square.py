@@ -8,4 +8,4 @@ __all__ = ['grad_square']
 
 def grad_square(x):
     rt.check_scalar(x ** 2, 'square')
-    return rt.unbroadcast(2 * x, x)
+    return rt.dtype_like(rt.unbroadcast(2 * x, x), x)

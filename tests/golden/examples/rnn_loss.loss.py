@@ -30,4 +30,4 @@ def grad_loss(W, xs):
         # adjoint of line 17: return np.tanh(W @ h + x)
         unbroadcast_2 = rt.unbroadcast(dh * (1.0 - tanh_2 * tanh_2), t_5)
         dh, dW = (rt.matmul_vjp_right(unbroadcast_2, W, h_2), dW + rt.matmul_vjp_left(unbroadcast_2, W, h_2))
-    return dW
+    return rt.dtype_like(dW, W)

@@ -22,4 +22,4 @@ def grad_logistic(x):
     for i_2 in rng[::-1]:
         t_3, t_4, l_3 = tape.pop()
         dl = rt.unbroadcast(rt.unbroadcast(dl * t_3, t_4) * 4.0, l_3) - rt.unbroadcast(rt.unbroadcast(dl * t_4, t_3), l_3)
-    return dl
+    return rt.dtype_like(dl, x)
