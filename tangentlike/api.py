@@ -172,8 +172,16 @@ class Derivative(DerivativeBase):
                                         else type(x) for x in args]))
             if hit is not None:
                 self._last = hit
-                return hit.fn(*args)
-        return self._call(args, kwargs)
+                try:
+                    return hit.fn(*args)
+                except Exception as e:
+                    rt.source_note(e)  # name the user's line (backend.sourcemap)
+                    raise
+        try:
+            return self._call(args, kwargs)
+        except Exception as e:
+            rt.source_note(e)
+            raise
 
     def _call(self, args, kwargs):
         vals = self._bind(args, kwargs)
@@ -268,10 +276,18 @@ def vjp(fn, *primals):
     vals = list(bound.arguments.values())
     mask = differentiable_mask(vals, names)
     compiled = compile_derivative(function_for(fn, vals), mask, [_kind(v) for v in vals], "vjp")
-    out, saved = compiled.fwd(*vals)
+    try:
+        out, saved = compiled.fwd(*vals)
+    except Exception as e:
+        rt.source_note(e)
+        raise
 
     def pullback(ct):
-        grads = iter(compiled.bwd(_copy_lists(saved), ct))
+        try:
+            grads = iter(compiled.bwd(_copy_lists(saved), ct))
+        except Exception as e:
+            rt.source_note(e)
+            raise
         return tuple(_like_primal(next(grads), v) if m else None for m, v in zip(mask, vals))
 
     pullback.source = compiled.source

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import runtime as rt
+
 from .api import (_copy_lists, _kind, check_differentiable, differentiable_mask,
                   function_for, grad, normalize_wrt, signature_of)
 from .errors import ArgumentError
@@ -68,7 +70,11 @@ def jvp(fn, primals, tangents):
         mask.append(True)
         ts.append(check_differentiable(t, names[i]))
     compiled = compile_derivative(function_for(fn, vals), mask, [_kind(v) for v in vals], "jvp")
-    return compiled.fn(*vals, *ts)
+    try:
+        return compiled.fn(*vals, *ts)
+    except Exception as e:
+        rt.source_note(e)  # name the user's line (backend.sourcemap)
+        raise
 
 
 def _prepare(fn, wrt, args):

@@ -17,6 +17,7 @@ from ..ir.nodes import INPLACE_OPS, Block, walk_ops
 from ..transforms.dce import is_pure
 from .exprs import Globals, call_expr, const_expr, subscript_index
 from .naming import Names
+from .sourcemap import tag
 
 _MARK = "#@@ "
 
@@ -82,6 +83,9 @@ class FuncEmitter:
         return ast.Name(self.names.name(v), ast.Load())
 
     def op_expr(self, op):
+        return tag(self._op_expr(op), op.loc)
+
+    def _op_expr(self, op):
         k = op.kind
         if k == "const":
             return const_expr(op.attrs["value"], self.g)
@@ -123,17 +127,35 @@ class FuncEmitter:
             if op.results and all(r in self.inl for r in op.results):
                 continue
             self.comment(op, out)
-            out.extend(self.stmt(op))
+            out.extend(tag(s, op.loc) for s in self.stmt(op))
         return out
 
     def comment(self, op, out):
-        if not op.attrs.get("adjoint") or op.loc is None or not op.loc.lineno:
-            return
-        if op.loc.lineno != self.last_line:
-            self.last_line = op.loc.lineno
-            text = op.loc.text.strip()
-            what = "tangent" if op.attrs["adjoint"] == "tangent" else "adjoint"
-            out.append(ast.Expr(ast.Constant(f"{_MARK}{what} of line {op.loc.lineno}: {text}")))
+        """``# adjoint of line N: <source>`` above a statement, for each source line whose
+        derivative it computes (its own op's and those of the values written inline in
+        it) unless the comment just above already names that line."""
+        for loc, what in self._adjoint_lines(op):
+            if (loc.filename, loc.lineno) == self.last_line:
+                continue
+            self.last_line = (loc.filename, loc.lineno)
+            word = "tangent" if what == "tangent" else "adjoint"
+            out.append(ast.Expr(ast.Constant(
+                f"{_MARK}{word} of line {loc.lineno}: {loc.text.strip()}")))
+
+    def _adjoint_lines(self, op):
+        """The differentiated source lines in ``op``'s statement, latest line first (the
+        order of the reverse sweep); not the ``def`` line (the seed's location)."""
+        own = self.func.loc
+        found, seen, todo = [], {(own.filename, own.lineno) if own else None}, [op]
+        while todo:
+            o = todo.pop()
+            what, loc = o.attrs.get("adjoint"), o.loc
+            if what and loc is not None and loc.lineno and (loc.filename, loc.lineno) not in seen:
+                seen.add((loc.filename, loc.lineno))
+                found.append((loc, what))
+            todo.extend(reversed([a.owner for a in o.args
+                                  if a in self.inl and not isinstance(a.owner, Block)]))
+        return sorted(found, key=lambda f: -f[0].lineno)
 
     def assign(self, targets, values):
         """Parallel assignment ``targets = values``, skipping self-assignments."""
@@ -233,7 +255,11 @@ class FuncEmitter:
 
 
 def unparse(module: ast.Module) -> str:
-    src = ast.unparse(ast.fix_missing_locations(module))
+    return render_comments(ast.unparse(ast.fix_missing_locations(module)))
+
+
+def render_comments(src: str) -> str:
+    """``ast.unparse`` text with the comment markers made comments (line for line)."""
     out = []
     for line in src.splitlines():
         m = re.match(r"^(\s*)(['\"])" + re.escape(_MARK), line)

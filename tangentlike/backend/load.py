@@ -23,7 +23,8 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import EmitError
-from .emit import FuncEmitter, unparse
+from .emit import FuncEmitter, render_comments
+from .sourcemap import positions, render
 from .exprs import BIN, CMP, UN, Globals, _literal, dotted, is_literal
 
 _SYNTAX = (operator.getitem, operator.contains, list.pop)
@@ -31,24 +32,45 @@ _HEADER = "import numpy as np\nfrom tangentlike import runtime as rt"
 MAX_LITERAL_ARRAY = 4096  # elements written out in a standalone module
 
 
-def emit_module(funcs, doc: str, ref_name, exports=None) -> tuple:
-    """(source text, objects to bind at load) of a module defining ``funcs``."""
+def emit_module(funcs, doc: str, ref_name, exports=None, prefix: str = "",
+                noted=(), hide=None) -> tuple:
+    """(source text, objects to bind at load) of a module defining ``funcs``, after the
+    lines ``prefix``; the functions named in ``noted`` add the user's line to an error
+    they raise (``rt.source_note``); a source map ends the module (``sourcemap``), without
+    the files for which ``hide(filename)`` is true."""
     g = Globals(reserved=[f.name for f in funcs])
     users = {}
     for f in funcs:
         _reserve_objects(f, g, ref_name, users)
     defs = [FuncEmitter(f, g, ref_name).emit() for f in funcs]
+    for d in defs:
+        if d.name in noted:
+            d.body = [_noting(d.body)]
     head = [ast.Expr(ast.Constant(doc))] + ast.parse(_HEADER).body
     if exports is not None:
         names = ast.List([ast.Constant(n) for n in exports], ast.Load())
         head.append(ast.Assign([ast.Name("__all__", ast.Store())], names))
         head += [_constant(name, obj, users[name]) for name, obj in g.objects.items()]
-    src = unparse(ast.Module(head + defs, []))
+    module = ast.Module(head + defs, [])
+    raw = ast.unparse(ast.fix_missing_locations(module))
+    spans = positions(module, raw)
+    src = render_comments(raw)
+    offset = prefix.count("\n")
     if g.objects and exports is None:
         note = "# Bound by tangentlike when loaded: " + ", ".join(sorted(g.objects)) + "\n"
         top, sep, rest = src.partition("from tangentlike import runtime as rt\n")
         src = top + sep + note + rest
+        offset += 1
+    src = prefix + src + render(spans, offset, hide)
     return src, ({} if exports is not None else dict(g.objects))
+
+
+def _noting(body) -> ast.Try:
+    """``try: body`` with ``except Exception as error: rt.source_note(error); raise``."""
+    note = ast.Call(dotted("rt.source_note"), [ast.Name("error", ast.Load())], [])
+    handler = ast.ExceptHandler(ast.Name("Exception", ast.Load()), "error",
+                                [ast.Expr(note), ast.Raise()])
+    return ast.Try(body, [handler], [], [])
 
 
 def _reserve_objects(func, g, ref_name, users):

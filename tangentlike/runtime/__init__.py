@@ -388,6 +388,8 @@ from .arrays import (astype, broadcast_like, clip_share, cumsum_vjp, diag_vjp,  
 from .algebra import (contract, diag_embed, diag_part, einsum_subscripts, inner_subscripts,  # noqa: E402
                       inv_gaps, kron_subscripts, phi, skew_lower, tensordot_subscripts)
 
+from .sourcemap import source_note  # noqa: E402,F401
+
 from .schedule import (binomial_schedule, snapshot_count, snapshot_slots,  # noqa: E402,F401
                        sum_slots)
 
