@@ -18,6 +18,7 @@ from .frontend.source import spec_of
 from .ir.printer import print_func
 from .ir.callees import Checkpointed, DerivativeBase, check_policy, register_compile_time
 from .analysis.shapes import pattern
+from .emission import likes_for, samples, spelling
 from .pipeline import Compiled, build, compile_derivative, stage, standalone_module
 from .frontend.lower import lower
 from .transforms import passes
@@ -339,23 +340,36 @@ def ir(f, after="lowered") -> str:
     return "\n".join(texts)
 
 
-def emit(g, path=None) -> str:
+def emit(g, path=None, example=None, like=None, general=False) -> str:
     """Write the derivative ``g`` (made by ``grad`` or ``value_and_grad``) to ``path`` as a
     standalone module, importing only ``numpy`` and ``tangentlike.runtime``; returns its
-    source. The same derivative gives byte-identical output."""
+    source. It is the code ``g`` compiles for arguments like ``example`` (a tuple of
+    arguments), ``like`` (``'W=array(n, n) k=float'``, see ``runtime.like``) or the
+    function's annotations, and checks on each call that its arguments fit;
+    ``general=True``: the variant for any arguments. The same derivative and request
+    give byte-identical output."""
     if not isinstance(g, Derivative):
         raise ArgumentTypeError(f"tl.emit expects a derivative made by tl.grad, not {g!r}")
-    fn, mask, kinds, mode, single, with_value, optimize = g.plan()
+    origin, order = g.primal, 1
+    while isinstance(origin, Derivative):  # a derivative of a derivative: name the source
+        origin, order = origin.primal, order + 1
+    likes = likes_for(origin, g.names, example, like, general)
+    if order > 1 and example is None and any(lk is None for lk in likes):
+        likes = [None] * len(likes)  # an inner derivative would be specialised on samples
+    vals = list(example) if example is not None else samples(likes)
+    for i in g.wrt:
+        vals[i] = check_differentiable(vals[i], g.names[i])
+    checked = spelling(g.names, likes)
+    fn, mask, kinds, mode, single, with_value, optimize = g.plan(vals if checked else None)
+    patterns = [lk.pattern if lk else None for lk in likes] \
+        if checked and g.mode == "reverse" else None
     wrt = ",".join(g.names[i] for i in g.wrt)
     options = (f"mode={g.mode}, wrt={wrt if g.single is True else '(' + wrt + ')'}, "
                f"with_value={with_value}, optimize={optimize}")
     options += f", checkpoint={g.checkpoint!r}" if g.checkpoint is not None else ""
-    origin, order = g.primal, 1
-    while isinstance(origin, Derivative):  # a derivative of a derivative: name the source
-        origin, order = origin.primal, order + 1
     options += f", order={order}" if order > 1 else ""
     src = standalone_module(fn, mask, kinds, mode, single, with_value, optimize, options,
-                            origin, g.checkpoint)
+                            origin, g.checkpoint, patterns, checked)
     if path is not None:
         with open(path, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(src)

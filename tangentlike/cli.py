@@ -101,19 +101,26 @@ _wrt = click.option("--wrt", metavar="X[,Y...]",
 @click.option("--no-optimize", is_flag=True, help="The raw transform, without the passes.")
 @click.option("--all", "every", is_flag=True,
               help="Every function of the file whose first parameter may be a float.")
-def grad(target, wrt, mode, output, no_optimize, every):
+@click.option("--like", metavar="'NAME=KIND ...'",
+              help="Specialise for these arguments, e.g. 'W=array(n, n) xs=array(n, n) "
+                   "k=float' (KIND: float, int, scalar, any, array(d1, ..., dn[, dtype]) "
+                   "with d = 1, a name, a size or ?); the module checks them on each call. "
+                   "Unnamed parameters follow their annotations.")
+@click.option("--general", is_flag=True,
+              help="The variant for any arguments: ignore annotations, check nothing.")
+def grad(target, wrt, mode, output, no_optimize, every, like, general):
     """Write the derivative of TARGET as a standalone Python module."""
     if every:
-        return _grad_all(target, wrt, mode, output, not no_optimize)
+        return _grad_all(target, wrt, mode, output, not no_optimize, general)
     fn, w = unwrap(load_target(target)[1], wrt)
     d = api.grad(fn, wrt=w, mode=mode, optimize=not no_optimize)
-    src = api.emit(d, output)
+    src = api.emit(d, output, like=like, general=general)
     if output is None:
         click.echo(src, nl=False)
     return 0
 
 
-def _grad_all(target, wrt, mode, output, optimize):
+def _grad_all(target, wrt, mode, output, optimize, general=False):
     where, name = split_target(target)
     if name is not None:
         raise TargetError("--all differentiates every function of a file: name the file "
@@ -129,7 +136,7 @@ def _grad_all(target, wrt, mode, output, optimize):
         try:
             d = api.grad(fn, wrt=parse_wrt(wrt), mode=mode, optimize=optimize)
             path = Path(output) / f"grad_{fn.__name__}.py" if output is not None else None
-            src = api.emit(d, path)
+            src = api.emit(d, path, general=general)
         except TangentlikeError as e:
             if _STATE["debug"]:
                 raise

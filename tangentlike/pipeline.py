@@ -16,12 +16,15 @@ from __future__ import annotations
 import os
 
 from . import __version__, cache
+from . import runtime as rt
 from .backend.exprs import is_literal
 from .backend.load import emit_module
 from .backend.sourcemap import code_only
 from .cachekey import source_digest
 from .errors import InternalError, TangentlikeError
 from .frontend.source import spec_of
+from .ir.builder import Builder
+from .ir.nodes import Block
 from .transforms import forward as _forward, reverse as _reverse
 from .transforms.fgrad import assemble_forward_grad
 from .transforms.passes import record
@@ -106,11 +109,15 @@ def build(spec, mask, kinds, mode, single=True, with_value=False, optimize=True,
 
 
 def generate(spec, mask, kinds, mode, single=True, with_value=False, optimize=True,
-             standalone=False, doc=None, checkpoint=None, patterns=None, prefix=""):
+             standalone=False, doc=None, checkpoint=None, patterns=None, prefix="",
+             checked=None):
     """``(source, objects to bind at load, top-level function names)``; ``prefix``: lines
-    put first (a standalone module's header)."""
+    put first (a standalone module's header); ``checked``: ``(spelling, positions)`` of
+    what a specialised module checks its arguments against on each call."""
     unit, top = build(spec, mask, kinds, mode, single, with_value, optimize, standalone,
                       checkpoint, patterns)
+    if checked is not None:
+        _check_arguments(top[0], *checked)
     if standalone and mode in ("grad", "fgrad"):  # called directly: keep literal defaults
         params = spec.signature().parameters.values()
         top[0].defaults = {p.name: p.default for p in params
@@ -125,6 +132,18 @@ def generate(spec, mask, kinds, mode, single=True, with_value=False, optimize=Tr
                       lambda: emit_module(unit.funcs, doc, _ref_name, exports, prefix, noted,
                                           hide))
     return src, objs, names
+
+
+def _check_arguments(func, spelling, positions):
+    """Put ``rt.check_like(name, spelling, *those parameters)`` first in ``func``."""
+    tmp = Block()
+    b = Builder(tmp, func.loc)
+    args = [b.const(func.name, "name"), b.const(spelling, "like")]
+    b.op("call", args + [func.params[i] for i in positions], [],
+         {"fn": rt.check_like, "kw": ()})
+    for op in tmp.ops:
+        op.block = func.body
+    func.body.ops[0:0] = tmp.ops
 
 
 def compile_derivative(fn, mask, kinds, mode, single=True, with_value=False,
@@ -162,9 +181,11 @@ def compile_derivative(fn, mask, kinds, mode, single=True, with_value=False,
 
 
 def standalone_module(fn, mask, kinds, mode, single, with_value, optimize, options: str,
-                      origin=None, checkpoint=None) -> str:
+                      origin=None, checkpoint=None, patterns=None, checked=None) -> str:
     """The source of a standalone module for the derivative of ``fn`` (``tl.emit``); the
-    header names ``origin`` (the user's function, when ``fn`` is generated code)."""
+    header names ``origin`` (the user's function, when ``fn`` is generated code).
+    ``patterns`` specialise it as ``compile_derivative``'s do, and ``checked``
+    (``(spelling, positions)``) makes it check its arguments against that spelling."""
     spec = stage("frontend", getattr(fn, "__name__", repr(fn)), None, lambda: spec_of(fn))
     doc = None
     if origin is not None and origin is not fn:
@@ -179,6 +200,9 @@ def standalone_module(fn, mask, kinds, mode, single, with_value, optimize, optio
               f"{shown_spec.qualname}.\n"
               f"# Options: {options}.\n"
               f"# Source sha256: {source_digest(shown_spec)}. Regenerate instead of editing.\n")
+    if checked is not None:
+        header += (f"# Specialised for {checked[0]}: checked on each call (generate it with "
+                   "--general for any arguments).\n")
     src, _, _ = generate(spec, mask, kinds, mode, single, with_value, optimize, True, doc,
-                         checkpoint, prefix=header)
+                         checkpoint, patterns, header, checked)
     return src

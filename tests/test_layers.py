@@ -15,7 +15,7 @@ import tangentlike
 PKG = pathlib.Path(tangentlike.__file__).resolve().parent
 LAYERS = [("errors",), ("ir",), ("runtime",), ("rules",), ("analysis",), ("frontend",),
           ("transforms",), ("backend",), ("pipeline", "cache", "cachekey"),
-          ("api", "jacobians", "fdcheck"), ("cli", "targets", "__main__")]
+          ("api", "jacobians", "fdcheck", "emission"), ("cli", "targets", "__main__")]
 RANK = {name: i for i, names in enumerate(LAYERS) for name in names}
 
 

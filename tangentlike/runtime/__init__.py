@@ -116,10 +116,14 @@ def scalar_like(g, x):
 def dtype_like(g, x):
     """The array gradient ``g`` with the dtype of its primal ``x`` (a float32 ``x`` whose
     primal computed in float64 still gets a float32 gradient); ``g`` itself when the
-    dtypes agree, when either is not an array, or when their kinds differ (real/complex)."""
+    dtypes agree, when either is not an array (a NumPy scalar ``x``: ``g`` as that scalar
+    type), or when their kinds differ (real/complex)."""
     if type(g) is np.ndarray and type(x) is np.ndarray and g.dtype != x.dtype \
             and g.dtype.kind == x.dtype.kind:
         return g.astype(x.dtype)
+    if isinstance(x, np.inexact) and type(g) is not type(x) and np.ndim(g) == 0 \
+            and np.iscomplexobj(g) == np.iscomplexobj(x):
+        return x.dtype.type(g)  # a NumPy scalar: the same scalar type
     return g
 
 
@@ -389,6 +393,7 @@ from .algebra import (contract, diag_embed, diag_part, einsum_subscripts, inner_
                       inv_gaps, kron_subscripts, phi, skew_lower, tensordot_subscripts)
 
 from .sourcemap import source_note  # noqa: E402,F401
+from .like import check_like  # noqa: E402,F401
 
 from .schedule import (binomial_schedule, snapshot_count, snapshot_slots,  # noqa: E402,F401
                        sum_slots)
