@@ -120,14 +120,47 @@ _DTYPES = ("float16", "float32", "float64", "longdouble", "complex64", "complex1
 _PARSED: dict = {}
 
 
+def _test(lk, v):
+    """A Python expression testing ``lk.fits(v)`` for the common cases, else None."""
+    p = lk.pattern
+    if p == PY:
+        return f"(type({v}) is float or type({v}) is int)"
+    if lk.kind is None or p == () or lk.dtype is not None \
+            or any(s is not None for s in lk.sizes) or None in p:
+        return None
+    ones = [i for i, q in enumerate(p) if q == 1]
+    shape = f"{v}.shape"
+    if not ones:
+        axes = f"1 not in {shape}"
+    else:
+        axes = " and ".join(f"{shape}[{i}] {'==' if q == 1 else '!='} 1" for i, q in enumerate(p))
+    return f"(type({v}) is nd and {v}.ndim == {len(p)} and {axes})"
+
+
+def _checker(likes):
+    """One function ``fits(*args) -> bool`` for ``likes`` (built once per spelling: the
+    test of six arrays is one expression, not six calls)."""
+    tests = [_test(lk, f"a{i}") for i, lk in enumerate(likes)]
+    if any(t is None for t in tests):
+        return lambda *args: all(lk.fits(x) for lk, x in zip(likes, args))
+    params = ", ".join(f"a{i}" for i in range(len(likes)))
+    ns = {"nd": np.ndarray}
+    exec(f"def fits({params}):\n    return {' and '.join(tests) or 'True'}\n", ns)  # noqa: S102
+    return ns["fits"]
+
+
 def check_like(fname, spelling, *args):
     """Raise ``ArgumentError`` unless ``args`` fit ``spelling`` (in parameter order)."""
-    likes = _PARSED.get(spelling)
-    if likes is None:
-        likes = _PARSED[spelling] = list(parse(spelling).items())
-    for (name, like), x in zip(likes, args):
-        if not like.fits(x):
+    entry = _PARSED.get(spelling)
+    if entry is None:
+        items = list(parse(spelling).items())
+        entry = _PARSED[spelling] = (items, _checker([lk for _, lk in items]))
+    items, fits = entry
+    if len(args) == len(items) and fits(*args):
+        return
+    for (name, lk), x in zip(items, args):
+        if not lk.fits(x):
             raise ArgumentError(
-                f"{fname} was generated for {name}={like.text}, but {name} is "
+                f"{fname} was generated for {name}={lk.text}, but {name} is "
                 f"{_describe(x)}; generate it again for these arguments (tangentlike grad "
                 "--like ..., or --general for any arguments)")
