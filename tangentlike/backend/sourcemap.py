@@ -16,6 +16,7 @@ another line (a value written inline) has its own, narrower span.
 from __future__ import annotations
 
 import ast
+import os
 
 from ..runtime.sourcemap import resolve
 
@@ -61,19 +62,29 @@ def _pair(a, b, out):
                     _pair(x, y, out)
 
 
+def _shown(filename: str) -> str:
+    """A path under the working directory as a relative one (as the module's header)."""
+    if os.path.isabs(filename) and filename.startswith(os.getcwd() + os.sep):
+        return os.path.relpath(filename)
+    return filename
+
+
 def render(spans, offset=0, hide=None) -> str:
     """The two constants (text ending in a newline) for ``spans``, each line shifted by
     ``offset`` (lines put above the unparsed text). Spans that add nothing to a wider
     span of the same line and source line are left out; a span from a file for which
     ``hide(filename)`` is true (generated code, in a standalone module) is mapped on to
-    the user's line it came from (``runtime.sourcemap.resolve``), else left out."""
+    the user's line it came from (``runtime.sourcemap.resolve``), else left out; with
+    ``hide``, paths under the working directory are written relative to it."""
     lines, index, table = [], {}, {}
     for line, col, end, loc in spans:
         key = (loc.filename, loc.lineno, loc.func or "", loc.text.strip())
-        if hide is not None and hide(loc.filename):
-            key = resolve(key)  # generated code: the user's line it came from
-            if hide(key[0]):
-                continue
+        if hide is not None:
+            if hide(loc.filename):
+                key = resolve(key)  # generated code: the user's line it came from
+                if hide(key[0]):
+                    continue
+            key = (_shown(key[0]),) + key[1:]
         if key not in index:
             index[key] = len(lines)
             lines.append(key)
