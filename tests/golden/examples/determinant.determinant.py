@@ -14,18 +14,18 @@ def minor_det_fwd(A, rows, cols):
         result, tup_2, rng = (A[tup], tup, None)
     else:
         rng_2 = range(len(cols))
-        k, sign, result = (rt.UNBOUND, 1.0, 0.0)
+        k_2, sign, result = (rt.UNBOUND, 1.0, 0.0)
         for j in rng_2:
-            k_2, rest = (k, [])
-            for k_3 in rng_2:
-                t_2 = k_3 != j
+            k_3, rest = (k_2, [])
+            for k in rng_2:
+                t_2 = k != j
                 if t_2:
-                    rest.append(cols[k_3])
+                    rest.append(cols[k])
                     rest_2, rest_3 = (rest, rest)
                 else:
                     rest_2, rest_3 = (rest, None)
                 tape.append((rest_3, t_2))
-                k_2, rest = (k_3, rest_2)
+                k_3, rest = (k, rest_2)
             tup_3 = (rows[0], cols[j])
             t_3 = A[tup_3]
             t_4 = sign * t_3
@@ -34,7 +34,7 @@ def minor_det_fwd(A, rows, cols):
             total = result + t_5
             sign_2 = -sign
             tape.append((result, t_5, minor_det, t_4, minor_det_res, sign, t_3, tup_3))
-            k, sign, result = (k_2, sign_2, total)
+            k_2, sign, result = (k_3, sign_2, total)
         tup_2, rng = (None, rng_2)
     return (result, (t, A, tup_2, rng, tape))
 
@@ -116,13 +116,13 @@ _SOURCE_MAP = {
     13: ((8, 32, 2),),
     14: ((30, 36, 2), (43, 47, 1)),
     16: ((8, 32, 3),),
-    17: ((8, 48, 3), (39, 42, 4), (44, 47, 5)),
+    17: ((8, 50, 3), (41, 44, 4), (46, 49, 5)),
     18: ((8, 1000000, 3),),
-    19: ((12, 31, 6), (28, 30, 7)),
+    19: ((12, 33, 6), (30, 32, 7)),
     20: ((12, 1000000, 6),),
-    21: ((16, 30, 8),),
+    21: ((16, 28, 8),),
     22: ((16, 1000000, 8),),
-    23: ((20, 42, 9),),
+    23: ((20, 40, 9),),
     26: ((44, 48, 8),),
     27: ((16, 42, 8),),
     29: ((12, 38, 10),),
