@@ -12,6 +12,7 @@ it from its exported functions.
 from __future__ import annotations
 
 import ast
+import os
 
 PREFIX = "in the derivative of "
 
@@ -43,13 +44,27 @@ def _lookup(tb):
     return None if best is None else lines[best[2]]
 
 
+_MAPS: dict = {}  # (file, mtime, size) -> its map: a standalone module reads one many times
+
+
 def _file_map(filename):
     """``(_SOURCE_LINES, _SOURCE_MAP)`` read from a generated module's file, or None."""
     try:
+        st = os.stat(filename)
+        key = (filename, st.st_mtime_ns, st.st_size)
+        if key in _MAPS:
+            return _MAPS[key]
         with open(filename, encoding="utf-8") as fh:
             text = fh.read()
-    except (OSError, UnicodeDecodeError, TypeError):
+    except (OSError, UnicodeDecodeError, TypeError, ValueError):
         return None
+    if len(_MAPS) > 64:
+        _MAPS.clear()
+    _MAPS[key] = _read_map(text)
+    return _MAPS[key]
+
+
+def _read_map(text):
     at = text.rfind("\n_SOURCE_LINES = (")
     if at < 0:
         return None
