@@ -1,8 +1,9 @@
 """The package's layers (docs/architecture.md, "Layers"), checked over every import
 statement in the package, including imports inside functions:
 
-    errors <- ir <- runtime <- rules <- analysis <- frontend <- transforms <- backend
-           <- pipeline (with cache, cachekey) <- api (with jacobians, fdcheck) <- cli (with targets)
+    errors (with admissible, limits) <- ir <- runtime <- rules <- analysis <- frontend <- transforms <- backend
+           <- pipeline (with cache, cachekey, progress) <- api (with jacobians, fdcheck, display,
+           graphs, emission, inspection) <- cli (with targets)
 
 A module may import its own layer or a lower one, never a higher one, and the
 import graph between modules has no cycle.
@@ -13,9 +14,10 @@ import pathlib
 import tangentlike
 
 PKG = pathlib.Path(tangentlike.__file__).resolve().parent
-LAYERS = [("errors",), ("ir",), ("runtime",), ("rules",), ("analysis",), ("frontend",),
-          ("transforms",), ("backend",), ("pipeline", "cache", "cachekey"),
-          ("api", "jacobians", "fdcheck", "emission"), ("cli", "targets", "__main__")]
+LAYERS = [("errors", "admissible", "limits"), ("ir",), ("runtime",), ("rules",), ("analysis",), ("frontend",),
+          ("transforms",), ("backend",), ("pipeline", "cache", "cachekey", "progress"),
+          ("api", "jacobians", "fdcheck", "display", "graphs", "emission", "inspection"),
+          ("cli", "targets", "__main__")]
 RANK = {name: i for i, names in enumerate(LAYERS) for name in names}
 
 

@@ -22,6 +22,7 @@ from ..runtime.sourcemap import resolve
 
 _ATTR = "_tl_loc"
 _HEAD = "# Where each line above comes from"
+MAP_NAMES = ("_SOURCE_LINES", "_SOURCE_MAP")  # module-level names no bound object may take
 
 
 def code_only(text: str) -> str:

@@ -16,9 +16,12 @@ import gast
 import numpy as np
 
 from .. import runtime as rt
+from ..admissible import complex_type, unsupported
 from ..errors import LocatedError, UnsupportedSyntaxError
 from ..ir.callees import Checkpointed, DerivativeBase, is_compile_time
 from ..rules import registry
+from . import rewrites
+from .nested import is_jvp, lower_jvp
 
 BINOPS = {gast.Add: operator.add, gast.Sub: operator.sub, gast.Mult: operator.mul,
           gast.Div: operator.truediv, gast.Pow: operator.pow, gast.MatMult: operator.matmul,
@@ -37,10 +40,11 @@ METHODS = {"sum": np.sum, "mean": np.mean, "max": np.max, "min": np.min, "dot": 
            "flatten": rt.flatten, "clip": np.clip, "swapaxes": np.swapaxes, "trace": np.trace,
            "diagonal": np.diagonal, "repeat": np.repeat, "take": np.take,
            "argmax": np.argmax, "argmin": np.argmin, "argsort": np.argsort, "all": np.all,
-           "any": np.any, "round": np.round, "nonzero": np.nonzero}
+           "any": np.any, "round": np.round, "nonzero": np.nonzero, "conj": np.conjugate,
+           "conjugate": np.conjugate}
 VARARG_METHODS = ("reshape", "transpose")
 ATTRIBUTES = {"shape": np.shape, "T": np.transpose, "ndim": np.ndim, "size": np.size,
-              "real": np.real, "mT": np.matrix_transpose}
+              "real": np.real, "imag": np.imag, "mT": np.matrix_transpose}
 PRIMITIVE_MODULES = ("numpy", "tangentlike", "builtins", "operator", "math", "_operator")
 
 
@@ -83,7 +87,27 @@ class ExprLowering:
         return method(node)
 
     def e_Constant(self, node):
-        return self.b.const(node.value)
+        return self.b.const(self.admissible(node.value, node))
+
+    def admissible(self, value, node, name=None):
+        """``value``, unless it is complex or an ndarray subclass (``admissible``); the
+        rules' own bodies may hold complex constants (they run on what the user passes)."""
+        if (self.spec.globals.get("__name__") or "").startswith("tangentlike.rules."):
+            return value
+        real = "tangentlike differentiates real functions of real ndarrays and numbers"
+        if isinstance(value, (complex, np.complexfloating)) or complex_type(value):
+            what = (f"the complex type {getattr(value, '__name__', value)}" if complex_type(value)
+                    else "a complex number")
+            raise UnsupportedSyntaxError(what if name is None else f"'{name}', {what}",
+                                         self.spec.loc(node), real)
+        if isinstance(value, np.ndarray) and unsupported(value):
+            kind = "a complex array" if value.dtype.kind == "c" else (
+                f"a {type(value).__module__}.{type(value).__qualname__}, a subclass of "
+                "np.ndarray whose operators may differ (np.matrix: '*' is a matrix product)")
+            raise UnsupportedSyntaxError(f"'{name}', {kind}", self.spec.loc(node),
+                                         real if value.dtype.kind == "c"
+                                         else "convert it with np.asarray at module level")
+        return value
 
     def e_Name(self, node):
         name = node.id
@@ -96,7 +120,7 @@ class ExprLowering:
         if name in self.locals:
             raise LocatedError(f"variable '{name}' may be used before it is assigned",
                                self.spec.loc(node))
-        return self.b.const(self.spec.resolve(name, node), hint=name)
+        return self.b.const(self.admissible(self.spec.resolve(name, node), node, name), hint=name)
 
     def static(self, node):
         """(True, object) when ``node`` names a global, builtin or module attribute."""
@@ -108,13 +132,16 @@ class ExprLowering:
                 if not hasattr(base, node.attr):
                     raise LocatedError(f"module '{base.__name__}' has no attribute '{node.attr}'",
                                        self.spec.loc(node))
-                return True, getattr(base, node.attr)
+                value = getattr(base, node.attr)
+                if (base.__name__ or "").split(".")[0] not in PRIMITIVE_MODULES:
+                    self.spec.note_attribute(base, node.attr, value)  # a user module's name
+                return True, value
         return False, None
 
     def e_Attribute(self, node):
         ok, obj = self.static(node)
         if ok:
-            return self.b.const(obj, hint=node.attr)
+            return self.b.const(self.admissible(obj, node, node.attr), hint=node.attr)
         fn = ATTRIBUTES.get(node.attr)
         if fn is None:
             raise UnsupportedSyntaxError(f"attribute .{node.attr}", self.spec.loc(node),
@@ -179,6 +206,9 @@ class ExprLowering:
         return self.b.op("slice", parts, ("s",)).result
 
     def e_Subscript(self, node):
+        joined = rewrites.index_join(self, node)
+        if joined is not None:
+            return joined
         base = self.expr(node.value)
         return self.b.call(operator.getitem, [base, self.expr(node.slice)])
 
@@ -189,6 +219,8 @@ class ExprLowering:
         ok, fn = self.static_callee(f)
         if ok and _compile_time(fn):
             return self.b.const(self.evaluate_transform(fn, node), hint="d" + _hint(fn))
+        if ok and is_jvp(fn):
+            return lower_jvp(self, node)
         if not ok:
             if isinstance(f, gast.Attribute):
                 return self.method_call(node)
@@ -196,6 +228,13 @@ class ExprLowering:
                                          "call a function by its name")
         if is_user_function(fn):
             return self.call_user(fn, node)
+        if (fn is rt.Tape or fn is rt.IndexTape) and not node.args and not node.keywords:
+            if getattr(self, "new_tape", False):
+                return self.b.op("tape", [], ["tape"], {"nondiff": fn is rt.IndexTape}).result
+            return self.b.op("list", [], ["tape"]).result  # it escapes: a list like any
+        fn, node, done = rewrites.rewrite_call(self, fn, node)
+        if done is not None:
+            return done
         args = [self.expr(a) for a in node.args]
         kw = [k.arg for k in node.keywords]
         args += [self.expr(k.value) for k in node.keywords]
@@ -239,10 +278,11 @@ class ExprLowering:
         name = f.attr
         if name in ("append", "pop"):
             return self.append(node)
-        fn = METHODS.get(name)
+        fn = METHODS.get(name) or _generator_method(name)
         if fn is None:
             raise UnsupportedSyntaxError(f"method .{name}()", self.spec.loc(node),
-                                         "supported: append, " + ", ".join(METHODS))
+                                         "supported: append, " + ", ".join(METHODS)
+                                         + ", and numpy.random.Generator's methods")
         recv = self.expr(f.value)
         args = [self.expr(a) for a in node.args]
         if name in VARARG_METHODS and len(args) > 1:
@@ -260,6 +300,9 @@ class ExprLowering:
             raise UnsupportedSyntaxError(f"{f.attr} on something other than a local list, or "
                                          "with arguments", self.spec.loc(node))
         lst = self.env[f.value.id]
+        if is_tape(lst):
+            out = self.tape_op(lst, node)
+            return out[0] if f.attr == "pop" else out
         self.check_inplace(f.value.id, node, f".{f.attr}()")
         if f.attr == "pop":
             out = self.b.call(operator.getitem, [lst, self.b.const(-1)], hint="item")
@@ -267,6 +310,17 @@ class ExprLowering:
             return out
         new = self.b.op("append", [lst, self.expr(node.args[0])], (f.value.id,)).result
         self.env[f.value.id] = new
+        return self.b.const(None)
+
+    def tape_op(self, tape, node, n=1):
+        """A derivative's tape read back: ``tape.append(v)`` pushes (a tuple literal as
+        its items), ``tape.pop()`` pops ``n`` values; no alias check: generated code
+        pushes values nothing changes afterwards, and each is popped once."""
+        if node.func.attr == "pop":
+            return self.b.op("pop", [tape], ["item"] * n).results
+        v = node.args[0]
+        items = v.elts if isinstance(v, gast.Tuple) and len(v.elts) > 1 else [v]
+        self.b.op("push", [tape] + [self.expr(e) for e in items])
         return self.b.const(None)
 
     def call_user(self, fn, node):
@@ -299,6 +353,42 @@ class ExprLowering:
         """A lazy two-way choice between two expressions, as an ``if`` op."""
         results = self.lower_branches(cond, then_fn, else_fn, values=True)
         return results[0]
+
+
+def _generator_method(name):
+    """``rng.normal(...)`` on a ``numpy.random.Generator``: the unbound method, called with
+    the generator first (no derivative; kept in order as an effect)."""
+    from ..rules.nondiff import GENERATOR_METHODS
+    return getattr(np.random.Generator, name) if name in GENERATOR_METHODS else None
+
+
+def is_tape(v) -> bool:
+    """Is ``v`` a tape (``rt.Tape()`` in generated code)?"""
+    return getattr(getattr(v, "owner", None), "kind", None) == "tape"
+
+
+def tape_pop(node, env):
+    """The tape that ``node`` pops (``tape.pop()``), or None."""
+    f = getattr(node, "func", None) if isinstance(node, gast.Call) else None
+    if isinstance(f, gast.Attribute) and f.attr == "pop" and isinstance(f.value, gast.Name) \
+            and not node.args and is_tape(env.get(f.value.id)):
+        return env[f.value.id]
+    return None
+
+
+def local_tapes(fn_node) -> set:
+    """Names the function uses only as ``name.append(v)`` / ``name.pop()``: bound to
+    ``rt.Tape()``, they are tapes; one that escapes (returned, passed on: a vjp's
+    residuals) stays a list, whose pushes and pops are changes like any other."""
+    receivers, loads = set(), []
+    for n in gast.walk(fn_node):
+        if isinstance(n, gast.Call) and isinstance(n.func, gast.Attribute) \
+                and n.func.attr in ("append", "pop") and isinstance(n.func.value, gast.Name):
+            receivers.add(n.func.value)
+        elif isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load):
+            loads.append(n)
+    escaping = {n.id for n in loads if n not in receivers}
+    return {n.id for n in receivers} - escaping
 
 
 def _is_value(v) -> bool:

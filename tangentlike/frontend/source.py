@@ -13,16 +13,45 @@ import ast
 import builtins
 import hashlib
 import inspect
+import io
+import keyword
 import linecache
+import os
+import stat
 import textwrap
+import tokenize
 import types
 import weakref
 
 import gast
 
 from ..errors import LocatedError, Loc, NoSourceError, UnsupportedSyntaxError
+from ..limits import DEPTH, deep_recursion
+from .unchanged import check_unchanged
 
 _MISSING = object()
+DICT, CELL, ATTR = 0, 1, 2  # how a read is looked up again: scope.get, cell, getattr
+
+
+def lookup(kind, scope, name):
+    """What ``name`` denotes in ``scope`` now (``_MISSING``: nothing)."""
+    if kind == DICT:
+        return scope.get(name, _MISSING)
+    if kind == CELL:
+        try:
+            return scope.cell_contents
+        except ValueError:  # an empty cell: the name falls through to the globals
+            return _MISSING
+    return getattr(scope, name, _MISSING)
+
+
+def fresh(reads) -> bool:
+    """Does every read ``(kind, scope, name, object)`` still find the same object? (A
+    rebound global, a redefined helper, a new code object: no.)"""
+    for kind, scope, name, obj in reads:
+        if (scope.get(name, _MISSING) if kind == DICT else lookup(kind, scope, name)) is not obj:
+            return False
+    return True
 
 
 class FuncSpec:
@@ -35,6 +64,9 @@ class FuncSpec:
         self.lifted = tuple(lifted)  # free variables of a nested def, passed as parameters
         self.key, self.parent, self.pyfunc = key, parent, pyfunc
         self.local_funcs = {}  # sibling and own nested defs a nested def may call
+        # Every non-local name the lowering looked up, with what it found (``fresh``):
+        # (kind, scope, name) -> (kind, scope, name, object); see ``lookup``.
+        self.reads = {} if parent is None else parent.reads
         self.text = gast.dump(node)
         self.hash = hashlib.sha256(self.text.encode()).hexdigest()[:16]
 
@@ -50,12 +82,25 @@ class FuncSpec:
         return Loc(self.filename, line, col, text, self.qualname)
 
     def resolve(self, name, node):
-        """The object a free name denotes, or a located error."""
-        for scope in (self.closure, self.globals, vars(builtins)):
-            v = scope.get(name, _MISSING)
+        """The object a free name denotes (closure cells, the module's globals, builtins, as
+        Python looks it up when the function runs), or a located error. Each look-up is
+        recorded in ``reads``; a builtin as the absence of a global of that name."""
+        cell = self.closure.get(name)
+        for kind, scope in ((CELL, cell), (DICT, self.globals)):
+            if scope is None:
+                continue
+            v = lookup(kind, scope, name)
+            self.reads[kind, id(scope), name] = (kind, scope, name, v)
             if v is not _MISSING:
                 return v
+        v = vars(builtins).get(name, _MISSING)
+        if v is not _MISSING:
+            return v
         raise LocatedError(f"name '{name}' is not defined", self.loc(node))
+
+    def note_attribute(self, module, name, value):
+        """Record that ``module.name`` was read as ``value``."""
+        self.reads[ATTR, id(module), name] = (ATTR, module, name, value)
 
     def param_names(self) -> list:
         return [a.id for a in self.node.args.args] + list(self.lifted)
@@ -98,11 +143,40 @@ def spec_of(fn) -> FuncSpec:
         hit = _SPECS.get(fn)
     except TypeError:
         hit = None
-    if hit is not None and hit[0] is fn.__code__:
+    inner = unwrap(fn)
+    if hit is not None and hit[0] is getattr(inner, "__code__", None):
         return hit[1]
-    spec = _read_spec(fn)
-    _SPECS[fn] = (fn.__code__, spec)
+    try:
+        with deep_recursion():
+            spec = _read_spec(fn, inner)
+    except RecursionError:
+        code = getattr(inner, "__code__", None)
+        raise too_deep(code and Loc(code.co_filename, code.co_firstlineno, 0,
+                                    linecache.getline(code.co_filename, code.co_firstlineno),
+                                    inner.__qualname__)) from None
+    _SPECS[fn] = (inner.__code__, spec)
     return spec
+
+
+def too_deep(loc):
+    return UnsupportedSyntaxError(
+        f"an expression or constant nested too deeply (past {DEPTH} levels of recursion in "
+        "the compiler)", loc, "split it into several statements, or bind the constant to a "
+        "module-level name")
+
+
+def unwrap(fn):
+    """The function a decorator chain built with ``functools.wraps`` wraps (its
+    ``__wrapped__``, repeatedly): its source, globals and closure are the ones to read. Such
+    a decorator is taken to call the wrapped function unchanged (README)."""
+    seen = set()
+    while isinstance(fn, types.FunctionType) and id(fn) not in seen:
+        seen.add(id(fn))
+        inner = fn.__dict__.get("__wrapped__")
+        if not isinstance(inner, types.FunctionType):
+            break
+        fn = inner
+    return fn
 
 
 def _source_lines(fn):
@@ -113,7 +187,8 @@ def _source_lines(fn):
     code = fn.__code__
     ends = [end for c in _code_objects(code) for _, end, _, _ in getattr(c, "co_positions",
                                                                         lambda: ())() if end]
-    lines = linecache.getlines(code.co_filename, fn.__globals__)
+    linecache.checkcache(code.co_filename)  # a file edited or reloaded since it was read
+    lines = linecache.getlines(code.co_filename, fn.__globals__) or _read_lines(code.co_filename)
     first = code.co_firstlineno
     if ends and lines and fn.__name__ != "<lambda>":
         block = lines[first - 1:max(ends)]
@@ -121,9 +196,28 @@ def _source_lines(fn):
             node = ast.parse(textwrap.dedent("".join(block))).body[0]
         except (SyntaxError, IndexError, ValueError):
             node = None
-        if isinstance(node, ast.FunctionDef) and node.name == fn.__name__:
+        if isinstance(node, ast.FunctionDef) and node.name == code.co_name:
             return block, first
     return inspect.getsourcelines(fn)
+
+
+def _read_lines(filename) -> list:
+    """The lines of a file in the encoding Python reads it with (its coding declaration,
+    else UTF-8), undecodable bytes (which Python allows in comments) replaced; kept in
+    ``linecache`` so located errors show the line. [] when there is no such file."""
+    try:
+        with open(filename, "rb") as fh:
+            st = os.fstat(fh.fileno())
+            if not stat.S_ISREG(st.st_mode):
+                return []
+            data = fh.read()
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        text = data.decode(encoding, errors="replace")
+    except (OSError, SyntaxError, LookupError):
+        return []
+    lines = io.StringIO(text, newline=None).readlines()
+    linecache.cache[filename] = (st.st_size, st.st_mtime, lines, filename)
+    return lines
 
 
 def _code_objects(code):
@@ -133,12 +227,17 @@ def _code_objects(code):
             yield from _code_objects(c)
 
 
-def _read_spec(fn) -> FuncSpec:
+def _read_spec(outer, fn) -> FuncSpec:
     if not isinstance(fn, types.FunctionType):
         kind = type(fn).__name__
         raise NoSourceError(
             f"cannot differentiate {getattr(fn, '__name__', fn)!r}: its source is not available "
             f"(it is a {kind}, not a Python function); wrap it in a Python function")
+    name = outer.__name__
+    if name != "<lambda>" and (not isinstance(name, str) or not name.isidentifier()
+                               or keyword.iskeyword(name)):
+        raise NoSourceError(f"cannot differentiate a function whose __name__ {name!r} is not a "
+                            "Python identifier; give it a plain name")
     try:
         lines, lineno = _source_lines(fn)
     except (OSError, TypeError):
@@ -146,6 +245,7 @@ def _read_spec(fn) -> FuncSpec:
             f"the source of {fn.__qualname__} is not available (functions made by eval/exec "
             "or in an interactive session without a file cannot be read); define it in a "
             ".py file") from None
+    check_unchanged(fn, lines, lineno)
     raw = "".join(lines)
     src = textwrap.dedent(raw)
     col0 = len(lines[0]) - len(lines[0].lstrip()) if lines else 0
@@ -164,15 +264,10 @@ def _read_spec(fn) -> FuncSpec:
                 "lambda", Loc(fn.__code__.co_filename, lineno, col0, lines[0], fn.__qualname__),
                 "define the function with def")
         raise NoSourceError(f"could not find the definition of {fn.__qualname__} in its source")
-    closure = {}
-    for name, cell in zip(fn.__code__.co_freevars, fn.__closure__ or ()):
-        try:
-            closure[name] = cell.cell_contents
-        except ValueError:
-            pass
+    closure = dict(zip(fn.__code__.co_freevars, fn.__closure__ or ()))  # name -> cell
     # Dedent keeps line numbers; line0 maps parsed line 1 to the file's line.
     return FuncSpec(node, fn.__code__.co_filename, lineno - 1, col0, fn.__globals__, closure,
-                    fn.__name__, key=fn, pyfunc=fn)
+                    name, key=outer, pyfunc=outer)
 
 
 def nested_spec(parent: FuncSpec, node, free: list) -> FuncSpec:

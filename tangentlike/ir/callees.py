@@ -8,12 +8,15 @@ see them without importing ``api`` (docs/architecture.md, "Layers"):
 - ``Checkpointed``: a function differentiated by recomputation (``@tl.checkpoint``).
 - ``DerivativeBase``: the protocol of ``api.Derivative`` (a derivative used inside a
   differentiated function: ``compiled_for_kinds(kinds).fn`` is its generated function).
+- ``register_jvp``: ``tl.jvp`` and how to compile a JVP function, so that the frontend
+  lowers ``tl.jvp(f, ...)`` inside a differentiated function (``frontend/nested.py``).
 - ``compile_time``: the API transforms (``tl.grad``...) that, called inside a
   differentiated function, are evaluated at compile time; ``api`` registers them.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, Callable
 
 from ..errors import ArgumentError
 
@@ -38,14 +41,14 @@ class Checkpointed:
         self.__name__ = getattr(fn, "__name__", "f")
         self.__wrapped__ = fn
 
-    def __call__(self, *args, **kwargs):
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
         return self.fn(*args, **kwargs)
 
     def __repr__(self):
         return f"checkpoint({self.__name__})"
 
 
-def checkpoint(fn):
+def checkpoint(fn: Callable[..., Any]) -> Checkpointed:
     """Decorator (or call-site wrapper ``tl.checkpoint(f)(x)``): differentiate ``fn`` by
     recomputation instead of keeping its tape."""
     return fn if isinstance(fn, Checkpointed) else Checkpointed(fn)
@@ -89,3 +92,19 @@ def register_compile_time(*fns):
 
 def is_compile_time(fn) -> bool:
     return any(fn is f for f in _COMPILE_TIME)
+
+
+_JVP: list = []  # [(tl.jvp, compile(fn, mask) -> the generated JVP function)]
+
+
+def register_jvp(jvp, compile_jvp):
+    _JVP[:] = [(jvp, compile_jvp)]
+
+
+def is_jvp(fn) -> bool:
+    return bool(_JVP) and fn is _JVP[0][0]
+
+
+def compiled_jvp(fn, mask):
+    """The generated JVP function of ``fn`` for arguments with a tangent where ``mask``."""
+    return _JVP[0][1](fn, mask)

@@ -1,7 +1,7 @@
 """Rules of the runtime helpers that move list cotangents around (``lst.append`` /
 ``lst.pop`` in reverse mode). All are linear in their list argument, so each JVP is
 the helper applied to the tangent; they exist so derivatives of derivatives of code
-with lists work (DESIGN §1, closure)."""
+with lists work (docs/architecture.md: closure)."""
 from .. import runtime as rt
 from .registry import defjvp, defvjp, nondiff
 
@@ -93,3 +93,8 @@ def items(ct, out, x):
 @defjvp(rt.items)
 def items_jvp(d, out, x):
     return rt.items(d)
+
+
+@defjvp(rt.save_item)
+def save_item_jvp(d, out, x, idx):
+    return rt.save_item(d, idx)

@@ -13,12 +13,14 @@ from .. import runtime as rt
 from ..errors import MissingRuleError, NoSourceError, TangentlikeError
 from ..frontend.lower import lower
 from ..frontend.lower_expr import LocalFunc
-from ..frontend.source import spec_of
+from ..frontend.source import fresh, spec_of
+from ..frontend.unchanged import SourceChangedError
 from ..analysis.shapes import PY
 from ..ir.builder import Builder
 from ..ir.callees import Checkpointed, DerivativeBase as Derivative
 from ..ir.nodes import Block, Func, Op, Value, walk_ops
 from . import passes as _passes
+from ..rules import registry
 
 _LOWERED: dict = {}
 _MAX_SHAPED = 4  # shape specialisations of one callee in a unit
@@ -46,17 +48,22 @@ def spec_for(fn, loc=None, kinds=None):
         fn = fn.compiled_for_kinds(kinds).fn
     try:
         return spec_of(fn)
+    except SourceChangedError:
+        raise
     except NoSourceError:
-        raise MissingRuleError(getattr(fn, "__name__", repr(fn)), loc) from None
+        raise MissingRuleError(registry.display_name(fn), loc) from None
 
 
 def lower_cached(spec, optimize=True) -> Func:
-    """The lowered IR of ``spec`` after the primal passes (none unless ``optimize``)."""
+    """The lowered IR of ``spec`` after the primal passes (none unless ``optimize``),
+    lowered again when a name it read now denotes another object (``source.fresh``: the
+    IR holds the objects themselves)."""
     key = (spec.key, spec.hash, optimize)
-    func = _LOWERED.get(key)
-    if func is None:
-        func = _LOWERED[key] = _passes.run(_passes.PRIMAL, lower(spec), optimize)
-    return func
+    hit = _LOWERED.get(key)
+    if hit is None or not fresh(hit[1]):
+        func = _passes.run(_passes.PRIMAL, lower(spec), optimize)
+        hit = _LOWERED[key] = (func, tuple(spec.reads.values()))  # what this lowering read
+    return hit[0]
 
 
 class Unit:

@@ -8,7 +8,7 @@ __all__ = ['grad_loss']
 
 def grad_loss(W, xs):
     try:
-        tape = []
+        tape = rt.Tape()
         rng = range(np.shape(xs)[0])
         h, n_iter = (np.zeros(np.shape(W)[0]), 0)
         for t in rng:
@@ -49,7 +49,7 @@ _SOURCE_LINES = (
     ('examples/rnn_loss.py', 27, 'loss', 'return np.sum(h * h)'),
 )
 _SOURCE_MAP = {
-    11: ((8, 17, 0),),
+    11: ((8, 24, 0),),
     12: ((8, 36, 1),),
     13: ((8, 49, 1), (21, 45, 2)),
     14: ((8, 1000000, 1),),

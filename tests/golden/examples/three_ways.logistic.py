@@ -8,7 +8,7 @@ __all__ = ['grad_logistic']
 
 def grad_logistic(x):
     try:
-        tape = []
+        tape = rt.Tape()
         rng = range(4)
         l = x
         for i in rng:
@@ -37,7 +37,7 @@ _SOURCE_LINES = (
     ('examples/three_ways.py', 35, 'logistic', 'l = 4.0 * l * (1.0 - l)'),
 )
 _SOURCE_MAP = {
-    11: ((8, 17, 0),),
+    11: ((8, 24, 0),),
     12: ((8, 22, 1),),
     13: ((8, 13, 1),),
     14: ((8, 1000000, 1),),
