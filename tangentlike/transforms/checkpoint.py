@@ -24,6 +24,7 @@ from .. import runtime as rt
 from ..ir.builder import Builder, clone_block
 from ..ir.callees import Binomial, Checkpointed, Periodic, checkpoint  # noqa: F401 (re-exported)
 from ..ir.nodes import Block, Op, Value, free_values
+from .useful import useful_carries
 
 
 class CheckpointAdjoints:
@@ -152,6 +153,7 @@ class CheckpointAdjoints:
         builds the loop copy to reverse in each iteration (and the new ``leads``)."""
         carries = template.params[1:1 + n]
         vc = [j for j, p in enumerate(carries) if p in self.varied]
+        vc = useful_carries(vc, carries, template.ops[-1].args, op.results, self.adj)
         free = [f for f in free_values(op) if f in self.varied]
         d_init = [self.adj.get(op.results[j]) or self.zeros(op.results[j]) for j in vc]
         f_init = [self.owned_adjoint(f) for f in free]

@@ -20,6 +20,7 @@ import operator
 from .. import runtime as rt
 from ..ir.builder import Builder
 from ..ir.nodes import INPLACE_OPS, Block, Op, Value, free_values, walk_ops
+from .useful import useful_carries
 
 
 class Scope:
@@ -137,6 +138,7 @@ class RegionAdjoints:
     def loop_adjoint(self, op, body, carries, inits, iterable, item):
         ys = body.ops[-1].args
         vc = [j for j, p in enumerate(carries) if p in self.varied]
+        vc = useful_carries(vc, carries, ys, op.results, self.adj)
         free = [f for f in free_values(op) if f in self.varied]
         d_init = [self.adj.get(op.results[j]) or self.zeros(op.results[j]) for j in vc]
         f_init = [self.owned_adjoint(f) for f in free]
