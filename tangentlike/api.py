@@ -1,31 +1,29 @@
-"""The public API: ``grad``, ``value_and_grad``, ``vjp``, ``source``, ``ir``, ``emit``.
+"""The public API: ``grad``, ``value_and_grad``, ``vjp`` (``source``, ``ir`` and ``emit``,
+which show or write what these compile, are in ``inspection``).
 
 Each entry point checks its arguments (``wrt``, the types of differentiated
 values, promoting ints to float) and hands the function to the pipeline
-(``pipeline.compile_derivative``), which caches what it builds.
+(``pipeline.compile_derivative``), which caches what it builds. An error raised in
+generated code gets a note naming the user's line it came from (``rt.source_note``).
 """
 from __future__ import annotations
 
 import functools
 import inspect
-import os
 from typing import Any, Callable, Sequence, Union, overload
 
 import numpy as np
 
+from . import runtime as rt
 from .admissible import check_arguments, unsupported
 from .errors import (ArgumentError, ArgumentTypeError, DifferentiationTypeError,
                      TangentlikeError, entry_point, user_error)
 from . import display
 from .display import SourceCode
 from .frontend.source import fresh, spec_of
-from .ir.printer import print_func
 from .ir.callees import Checkpointed, DerivativeBase, check_policy, register_compile_time
 from .analysis.shapes import pattern
-from .pipeline import Compiled, build, compile_derivative, stage, standalone_module
-from .frontend.lower import lower
-from .transforms import passes
-from .transforms.passes import STAGES
+from .pipeline import Compiled, compile_derivative
 from .runtime.namespace import is_foreign
 
 Wrt = Union[int, str, Sequence[Union[int, str]]]  # a parameter (index or name), or several
@@ -200,8 +198,11 @@ class Derivative(DerivativeBase):
                     self._last = hit
                     return hit.fn(*args)
             return self._call(args, kwargs)
-        except TangentlikeError as e:
-            raise user_error(e)  # tangentlike frames trimmed; TANGENTLIKE_DEBUG=1 keeps them
+        except TangentlikeError as e:  # tangentlike frames trimmed (TANGENTLIKE_DEBUG=1 keeps
+            raise user_error(rt.source_note(e))  # them), after the note naming the user's line
+        except Exception as e:
+            rt.source_note(e)  # an error in generated code: name the user's line (sourcemap)
+            raise
 
     def _call(self, args, kwargs):
         vals = self._bind(args, kwargs)
@@ -330,6 +331,16 @@ def differentiable_mask(vals, names):
     return mask
 
 
+def _like_primal(g, x):
+    """A cotangent with its primal's dtype: a float32 array or NumPy scalar keeps float32
+    even where the primal computed in float64 (a float64 constant, ``np.zeros(n)``)."""
+    if isinstance(x, np.ndarray):
+        return rt.dtype_like(g, x)
+    if isinstance(x, np.inexact) and not isinstance(x, np.complexfloating) and g is not None:
+        return rt.scalar_like(g, x)
+    return g
+
+
 @entry_point
 def vjp(fn: Callable[..., Any],
         *primals: Any) -> tuple[Any, Callable[[Any], tuple[Any, ...]]]:
@@ -346,86 +357,22 @@ def vjp(fn: Callable[..., Any],
     check_arguments(vals, names)
     mask = differentiable_mask(vals, names)
     compiled = compile_derivative(function_for(fn, vals), mask, [_kind(v) for v in vals], "vjp")
-    out, saved = compiled.fwd(*vals)
+    try:
+        out, saved = compiled.fwd(*vals)
+    except Exception as e:
+        rt.source_note(e)
+        raise
 
     def pullback(ct):
-        grads = iter(compiled.bwd(_copy_lists(saved), ct))
-        return tuple(next(grads) if m else None for m in mask)
+        try:
+            grads = iter(compiled.bwd(_copy_lists(saved), ct))
+        except Exception as e:
+            rt.source_note(e)
+            raise
+        return tuple(_like_primal(next(grads), v) if m else None for m, v in zip(mask, vals))
 
     pullback.source = compiled.source
     return out, pullback
-
-
-@entry_point
-def source(f: Any) -> SourceCode:
-    """The generated Python source of a derivative made by ``grad``/``value_and_grad``."""
-    if isinstance(f, Derivative):
-        return f.source
-    src = getattr(f, "source", None)
-    if isinstance(src, str):
-        return SourceCode(src)
-    raise ArgumentTypeError(f"tl.source expects a derivative made by tl.grad, not {f!r}")
-
-
-@entry_point
-def ir(f: Callable[..., Any], after: str = "lowered") -> str:
-    """The printed SSA IR after a stage of the pass pipeline (``transforms.passes.STAGES``):
-    ``lowered`` (the raw lowering) or ``primal.<pass>`` for the function itself (or a
-    derivative's primal); for its derivative (``f`` made by ``grad``, else its gradient with
-    respect to the first parameter) ``prepare.<pass>``, ``reverse`` / ``forward`` (right
-    after the transform), ``cleanup.<pass>``, or ``optimized`` (the final IR, the
-    derivative function first, then the functions it calls)."""
-    if after not in STAGES:
-        raise ArgumentError(f"after={after!r}: use one of {', '.join(STAGES)}")
-    if after == "lowered" or after.startswith("primal."):
-        fn = f
-        while isinstance(fn, Derivative):
-            fn = fn.primal
-        spec = spec_of(fn)
-        lowered = stage("lower", spec.name, spec.loc(spec.node), lambda: lower(spec))
-        if after == "lowered":
-            return print_func(lowered)
-        with passes.tracing() as trace:
-            passes.run(passes.PRIMAL, lowered)
-        return trace.after(after)[-1]
-    d = f if isinstance(f, Derivative) else Derivative(f)
-    fn, mask, kinds, mode, single, with_value, _ = d.plan()
-    with passes.tracing() as trace:
-        unit, top = build(spec_of(fn), mask, kinds, mode, single, with_value,
-                          checkpoint=d.checkpoint)
-    if after == "optimized":
-        funcs = top + [u for u in unit.funcs if all(u is not t for t in top)]
-        return "\n".join(print_func(u) for u in funcs)
-    texts = trace.after(after)
-    if not texts:
-        raise ArgumentError(f"after={after!r}: that stage does not run for this derivative "
-                            f"(mode {d.mode!r})")
-    return "\n".join(texts)
-
-
-@entry_point
-def emit(g: Derivative, path: str | os.PathLike[str] | None = None) -> str:
-    """Write the derivative ``g`` (made by ``grad`` or ``value_and_grad``) to ``path`` as a
-    standalone module, importing only ``numpy`` and ``tangentlike.runtime``; returns its
-    source. The same derivative gives byte-identical output."""
-    if not isinstance(g, Derivative):
-        raise ArgumentTypeError(f"tl.emit expects a derivative made by tl.grad, not {g!r}")
-    fn, mask, kinds, mode, single, with_value, optimize = g.plan()
-    wrt = ",".join(g.names[i] for i in g.wrt)
-    options = (f"mode={g.mode}, wrt={wrt if g.single is True else '(' + wrt + ')'}, "
-               f"with_value={with_value}, optimize={optimize}")
-    options += f", checkpoint={g.checkpoint!r}" if g.checkpoint is not None else ""
-    options += f", backend={g.backend}" if g.backend != "numpy" else ""
-    origin, order = g.primal, 1
-    while isinstance(origin, Derivative):  # a derivative of a derivative: name the source
-        origin, order = origin.primal, order + 1
-    options += f", order={order}" if order > 1 else ""
-    src = standalone_module(fn, mask, kinds, mode, single, with_value, optimize, options,
-                            origin, g.checkpoint, g.backend)
-    if path is not None:
-        with open(path, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(src)
-    return src
 
 
 register_compile_time(grad, value_and_grad)

@@ -85,6 +85,15 @@ def scratch_dir() -> Path:
     return _STATE["scratch"]
 
 
+def is_generated(filename) -> bool:
+    """Whether ``filename`` is a module tangentlike generated (in the cache or scratch
+    directory): a standalone module must not name such paths (they differ by machine)."""
+    dirs = [location(), _STATE["scratch"]]
+    name = os.path.abspath(str(filename))
+    return any(d is not None and name.startswith(os.path.abspath(str(d)) + os.sep)
+               for d in dirs)
+
+
 class Disk:
     """A usable cache directory and its secret."""
 

@@ -34,7 +34,7 @@ from pathlib import Path
 
 import click
 
-from . import __version__, api, progress
+from . import __version__, api, inspection, progress
 from . import cache as _cache
 from .errors import TangentlikeError, keep_frames
 from .transforms.passes import STAGES
@@ -149,20 +149,28 @@ _wrt = click.option("--wrt", metavar="X[,Y...]",
               help="Every function of the file whose first parameter may be a float.")
 @click.option("--backend", type=click.Choice(["numpy", "array-api"]), default="numpy",
               show_default=True, help="array-api: the code takes its namespace from its "
-              "arguments (array-api-compat), for CuPy, JAX, array-api-strict arrays.")
-def grad(target, wrt, mode, output, no_optimize, every, backend):
+              "arguments (array-api-compat), for CuPy, JAX, array-api-strict arrays; "
+              "it is the general variant.")
+@click.option("--like", metavar="'NAME=KIND ...'",
+              help="Specialise for these arguments, e.g. 'W=array(n, n) xs=array(n, n) "
+                   "k=float' (KIND: float, int, scalar, any, array(d1, ..., dn[, dtype]) "
+                   "with d = 1, a name, a size or ?); the module checks them on each call. "
+                   "Unnamed parameters follow their annotations.")
+@click.option("--general", is_flag=True,
+              help="The variant for any arguments: ignore annotations, check nothing.")
+def grad(target, wrt, mode, output, no_optimize, every, backend, like, general):
     """Write the derivative of TARGET as a standalone Python module."""
     if every:
-        return _grad_all(target, wrt, mode, output, not no_optimize, backend)
+        return _grad_all(target, wrt, mode, output, not no_optimize, backend, general)
     fn, w = unwrap(load_target(target)[1], wrt)
     d = api.grad(fn, wrt=w, mode=mode, optimize=not no_optimize, backend=backend)
-    src = api.emit(d, output)
+    src = inspection.emit(d, output, like=like, general=general)
     if output is None:
         click.echo(src, nl=False)
     return 0
 
 
-def _grad_all(target, wrt, mode, output, optimize, backend="numpy"):
+def _grad_all(target, wrt, mode, output, optimize, backend="numpy", general=False):
     where, name = split_target(target)
     if name is not None:
         raise TargetError("--all differentiates every function of a file: name the file "
@@ -178,7 +186,7 @@ def _grad_all(target, wrt, mode, output, optimize, backend="numpy"):
         try:
             d = api.grad(fn, wrt=parse_wrt(wrt), mode=mode, optimize=optimize, backend=backend)
             path = Path(output) / f"grad_{fn.__name__}.py" if output is not None else None
-            src = api.emit(d, path)
+            src = inspection.emit(d, path, general=general)
         except TangentlikeError as e:
             if _STATE["debug"]:
                 raise
@@ -201,7 +209,7 @@ def ir(target, stage, wrt):
     """Print the SSA IR of TARGET (or of its gradient) after a stage."""
     fn, w = unwrap(load_target(target)[1], wrt)
     f = fn if stage == "lowered" or stage.startswith("primal.") else api.grad(fn, wrt=w)
-    click.echo(api.ir(f, after=stage), nl=False)
+    click.echo(inspection.ir(f, after=stage), nl=False)
     return 0
 
 

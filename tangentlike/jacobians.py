@@ -14,6 +14,7 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
+from . import runtime as rt
 from .admissible import check_arguments
 from .api import (Wrt, _copy_lists, _kind, check_differentiable, differentiable_mask,
                   function_for, grad, normalize_wrt, signature_of)
@@ -78,7 +79,11 @@ def jvp(fn: Callable[..., Any], primals: Sequence[Any],
         ts.append(check_differentiable(t, names[i]))
     compiled = compile_derivative(function_for(fn, vals), mask, [_kind(v) for v in vals], "jvp",
                                   patterns=[pattern(v) for v in vals])
-    return compiled.fn(*vals, *ts)
+    try:
+        return compiled.fn(*vals, *ts)
+    except Exception as e:
+        rt.source_note(e)  # name the user's line (backend.sourcemap)
+        raise
 
 
 def _prepare(fn, wrt, args):

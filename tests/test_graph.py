@@ -79,7 +79,10 @@ def test_e_and_its_gradient_can_be_read_off_the_picture():
     labels = [lab for lab, _ in nodes.values()]
     assert "c = add" in labels and "d = add" in labels and "db = add" in labels
     assert not any("unbroadcast" in lab or "check_scalar" in lab for lab in labels)
-    assert len(labels) == 15  # was 23: 5 identity unbroadcasts, a check, its constant, e
+    # was 23: 5 identity unbroadcasts, a check, its constant, e; 15 and the two end
+    # conversions rt.dtype_like(adjoint, primal) keeping each gradient in its argument's
+    # dtype (issue 17: a float32 a with a float64 b still gets a float32 gradient)
+    assert len(labels) == 17
     links = {re.search(r'label="([^"]*)"', a).group(1): (s, d) for s, d, a, _ in edges
              if "dotted" in a}
     assert set(links) == {"∂e/∂a", "∂e/∂b"}
@@ -88,8 +91,14 @@ def test_e_and_its_gradient_can_be_read_off_the_picture():
         assert nodes[src][1] == ("cluster_1",)  # an adjoint node of grad_e
     # de/da = b + 1: the linked node adds b and 1.0; de/db = c + d: it adds those two nodes
     feeds = lambda n: sorted(nodes[s][0] for s, d, a, _ in edges if d == n and not a)
-    assert nodes[links["∂e/∂a"][0]][0] == "d = add" and feeds(links["∂e/∂a"][0]) == ["1.0", "b"]
-    assert feeds(links["∂e/∂b"][0]) == ["c = add", "d = add"]
+
+    def adjoint(n, var):  # the linked node converts the adjoint to var's dtype
+        assert nodes[n][0].endswith("rt.dtype_like") and var in feeds(n)
+        (src,) = [s for s, d, a, _ in edges if d == n and not a and nodes[s][0] != var]
+        return src
+    da, db = adjoint(links["∂e/∂a"][0], "a"), adjoint(links["∂e/∂b"][0], "b")
+    assert nodes[da][0] == "d = add" and feeds(da) == ["1.0", "b"]
+    assert feeds(db) == ["c = add", "d = add"]
     assert tl.grad(e, wrt=(0, 1))(2.0, 1.0) == (2.0, 5.0)
 
 

@@ -128,7 +128,8 @@ def test_the_rnn_gradient_reads_like_the_hand_written_one():
         assert text in src
     assert "rt.unbroadcast" not in src and "rt.matmul_vjp" not in src
     # only what the adjoint reads is taped: the new state, the input row, the old state
-    assert "tape.append((h_2, t, h))" in src
+    assert "tape.append((h_2, t_3, h))" in src
+    assert "for t in rng:" in src  # the user's loop variable keeps its name (issue 17)
 
 
 def test_unknown_shapes_keep_the_run_time_helpers():

@@ -19,6 +19,7 @@ from ..transforms.dce import is_pure
 from . import array_api
 from .exprs import Globals, call_expr, const_expr, subscript_index
 from .naming import Names
+from .sourcemap import tag
 
 _MARK = "#@@ "
 
@@ -110,6 +111,9 @@ class FuncEmitter:
         return ast.Name(self.names.name(v), ast.Load())
 
     def op_expr(self, op):
+        return tag(self._op_expr(op), op.loc)
+
+    def _op_expr(self, op):
         k = op.kind
         self.op = op
         if k == "const":
@@ -159,17 +163,34 @@ class FuncEmitter:
             if op.results and all(r in self.inl for r in op.results):
                 continue
             self.comment(op, out)
-            out.extend(self.stmt(op))
+            out.extend(tag(s, op.loc) for s in self.stmt(op))
         return out
 
     def comment(self, op, out):
-        if not op.attrs.get("adjoint") or op.loc is None or not op.loc.lineno:
-            return
-        if op.loc.lineno != self.last_line:
-            self.last_line = op.loc.lineno
-            text = op.loc.text.strip()
-            what = "tangent" if op.attrs["adjoint"] == "tangent" else "adjoint"
-            out.append(comment(f"{what} of line {op.loc.lineno}: {text}"))
+        """``# adjoint of line N: <source>`` above a statement, for each source line whose
+        derivative it computes (its own op's and those of the values written inline in
+        it) unless the comment just above already names that line."""
+        for loc, what in self._adjoint_lines(op):
+            if (loc.filename, loc.lineno) == self.last_line:
+                continue
+            self.last_line = (loc.filename, loc.lineno)
+            word = "tangent" if what == "tangent" else "adjoint"
+            out.append(comment(f"{word} of line {loc.lineno}: {loc.text.strip()}"))
+
+    def _adjoint_lines(self, op):
+        """The differentiated source lines in ``op``'s statement, latest line first (the
+        order of the reverse sweep); not the ``def`` line (the seed's location)."""
+        own = self.func.loc
+        found, seen, todo = [], {(own.filename, own.lineno) if own else None}, [op]
+        while todo:
+            o = todo.pop()
+            what, loc = o.attrs.get("adjoint"), o.loc
+            if what and loc is not None and loc.lineno and (loc.filename, loc.lineno) not in seen:
+                seen.add((loc.filename, loc.lineno))
+                found.append((loc, what))
+            todo.extend(reversed([a.owner for a in o.args
+                                  if a in self.inl and not isinstance(a.owner, Block)]))
+        return sorted(found, key=lambda f: -f[0].lineno)
 
     def assign(self, targets, values):
         """Parallel assignment ``targets = values``, skipping self-assignments."""
@@ -272,18 +293,28 @@ class FuncEmitter:
 
 def unparse(module: ast.Module, doc: str | None = None) -> str:
     """The source of ``module`` (after the docstring ``doc``, made one line) with each
-    ``comment`` statement written as a comment. Every string constant ``ast.unparse``
-    writes is one line (``repr``; docstrings and comments are ``one_line``), so a line that
-    is a whole string literal starting with the marker is one of those statements."""
-    docstring = ast.Module([ast.Expr(ast.Constant(one_line(doc or "")))], [])
-    head = ast.unparse(docstring) + "\n" if doc is not None else ""
-    src = ast.unparse(ast.fix_missing_locations(module))
+    ``comment`` statement written as a comment."""
+    return doc_line(doc) + render_comments(ast.unparse(ast.fix_missing_locations(module)))
+
+
+def doc_line(doc: str | None) -> str:
+    """The module docstring ``doc`` made one line (``one_line``), as text; "" for None."""
+    if doc is None:
+        return ""
+    return ast.unparse(ast.Module([ast.Expr(ast.Constant(one_line(doc)))], [])) + "\n"
+
+
+def render_comments(src: str) -> str:
+    """``ast.unparse`` text with the ``comment`` statements made comments, line for line.
+    Every string constant ``ast.unparse`` writes is one line (``repr``; docstrings and
+    comments are ``one_line``), so a line that is a whole string literal starting with
+    the marker is one of those statements."""
     out = []
     for line in src.split("\n"):
         m = _MARKED.match(line)
         text = _marked_text(line) if m else None
         out.append(line if text is None else f"{m.group(1)}# {text}")
-    return head + "\n".join(out) + "\n"
+    return "\n".join(out) + "\n"
 
 
 _MARKED = re.compile(r"^(\s*)(['\"])" + re.escape(_MARK))

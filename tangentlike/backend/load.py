@@ -25,22 +25,31 @@ import numpy as np
 
 from ..errors import EmitError
 from . import array_api
-from .emit import FuncEmitter, comment, unparse
+from .emit import FuncEmitter, comment, doc_line, one_line, render_comments
 from .exprs import MAX_LITERAL_DEPTH, Globals, _literal, dotted, is_literal, python_operator
+from .sourcemap import MAP_NAMES, positions, render
 
 _HEADER = "import numpy as np\nfrom tangentlike import runtime as rt"
 MAX_LITERAL_ARRAY = 4096  # elements written out in a standalone module
 
 
-def emit_module(funcs, doc: str, ref_name, exports=None, backend="numpy") -> tuple:
+def emit_module(funcs, doc: str, ref_name, exports=None, backend="numpy", header=(),
+                noted=(), hide=None) -> tuple:
     """(source text, objects to bind at load) of a module defining ``funcs``; ``backend``
-    ``"array_api"`` takes each function's namespace from its arguments (``array_api``)."""
+    ``"array_api"`` takes each function's namespace from its arguments (``array_api``).
+    The module starts with the comment lines ``header`` (each made one line); the
+    functions named in ``noted`` add the user's line to an error they raise
+    (``rt.source_note``); a source map ends the module (``sourcemap``), without the
+    files for which ``hide(filename)`` is true."""
     extra = [array_api.NAMESPACE] if backend == array_api.NAME else []
-    g = Globals(reserved=[f.name for f in funcs] + extra)
+    g = Globals(reserved=[f.name for f in funcs] + extra + list(MAP_NAMES))
     users = {}
     for f in funcs:
         _reserve_objects(f, g, ref_name, users)
     defs = [FuncEmitter(f, g, ref_name, backend).emit() for f in funcs]
+    for d in defs:
+        if d.name in noted:
+            d.body = [_noting(d.body)]
     head = ast.parse(_HEADER).body
     if exports is not None:
         names = ast.List([ast.Constant(n) for n in exports], ast.Load())
@@ -48,8 +57,19 @@ def emit_module(funcs, doc: str, ref_name, exports=None, backend="numpy") -> tup
         head += [_constant(name, obj, users[name]) for name, obj in g.objects.items()]
     elif g.objects:
         head.append(comment("Bound by tangentlike when loaded: " + ", ".join(sorted(g.objects))))
-    src = unparse(ast.Module(head + defs, []), doc)
+    module = ast.Module(head + defs, [])
+    raw = ast.unparse(ast.fix_missing_locations(module))
+    top = "".join(f"# {one_line(line)}\n" for line in header) + doc_line(doc)
+    src = top + render_comments(raw) + render(positions(module, raw), top.count("\n"), hide)
     return src, ({} if exports is not None else dict(g.objects))
+
+
+def _noting(body) -> ast.Try:
+    """``try: body`` with ``except Exception as error: rt.source_note(error); raise``."""
+    note = ast.Call(dotted("rt.source_note"), [ast.Name("error", ast.Load())], [])
+    handler = ast.ExceptHandler(ast.Name("Exception", ast.Load()), "error",
+                                [ast.Expr(note), ast.Raise()])
+    return ast.Try(body, [handler], [], [])
 
 
 def _reserve_objects(func, g, ref_name, users):

@@ -5,7 +5,8 @@ an in-place write's result and its target; a loop carry's parameter, result,
 its initial value when nothing else reads it, and its next value when the
 parameter is dead by then; an ``if`` result and a branch value only its yield
 reads. A group's name comes from its hints ("h", "dW"), made unique in
-program order, so output is deterministic.
+program order (parameters and loop variables first, so that a generic "t" never
+takes the name of the user's ``for t in ...``), so output is deterministic.
 """
 from __future__ import annotations
 
@@ -29,6 +30,9 @@ class Names:
         self._group(func.body)
         for p in func.params:
             self.name(p)
+        for op in walk_ops(func.body):  # the user's loop variables before generic hints
+            if op.kind == "for":
+                self.name(op.regions[0].params[0])
 
     # union-find
     def find(self, v):

@@ -108,6 +108,26 @@ def float_jvp(d, ans, x):
     return rt.broadcast_like(d, ans)
 
 
+@defvjp(rt.scalar_like, argnums=(0,))
+def scalar_like(ct, ans, g, x):
+    return ct
+
+
+@defjvp(rt.scalar_like)
+def scalar_like_jvp(t, ans, g, x):
+    return rt.scalar_like(t, x)
+
+
+@defvjp(rt.dtype_like, argnums=(0,))
+def dtype_like(ct, ans, g, x):
+    return rt.dtype_like(ct, g)
+
+
+@defjvp(rt.dtype_like)
+def dtype_like_jvp(t, ans, g, x):
+    return rt.dtype_like(t, x)
+
+
 @defvjp(np.real)  # real inputs: the identity
 @defjvp(np.real)
 def real(g, ans, val):

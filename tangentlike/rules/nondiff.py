@@ -39,7 +39,7 @@ nondiff(
     np.floor, np.ceil, np.round, np.around, np.rint, np.trunc, np.fix, np.sign,
     np.heaviside, np.floor_divide, operator.floordiv,
     # runtime helpers that compute masks, counts and axes from primal values
-    rt.zeros_like, rt.count, rt.size, rt.extremum_share, rt.tie_split, rt.inverse_axes,
+    rt.zeros_like, rt.float_dtype, rt.count, rt.size, rt.extremum_share, rt.tie_split, rt.inverse_axes,
 )
 
 nondiff(

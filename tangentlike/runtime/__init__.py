@@ -27,8 +27,9 @@ import numpy as np
 
 from tangentlike.errors import NonScalarOutputError
 
-from .namespace import (array_namespace, broadcast, copy_of, float_dtype, is_foreign,  # noqa: F401
-                        length, namespace, xp_transpose, xp_where)
+from .namespace import (array_namespace, broadcast, copy_of, is_foreign, length,  # noqa: F401
+                        namespace, xp_float_dtype, xp_transpose, xp_where)
+from .dtypes import dtype_like, float_dtype, scalar_like  # noqa: F401 (rt.* in generated code)
 
 _PY_SCALARS = (bool, int, float, complex)
 _REAL_SCALARS = frozenset({float, np.float64, np.float32, np.float16, np.longdouble})
@@ -123,9 +124,10 @@ def sum_axes(g, axis=None, keepdims=False):
 
 
 def zeros_like(x):
-    """The zero cotangent of ``x``: 0.0, a float zeros array, or the same container of zeros
-    (a foreign array gets zeros of its own library, its dtype if floating: a Dask array's
-    are lazy and in its chunks)."""
+    """The zero cotangent of ``x``: 0.0, a zeros array of its float dtype (``float_dtype``),
+    a zero of a NumPy scalar's own float type, or the same container of zeros (a foreign
+    array gets zeros of its own library, its dtype if floating: a Dask array's are lazy
+    and in its chunks)."""
     if x is None:
         return None
     if isinstance(x, dict):
@@ -133,14 +135,16 @@ def zeros_like(x):
     if isinstance(x, (tuple, list)):
         return _rebuild(x, (zeros_like(v) for v in x))
     if isinstance(x, np.ndarray):
-        return np.zeros(x.shape, dtype=complex if np.iscomplexobj(x) else float)
+        return np.zeros(x.shape, dtype=float_dtype(x))
     if isinstance(x, (complex, np.complexfloating)):
-        return 0j
+        return 0j if type(x) in (complex, np.complex128) else x.dtype.type(0)
+    if isinstance(x, np.inexact) and type(x) is not np.float64:
+        return x.dtype.type(0)
     if isinstance(x, (_PY_SCALARS, np.generic)):
         return 0.0
     if is_foreign(x):
         xp = namespace(x)
-        return xp.zeros_like(x, dtype=float_dtype(xp, x))
+        return xp.zeros_like(x, dtype=xp_float_dtype(xp, x))
     return None  # strings, functions, ...: no cotangent
 
 
@@ -205,7 +209,8 @@ def as_float_grad(g, x):
         garr = unbroadcast(garr + np.zeros(shape), x)
     if isinstance(x, np.generic):
         return garr[()]
-    return np.array(garr, dtype=np.result_type(garr.dtype, float), copy=True)
+    dtype = np.result_type(float_dtype(x), g if _is_py_scalar(g) else garr.dtype)
+    return np.array(garr, dtype=dtype, copy=True)
 
 
 def check_scalar(y, fname):
@@ -293,7 +298,7 @@ def sum_vjp(g, x, axis=None, keepdims=False):
             _expand(g, _axes(axis, len(shape)))
     if is_foreign(x) or is_foreign(g):
         xp = namespace(g, x)
-        return broadcast(xp, g, x, float_dtype(xp, g) if is_foreign(g) else None)
+        return broadcast(xp, g, x, xp_float_dtype(xp, g) if is_foreign(g) else None)
     dtype = np.result_type(x.dtype if isinstance(x, (np.ndarray, np.generic)) else 0.0, g, 0.0)
     out = np.empty(shape, dtype=dtype)
     out[...] = g
@@ -322,7 +327,7 @@ def extremum_share(ans, x, axis=None, keepdims=False):
     if axis is None and type(x) is np.ndarray:  # the common case, without the generality
         hit = x == ans
         n = np.count_nonzero(hit)
-        share = hit.astype(complex if x.dtype.kind == "c" else float)
+        share = hit.astype(float_dtype(x))
         return share if n == 1 else share / n
     if is_foreign(x):
         return _extremum_share_xp(ans, x, axis, keepdims)
@@ -331,7 +336,8 @@ def extremum_share(ans, x, axis=None, keepdims=False):
     if not keepdims and axis is not None:
         a = np.expand_dims(a, _axes(axis, xa.ndim))
     hit = np.equal(xa, a)
-    share = hit / np.sum(hit, axis=axis, keepdims=True)
+    share = hit.astype(float_dtype(xa)) / np.sum(hit, axis=axis, keepdims=True).astype(
+        float_dtype(xa))
     return float(share) if _is_py_scalar(x) else share
 
 
@@ -340,7 +346,7 @@ def _extremum_share_xp(ans, x, axis, keepdims):
     xp = namespace(x)
     if not keepdims and axis is not None:
         ans = _expand(ans, _axes(axis, x.ndim))
-    hit = xp.astype(x == ans, float_dtype(xp, x))
+    hit = xp.astype(x == ans, xp_float_dtype(xp, x))
     return hit / xp.sum(hit, axis=axis, keepdims=True)
 
 
@@ -353,9 +359,11 @@ def tie_split(a, b):
     """Share of ``a`` in ``np.maximum(a, b)``: 1 where a > b, 0.5 where a == b, 0 where a < b."""
     if is_foreign(a) or is_foreign(b):
         xp = namespace(a, b)
-        dt = float_dtype(xp, a if is_foreign(a) else b)
+        dt = xp_float_dtype(xp, a if is_foreign(a) else b)
         return xp.astype(a > b, dt) + 0.5 * xp.astype(a == b, dt)
-    return np.where(np.greater(a, b), 1.0, np.where(np.equal(a, b), 0.5, 0.0))
+    share = np.where(np.greater(a, b), 1.0, np.where(np.equal(a, b), 0.5, 0.0))
+    dtype = np.result_type(a, b, 0.0)  # float32 operands: a float32 share (NEP 50)
+    return share if dtype == share.dtype or dtype.kind != "f" else share.astype(dtype)
 
 
 def inverse_axes(axes, x):
@@ -376,14 +384,14 @@ from .arrays import (astype, broadcast_like, clip_share, cumsum_vjp, diag_vjp,  
 from .algebra import (contract, diag_embed, diag_part, inner_subscripts,  # noqa: E402
                       inv_gaps, kron_subscripts, phi, skew_lower, tensordot_subscripts)
 
+from .sourcemap import source_note  # noqa: E402,F401
+from .like import check_like  # noqa: E402,F401
 from .schedule import (binomial_schedule, snapshot_count, snapshot_slots,  # noqa: E402,F401
                        sum_slots)
 
 from .containers import (MISSING, UNBOUND, IndexTape, Tape, append_vjp, basis,  # noqa: E402,F401
-                         check_unshared, drop_last,
-                         items,
-                         join_last, restore_item, save_item, stop_gradient, unpack_vjp,
-                         unpop_vjp)
+                         check_unshared, drop_last, items, join_last, restore_item,
+                         save_item, stop_gradient, unpack_vjp, unpop_vjp)
 from .pieces import (axis_concat, axis_concat_lin, axis_concat_vjp, column_stack_vjp,  # noqa: E402,F401
                      dstack_vjp, einsum_into, einsum_plan, np_append_vjp, plan_swap)
 from .signal import (angle_scale, as_matrix, conv_pad, diff_vjp, gradient_of, gradient_vjp,  # noqa: E402,F401

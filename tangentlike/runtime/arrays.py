@@ -15,7 +15,7 @@ import numpy as np
 
 from tangentlike.errors import TangentlikeError
 
-from . import _axes, _is_py_scalar, _pieces, extremum_share
+from . import _axes, _is_py_scalar, _pieces, extremum_share, float_dtype
 
 
 def _like(out, x):
@@ -27,7 +27,8 @@ def _like(out, x):
 
 
 def _zeros(x, g):
-    return np.zeros(np.shape(x), dtype=np.result_type(np.asarray(g).dtype, float))
+    gt = g if _is_py_scalar(g) else np.asarray(g).dtype
+    return np.zeros(np.shape(x), dtype=np.result_type(float_dtype(x), gt))
 
 
 def broadcast_like(t, ans):

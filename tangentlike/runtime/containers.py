@@ -5,7 +5,7 @@ from typing import TypeVar
 
 import numpy as np
 
-from . import _rebuild, copy, zeros_like  # defined before this module is imported
+from . import _rebuild, copy, float_dtype, zeros_like  # defined before this module is imported
 
 _T = TypeVar("_T")
 
@@ -53,7 +53,7 @@ def unpop_vjp(g, item):
 
 def basis(x, k):
     """The unit tangent of ``x``'s shape with a one at flat index ``k``."""
-    e = np.zeros(np.shape(x))
+    e = np.zeros(np.shape(x), dtype=float_dtype(x))
     e.flat[k] = 1.0
     return e
 

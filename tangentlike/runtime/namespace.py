@@ -35,7 +35,7 @@ def namespace(*xs):
     return array_namespace(*foreign)
 
 
-def float_dtype(xp, x):
+def xp_float_dtype(xp, x):
     """The dtype of a cotangent of ``x`` in ``xp``: ``x``'s own if it is floating or
     complex, else the namespace's default real floating type."""
     dt = getattr(x, "dtype", None)

@@ -13,7 +13,7 @@ import numpy as np
 from .. import runtime as rt
 from ..ir.builder import Builder
 from ..ir.nodes import Block, Func
-from .unit import ordered_gradients
+from .unit import ordered_gradients, scalar_gradient
 
 
 def _sweep(b, jvp_ref, params, wrt, i, tangent_i, fname):
@@ -28,7 +28,8 @@ def _sweep(b, jvp_ref, params, wrt, i, tangent_i, fname):
 def _array_gradient(b, jvp_ref, params, wrt, i, fname):
     x = params[i]
     n = b.call(np.size, [x], hint="n")
-    g0 = b.call(np.zeros, [n], hint="g")
+    dtype = b.call(rt.float_dtype, [x], hint="dtype")
+    g0 = b.op("call", [n, dtype], ["g"], {"fn": np.zeros, "kw": ("dtype",)}).result
     body = Block()
     k, g = body.add_param("k"), body.add_param("g")
     inner = Builder(body, b.loc)
@@ -50,7 +51,8 @@ def assemble_forward_grad(func: Func, jvp_ref, wrt, kinds, single, with_value, n
     for i in wrt:
         if kinds[i] == "scalar":
             d = _sweep(b, jvp_ref, params, wrt, i, b.const(1.0), func.name)[1]
-            grads.append(b.call(float, [d], hint="d" + params[i].hint))
+            d.hint = "d" + params[i].hint
+            grads.append(scalar_gradient(b, d, params[i]))
         else:
             grads.append(_array_gradient(b, jvp_ref, params, wrt, i, func.name))
     out = ordered_gradients(b, grads, single)

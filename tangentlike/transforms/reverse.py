@@ -37,10 +37,13 @@ from .reverse_regions import RegionAdjoints
 
 
 class RevResult:
-    def __init__(self, primal, adjoint, out, g, grads, tape, grad_kinds=(), scalar_out=False):
+    def __init__(self, primal, adjoint, out, g, grads, tape, grad_kinds=(), scalar_out=False,
+                 active=(), patterns=()):
         self.primal, self.adjoint, self.out, self.g = primal, adjoint, out, g
         self.grads, self.tape, self.grad_kinds = grads, tape, grad_kinds
         self.scalar_out = scalar_out  # the output is a scalar for certain (shapes)
+        self.active = active  # the differentiated parameters, in order
+        self.patterns = patterns  # per active parameter: its shape pattern, None if unknown
 
 
 def clone_func(func: Func) -> Func:
@@ -81,7 +84,9 @@ class Reverser(RegionAdjoints, CheckpointAdjoints):
         grads = [self.final_adjoint(p) for p in self.active]
         kinds = [self.kinds.get(p) for p in self.active]
         scalar = self.shapes is not None and self.shapes.get(out) in ((), PY, SCALAR)
-        return RevResult(self.P, self.b.block, out, g, grads, self.tape, kinds, scalar)
+        pats = [None if self.shapes is None else self.shapes.get(p) for p in self.active]
+        return RevResult(self.P, self.b.block, out, g, grads, self.tape, kinds, scalar,
+                         self.active, pats)
 
     def final_adjoint(self, p):
         d = self.adj.get(p)

@@ -15,6 +15,7 @@ from ..frontend.lower import lower
 from ..frontend.lower_expr import LocalFunc
 from ..frontend.source import fresh, spec_of
 from ..frontend.unchanged import SourceChangedError
+from ..analysis.shapes import PY
 from ..ir.builder import Builder
 from ..ir.callees import Checkpointed, DerivativeBase as Derivative
 from ..ir.nodes import Block, Func, Op, Value, walk_ops
@@ -213,12 +214,34 @@ def assemble_grad(res, name, fname, wrt_single, with_value) -> Func:
     if not res.scalar_out:  # else nothing but the check would compute the value
         b.op("call", [res.out, b.const(fname)], [], {"fn": rt.check_scalar, "kw": ()})
     _move_ops(res.adjoint, body)
-    grads = [b.call(float, [g], hint=g.hint) if k == "scalar" and not _is_const(g) else g
-             for g, k in zip(res.grads, res.grad_kinds)]
+    grads = [typed_gradient(b, g, k, p, pat)
+             for g, k, p, pat in zip(res.grads, res.grad_kinds, res.active, res.patterns)]
     grads = ordered_gradients(b, grads, wrt_single)
     out = b.op("tuple", [res.out, grads], ["out"]).result if with_value else grads
     b.op("return", [out])
     return Func(name, res.primal.params, body, res.primal.loc, res.primal.param_names)
+
+
+def typed_gradient(b, g, kind, x, pat=None):
+    """The gradient ``g`` of parameter ``x`` converted to ``x``'s type and dtype (a float32
+    parameter gets a float32 gradient even where the primal computed in float64):
+    ``scalar_gradient`` for a real scalar, ``rt.dtype_like`` for an array."""
+    if _is_const(g) and kind == "scalar":
+        return g
+    if kind == "scalar":
+        return scalar_gradient(b, g, x, pat == PY)
+    if kind == "num":
+        return b.call(rt.dtype_like, [g, x], hint=g.hint)
+    return g
+
+
+def scalar_gradient(b, g, x, python_number=False):
+    """The gradient ``g`` of the real scalar parameter ``x`` with ``x``'s type: ``float(g)``
+    when ``x`` is a Python number for certain, else ``rt.scalar_like(g, x)`` (a float32
+    parameter keeps a float32 gradient)."""
+    if python_number:
+        return b.call(float, [g], hint=g.hint)
+    return b.call(rt.scalar_like, [g, x], hint=g.hint)
 
 
 def _is_const(v):

@@ -44,4 +44,4 @@ def grad_early_return(x):
         ds = ds_2 * t_4
         dx_2 = rt.add_at(dx, i_2, ds_2 * s_3)
         dretval, dx = (dretval_2, dx_2)
-    return dx
+    return rt.dtype_like(dx, x)

@@ -14,6 +14,7 @@ def grad_item_assign(x):
         old = rt.copy(y[i])
         y[i] = t_4
         tape.append((y, old, t_4, t_3, t, t_2))
+    # adjoint of line 76: return np.sum(y * x)
     # adjoint of line 74: for i in range(4):
     dy, dx = (1.0 * x, rt.copy(1.0 * y))
     for i_2 in rng[::-1]:
@@ -26,4 +27,4 @@ def grad_item_assign(x):
         dx_2 = rt.add_at(dx, t_8, rt.unbroadcast(dt_2 * t_7, t_6))
         dx = rt.add_at(dx_2, i_2, unbroadcast)
         dy = dy_2
-    return dx
+    return rt.dtype_like(dx, x)

@@ -24,4 +24,4 @@ def grad_loop_break(x):
         # adjoint of line 47: for v in x:
         dx_2 = rt.add_at(dx, i_2, ditem + ditem)
         dx = dx_2
-    return dx
+    return rt.dtype_like(dx, x)

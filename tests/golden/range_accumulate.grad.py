@@ -29,4 +29,4 @@ def grad_range_accumulate(x):
         dx_2 = rt.add_at(dx, t_9, rt.unbroadcast(unbroadcast_3 * t_8, t_7))
         dx = rt.add_at(dx_2, i_2, unbroadcast_4)
         dacc = unbroadcast_2
-    return dx
+    return rt.dtype_like(dx, x)

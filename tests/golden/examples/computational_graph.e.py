@@ -7,9 +7,32 @@ from tangentlike import runtime as rt
 __all__ = ['grad_e']
 
 def grad_e(a, b):
-    c = a + b
-    d = b + 1.0
-    rt.check_scalar(c * d, 'e')
-    # adjoint of line 32: return c * d
-    unbroadcast = rt.unbroadcast(d, c)
-    return (rt.unbroadcast(unbroadcast, a), rt.unbroadcast(rt.unbroadcast(c, d), b) + rt.unbroadcast(unbroadcast, b))
+    try:
+        c = a + b
+        d = b + 1.0
+        rt.check_scalar(c * d, 'e')
+        # adjoint of line 32: return c * d
+        unbroadcast = rt.unbroadcast(d, c)
+        # adjoint of line 31: d = b + 1.0
+        # adjoint of line 30: c = a + b
+        return (rt.dtype_like(rt.unbroadcast(unbroadcast, a), a), rt.dtype_like(rt.unbroadcast(rt.unbroadcast(c, d), b) + rt.unbroadcast(unbroadcast, b), b))
+    except Exception as error:
+        rt.source_note(error)
+        raise
+
+# Where each line above comes from (file, line, function, source) and, per
+# generated line, (start column, end column, index): read by rt.source_note to
+# name the user's line when an error is raised in this module.
+_SOURCE_LINES = (
+    ('examples/computational_graph.py', 30, 'e', 'c = a + b'),
+    ('examples/computational_graph.py', 31, 'e', 'd = b + 1.0'),
+    ('examples/computational_graph.py', 29, 'e', 'def e(a, b):'),
+    ('examples/computational_graph.py', 32, 'e', 'return c * d'),
+)
+_SOURCE_MAP = {
+    11: ((8, 17, 0),),
+    12: ((8, 19, 1),),
+    13: ((8, 35, 2), (24, 29, 3)),
+    15: ((8, 42, 3),),
+    18: ((8, 157, 2), (30, 60, 0), (80, 152, 0), (80, 119, 1), (95, 115, 3)),
+}

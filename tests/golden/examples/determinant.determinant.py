@@ -15,19 +15,19 @@ def minor_det_fwd(A, rows, cols):
         result, tup_2, rng = (A[tup], tup, None)
     else:
         rng_2 = range(len(cols))
-        k, sign, result = (rt.UNBOUND, 1.0, 0.0)
+        k_2, sign, result = (rt.UNBOUND, 1.0, 0.0)
         for j in rng_2:
-            k_2, rest = (k, [])
-            for k_3 in rng_2:
-                t_2 = k_3 != j
+            k_3, rest = (k_2, [])
+            for k in rng_2:
+                t_2 = k != j
                 if t_2:
-                    rest.append(cols[k_3])
+                    rest.append(cols[k])
                     rest_2, rest_3 = (rest, rest)
                 else:
                     rest_2, rest_3 = (rest, None)
                 tape.append(rest_3)
                 itape.append(t_2)
-                k_2, rest = (k_3, rest_2)
+                k_3, rest = (k, rest_2)
             tup_3 = (rows[0], cols[j])
             t_3 = A[tup_3]
             t_4 = sign * t_3
@@ -36,7 +36,7 @@ def minor_det_fwd(A, rows, cols):
             total = result + t_5
             sign_2 = -sign
             tape.append((result, t_5, minor_det, t_4, minor_det_res, sign, t_3, tup_3))
-            k, sign, result = (k_2, sign_2, total)
+            k_2, sign, result = (k_3, sign_2, total)
         tup_2, rng = (None, rng_2)
     return (result, (t, A, tup_2, rng, tape, itape))
 
@@ -69,19 +69,105 @@ def minor_det_bwd(saved, dresult):
     return dA
 
 def grad_determinant(A):
-    tape = rt.Tape()
-    rng = range(np.shape(A)[0])
-    everything = []
-    for i in rng:
-        everything.append(i)
-        tape.append(everything)
-    minor_det, minor_det_res = minor_det_fwd(A, everything, everything)
-    rt.check_scalar(minor_det, 'determinant')
-    # adjoint of line 36: return minor_det(A, everything, everything)
-    dA = minor_det_bwd(minor_det_res, 1.0)
-    # adjoint of line 34: for i in range(A.shape[0]):
-    for i_2 in rng[::-1]:
-        everything_2 = tape.pop()
-        # adjoint of line 35: everything.append(i)
-        everything_2.pop()
-    return dA
+    try:
+        tape = rt.Tape()
+        rng = range(np.shape(A)[0])
+        everything = []
+        for i in rng:
+            everything.append(i)
+            tape.append(everything)
+        minor_det, minor_det_res = minor_det_fwd(A, everything, everything)
+        rt.check_scalar(minor_det, 'determinant')
+        # adjoint of line 36: return minor_det(A, everything, everything)
+        dA = minor_det_bwd(minor_det_res, 1.0)
+        # adjoint of line 34: for i in range(A.shape[0]):
+        for i_2 in rng[::-1]:
+            everything_2 = tape.pop()
+            # adjoint of line 35: everything.append(i)
+            everything_2.pop()
+        return rt.dtype_like(dA, A)
+    except Exception as error:
+        rt.source_note(error)
+        raise
+
+# Where each line above comes from (file, line, function, source) and, per
+# generated line, (start column, end column, index): read by rt.source_note to
+# name the user's line when an error is raised in this module.
+_SOURCE_LINES = (
+    ('examples/determinant.py', 16, 'minor_det', 'def minor_det(A, rows, cols):'),
+    ('examples/determinant.py', 18, 'minor_det', 'if len(rows) == 1:'),
+    ('examples/determinant.py', 19, 'minor_det', 'return A[rows[0], cols[0]]'),
+    ('examples/determinant.py', 22, 'minor_det', 'for j in range(len(cols)):'),
+    ('examples/determinant.py', 21, 'minor_det', 'sign = 1.0'),
+    ('examples/determinant.py', 20, 'minor_det', 'total = 0.0'),
+    ('examples/determinant.py', 24, 'minor_det', 'for k in range(len(cols)):'),
+    ('examples/determinant.py', 23, 'minor_det', 'rest = []'),
+    ('examples/determinant.py', 25, 'minor_det', 'if k != j:'),
+    ('examples/determinant.py', 26, 'minor_det', 'rest.append(cols[k])'),
+    ('examples/determinant.py', 27, 'minor_det', 'total = total + sign * A[rows[0], cols[j]] * minor_det(A, rows[1:], rest)'),
+    ('examples/determinant.py', 28, 'minor_det', 'sign = -sign'),
+    ('examples/determinant.py', 32, 'determinant', 'def determinant(A):'),
+    ('examples/determinant.py', 34, 'determinant', 'for i in range(A.shape[0]):'),
+    ('examples/determinant.py', 33, 'determinant', 'everything = []'),
+    ('examples/determinant.py', 35, 'determinant', 'everything.append(i)'),
+    ('examples/determinant.py', 36, 'determinant', 'return minor_det(A, everything, everything)'),
+)
+_SOURCE_MAP = {
+    10: ((4, 26, 0),),
+    11: ((4, 20, 0),),
+    12: ((4, 22, 1),),
+    13: ((4, 1000000, 1),),
+    14: ((8, 32, 2),),
+    15: ((30, 36, 2), (43, 47, 1)),
+    17: ((8, 32, 3),),
+    18: ((8, 50, 3), (41, 44, 4), (46, 49, 5)),
+    19: ((8, 1000000, 3),),
+    20: ((12, 33, 6), (30, 32, 7)),
+    21: ((12, 1000000, 6),),
+    22: ((16, 28, 8),),
+    23: ((16, 1000000, 8),),
+    24: ((20, 40, 9),),
+    27: ((44, 48, 8),),
+    28: ((16, 35, 8),),
+    29: ((16, 33, 8),),
+    31: ((12, 38, 10),),
+    32: ((12, 26, 10),),
+    33: ((12, 28, 10),),
+    34: ((12, 71, 10),),
+    35: ((12, 33, 10),),
+    36: ((12, 32, 10),),
+    37: ((12, 26, 11),),
+    38: ((12, 87, 11),),
+    40: ((22, 26, 1),),
+    41: ((4, 52, 1),),
+    44: ((4, 39, 1),),
+    46: ((4, 1000000, 1),),
+    48: ((8, 54, 2),),
+    51: ((8, 48, 3),),
+    52: ((8, 1000000, 3),),
+    53: ((12, 84, 10),),
+    55: ((12, 55, 10),),
+    56: ((12, 55, 10),),
+    57: ((12, 74, 10),),
+    58: ((12, 95, 10),),
+    59: ((12, 89, 10),),
+    61: ((12, 1000000, 6),),
+    62: ((16, 33, 8),),
+    63: ((16, 33, 8),),
+    65: ((16, 1000000, 8),),
+    67: ((20, 30, 9),),
+    69: ((4, 13, 1),),
+    73: ((8, 24, 12),),
+    74: ((8, 35, 13),),
+    75: ((8, 23, 13), (21, 23, 14)),
+    76: ((8, 1000000, 13),),
+    77: ((12, 32, 15),),
+    78: ((12, 35, 15),),
+    79: ((8, 75, 16),),
+    80: ((8, 49, 12),),
+    82: ((8, 46, 16), (42, 45, 12)),
+    84: ((8, 1000000, 13),),
+    85: ((12, 37, 15),),
+    87: ((12, 30, 15),),
+    88: ((8, 35, 12),),
+}
