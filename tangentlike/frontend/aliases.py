@@ -57,7 +57,7 @@ class AliasCheck:
         if op.kind in _KEEP:
             return self.roots(op.args[0], weak, held)
         if (op.kind in ("tuple", "list", "dict") and held) or \
-                (op.kind == "call" and _shares(op, weak)):
+                (op.kind == "call" and _shares(op, weak, type(self))):
             return own.union(*[self.roots(a, weak, held) for a in op.args])
         if op.kind == "if":
             i = op.results.index(v)
@@ -109,7 +109,9 @@ class AliasCheck:
         return False
 
 
-def _shares(op, weak) -> bool:
+def _shares(op, weak, make) -> bool:
+    """``make(spec).lower()`` lowers a callee (the ``Lowerer`` class, passed in: this
+    module is a mixin of it)."""
     from .lower_expr import is_user_function
     fn = op.attrs["fn"]
     if fn is operator.getitem:
@@ -118,24 +120,25 @@ def _shares(op, weak) -> bool:
         return True
     if not is_user_function(fn):
         return False
-    made = returns_fresh(fn)  # True, "weak" (an integer index of an argument), False
+    made = returns_fresh(fn, make)  # True, "weak" (an integer index of an argument), False
     return weak if made == "weak" else not made
 
 
 _FRESH: dict = {}  # user function -> what it returns (``returns_fresh``)
 
 
-def returns_fresh(fn):
+def returns_fresh(fn, make):
     """True when the user function ``fn`` returns only values it made (results of
     arithmetic or of NumPy functions that are not views), never an argument, a view of
     one, or an object it reads: then its result shares no data with its arguments;
     ``"weak"`` when it may also return an integer index of one (a view of a 2-d array,
     a copy from a 1-d one: decided at run time, as for ``w[0]``). Read from its lowered
     IR; anything unclear (recursion, no source) counts as sharing (False)."""
-    from .lower import lower
     from .lower_expr import LocalFunc
     from .source import spec_of
-    key = fn.spec.key if isinstance(fn, LocalFunc) else fn
+    # keyed by the code too: a function whose code is replaced in place (autoreload)
+    key = (fn.spec.key, fn.spec.hash) if isinstance(fn, LocalFunc) else \
+        (fn, getattr(fn, "__code__", None))
     try:
         hit = _FRESH.get(key)
     except TypeError:
@@ -143,25 +146,26 @@ def returns_fresh(fn):
     if hit is None:
         _FRESH[key] = False  # recursion: assume it shares
         try:
-            func = lower(fn.spec if isinstance(fn, LocalFunc) else spec_of(fn))
+            func = make(fn.spec if isinstance(fn, LocalFunc) else spec_of(fn)).lower()
         except Exception:  # noqa: BLE001 - reported where the call is differentiated
             return False
-        hit = _FRESH[key] = _fresh(func.body.ops[-1].args[0])
+        hit = _FRESH[key] = _fresh(func.body.ops[-1].args[0], make)
     return hit
 
 
-def _fresh(v, depth=0):
+def _fresh(v, make, depth=0):
     op = v.owner
     if not isinstance(op, Op) or depth > 50:
         return False  # a parameter (an argument, a loop carry): may be what came in
     if op.kind == "call":
         if (getattr(op.attrs["fn"], "__module__", "") or "").startswith(rt.__name__):
             return False
-        return True if not _shares(op, True) else "weak" if not _shares(op, False) else False
+        return True if not _shares(op, True, make) else "weak" if not _shares(op, False, make) \
+            else False
     if op.kind in ("tuple", "list", "if"):
         parts = op.args if op.kind != "if" else \
             [r.ops[-1].args[op.results.index(v)] for r in op.regions]
-        made = [_fresh(a, depth + 1) for a in parts]
+        made = [_fresh(a, make, depth + 1) for a in parts]
         return False if False in made else "weak" if "weak" in made else True
     return False  # constants (a module-level array), loops, in-place ops
 
