@@ -25,12 +25,13 @@ from . import scan
 from .aliases import AliasCheck
 from .lower_expr import ExprLowering, LocalFunc
 from .source import nested_spec
+from .sugar import SugarLowering, clean_hint
 from .subset import check_subset
 
 FLAGS = (".brk", ".cont")
 
 
-class Lowerer(ExprLowering, AliasCheck):
+class Lowerer(SugarLowering, ExprLowering, AliasCheck):
     def __init__(self, spec):
         self.spec = spec
         self.env = {}
@@ -119,7 +120,7 @@ class Lowerer(ExprLowering, AliasCheck):
                 v = env.get(n)
                 if v is None:
                     undefined = None if n.startswith(".") else rt.UNBOUND
-                    v = Builder(block, self.b.loc).const(undefined, hint=n.lstrip("."))
+                    v = Builder(block, self.b.loc).const(undefined, hint=clean_hint(n))
                 ys.append(v)
             Builder(block, self.b.loc).yield_(ys)
         op.set_regions(*blocks)
@@ -127,7 +128,7 @@ class Lowerer(ExprLowering, AliasCheck):
         out = [op.add_result("t")] if values else []
         self.env = dict(before)
         for n in names:
-            self.env[n] = op.add_result(n.lstrip("."))
+            self.env[n] = op.add_result(clean_hint(n))
         return out
 
     def if_stmt(self, s, rest, tail=False):
@@ -149,7 +150,7 @@ class Lowerer(ExprLowering, AliasCheck):
 
     def _inits(self, names):
         return [self.env[n] if n in self.env else
-                self.b.const(None if n.startswith(".") else rt.UNBOUND, hint=n.lstrip("."))
+                self.b.const(None if n.startswith(".") else rt.UNBOUND, hint=clean_hint(n))
                 for n in names]
 
     def _loop_body(self, block, names, params, prologue, body_stmts, brk, span=None):
@@ -173,15 +174,13 @@ class Lowerer(ExprLowering, AliasCheck):
         self.loop_spans.pop()
 
     def for_stmt(self, s):
+        self._check_iter(s)
+        if self.sugared_for(s):
+            return
         seq = None
         if scan.is_range_call(s.iter, self):
             iterable = self.expr(s.iter)
         else:
-            if isinstance(s.iter, gast.Name) and s.iter.id in scan.assigned_names(s.body):
-                raise UnsupportedSyntaxError(
-                    f"iterating over '{s.iter.id}' while the loop body changes it",
-                    self.spec.loc(s), f"iterate over a copy: for ... in list({s.iter.id}), "
-                    f"or over range(len({s.iter.id}))")
             seq = self.expr(s.iter)
             n = self.b.call(len, [seq], hint="n")
             iterable = self.b.call(range, [n], hint="rng")
@@ -189,24 +188,39 @@ class Lowerer(ExprLowering, AliasCheck):
         inits = self._inits(names)
         brk = scan.has_break(s.body) or scan.has_return(s)
         body = Block()
-        item = body.add_param(s.target.id if isinstance(s.target, gast.Name) and seq is None else "i")
-        params = [body.add_param(n.lstrip(".")) for n in names]
+        item = body.add_param(clean_hint(s.target.id) if isinstance(s.target, gast.Name)
+                              and seq is None else "i")
+        params = [body.add_param(clean_hint(n)) for n in names]
 
         def prologue():
             val = item if seq is None else self.b.call(operator.getitem, [seq, item], hint="item")
             self.assign(s.target, val)
 
         self._loop_body(body, names, params, prologue, s.body, brk, (s.lineno, s.end_lineno))
-        op = self.b.op("for", [iterable] + inits, [n.lstrip(".") for n in names],
+        op = self.b.op("for", [iterable] + inits, [clean_hint(n) for n in names],
                        {"brk": brk}, (body,))
         self.env.update(zip(names, op.results))
+
+    def _check_iter(self, s):
+        it = s.iter
+        names = [it] if isinstance(it, gast.Name) else []
+        if isinstance(it, gast.Call) and isinstance(it.func, gast.Name) \
+                and self.static(it.func)[1] in (enumerate, zip, reversed):
+            names = [a for a in it.args if isinstance(a, gast.Name)]
+        changed = scan.assigned_names(s.body)
+        for n in names:
+            if n.id in changed:
+                raise UnsupportedSyntaxError(
+                    f"iterating over '{n.id}' while the loop body changes it",
+                    self.spec.loc(s), f"iterate over a copy: for ... in list({n.id}), "
+                    f"or over range(len({n.id}))")
 
     def while_stmt(self, s):
         names = self._carries(s)
         inits = self._inits(names)
         brk = scan.has_break(s.body) or scan.has_return(s)
         cond = Block()
-        cparams = [cond.add_param(n.lstrip(".")) for n in names]
+        cparams = [cond.add_param(clean_hint(n)) for n in names]
         before, saved_b = self.env, self.b
         self.env = dict(before)
         self.env.update(zip(names, cparams))
@@ -214,10 +228,10 @@ class Lowerer(ExprLowering, AliasCheck):
         self.b.yield_([self.expr(s.test)])
         self.env, self.b = before, saved_b
         body = Block()
-        params = [body.add_param(n.lstrip(".")) for n in names]
+        params = [body.add_param(clean_hint(n)) for n in names]
         self._loop_body(body, names, params, lambda: None, s.body, brk,
                         (s.lineno, s.end_lineno))
-        op = self.b.op("while", inits, [n.lstrip(".") for n in names], {"brk": brk},
+        op = self.b.op("while", inits, [clean_hint(n) for n in names], {"brk": brk},
                        (cond, body))
         self.env.update(zip(names, op.results))
 
@@ -311,7 +325,7 @@ class Lowerer(ExprLowering, AliasCheck):
     def assign(self, t, value):
         if isinstance(t, gast.Name):
             if self._fresh(value):
-                value.hint = t.id
+                value.hint = clean_hint(t.id)
             self.env[t.id] = value
         elif isinstance(t, (gast.Tuple, gast.List)):
             hints = [e.id if isinstance(e, gast.Name) else "t" for e in t.elts]
@@ -334,7 +348,7 @@ class Lowerer(ExprLowering, AliasCheck):
             raise UnsupportedSyntaxError(f"item assignment to '{name}', which is not a local "
                                          "variable", self.b.loc)
         self.check_inplace(name, self.cur_stmt, "item assignment")
-        new = self.b.op("setitem", [self.env[name], idx, value], (name,)).result
+        new = self.b.op("setitem", [self.env[name], idx, value], (clean_hint(name),)).result
         self.env[name] = new
 
 

@@ -18,6 +18,7 @@ import numpy as np
 from .. import runtime as rt
 from ..errors import LocatedError, UnsupportedSyntaxError
 from ..rules import registry
+from .sugar import clean_hint
 
 BINOPS = {gast.Add: operator.add, gast.Sub: operator.sub, gast.Mult: operator.mul,
           gast.Div: operator.truediv, gast.Pow: operator.pow, gast.MatMult: operator.matmul,
@@ -99,12 +100,17 @@ class ExprLowering:
         if name in self.locals:
             raise LocatedError(f"variable '{name}' may be used before it is assigned",
                                self.spec.loc(node))
-        return self.b.const(self.spec.resolve(name, node), hint=name)
+        return self.b.const(self.resolve_name(name, node), hint=name)
+
+    def resolve_name(self, name, node):
+        from .sugar import REFS
+        return REFS[name] if name in REFS else self.spec.resolve(name, node)
 
     def static(self, node):
         """(True, object) when ``node`` names a global, builtin or module attribute."""
-        if isinstance(node, gast.Name) and node.id not in self.locals:
-            return True, self.spec.resolve(node.id, node)
+        if isinstance(node, gast.Name) and node.id not in self.locals \
+                and not node.id.startswith("."):
+            return True, self.resolve_name(node.id, node)
         if isinstance(node, gast.Attribute):
             ok, base = self.static(node.value)
             if ok and isinstance(base, types.ModuleType):
@@ -197,6 +203,9 @@ class ExprLowering:
                 return self.method_call(node)
             raise UnsupportedSyntaxError("call of a computed function", self.spec.loc(node),
                                          "call a function by its name")
+        sugared = self.builtin_call(fn, node)
+        if sugared is not None:
+            return sugared
         if is_user_function(fn):
             return self.call_user(fn, node)
         args = [self.expr(a) for a in node.args]
@@ -266,9 +275,10 @@ class ExprLowering:
         self.check_inplace(f.value.id, node, f".{f.attr}()")
         if f.attr == "pop":
             out = self.b.call(operator.getitem, [lst, self.b.const(-1)], hint="item")
-            self.env[f.value.id] = self.b.op("listpop", [lst, out], (f.value.id,)).result
+            self.env[f.value.id] = self.b.op("listpop", [lst, out], (clean_hint(f.value.id),)).result
             return out
-        new = self.b.op("append", [lst, self.expr(node.args[0])], (f.value.id,)).result
+        new = self.b.op("append", [lst, self.expr(node.args[0])],
+                         (clean_hint(f.value.id),)).result
         self.env[f.value.id] = new
         return self.b.const(None)
 

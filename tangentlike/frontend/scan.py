@@ -76,8 +76,12 @@ def def_names(stmts) -> set:
 
 
 def local_names(fn_node) -> set:
+    """Parameters, assigned names and comprehension variables (local to their
+    comprehension, but never a global inside the function)."""
     names = {a.id for a in fn_node.args.args}
-    return names | assigned_names(fn_node.body)
+    comps = {n for c in _walk(fn_node.body) if isinstance(c, gast.comprehension)
+             for n in target_names(c.target)}
+    return names | assigned_names(fn_node.body) | comps
 
 
 def free_locals(fn_node, outer_locals) -> set:

@@ -93,3 +93,17 @@ def items(ct, out, x):
 @defjvp(rt.items)
 def items_jvp(d, out, x):
     return rt.items(d)
+
+
+@defvjp(rt.as_list)
+def as_list(ct, out, x):
+    return rt.unpack_vjp(ct, x)
+
+
+@defjvp(rt.as_list)
+def as_list_jvp(d, out, x):
+    return rt.as_list(d)
+
+
+nondiff(rt.sort_order)
+nondiff(rt.assert_failed, rt.write_back, print, effects=True)

@@ -109,3 +109,26 @@ class _Unbound:
 
 
 UNBOUND = _Unbound()
+
+
+def as_list(x):
+    """``list(x)``: the items of ``x`` as a new list (rows of an array)."""
+    return list(x)
+
+
+def sort_order(seq, reverse=False):
+    """The positions of ``seq``'s items in the order ``sorted(seq, reverse=reverse)``
+    puts them (stable, as ``sorted`` is): the derivative of ``sorted`` is this permutation."""
+    return sorted(range(len(seq)), key=seq.__getitem__, reverse=reverse)
+
+
+def assert_failed(msg=None):
+    """Raise the ``AssertionError`` an ``assert`` statement raises."""
+    raise AssertionError(msg) if msg is not None else AssertionError()
+
+
+def write_back(target, value):
+    """Write ``value`` into the caller's array ``target`` (a function that assigned into
+    items of its parameter: the caller sees the change, as with the original)."""
+    if value is not target:
+        target[...] = value
