@@ -66,7 +66,7 @@ SYNTAX = [
     (cases.uses_star_args, r"star|\*"),
     (cases.uses_double_star_kwargs, r"\*\*|kwargs|double.?star|keyword.{0,20}unpack"),
     (cases.uses_del, r"\bdel\b|delet"),
-    (cases.uses_list_comprehension, r"comprehension"),
+    (cases.uses_set_comprehension, r"set comprehension"),
     (cases.uses_import, r"\bimport\b"),
 ]
 SYNTAX_IDS = [fn.__name__ for fn, _ in SYNTAX]

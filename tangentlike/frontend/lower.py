@@ -24,14 +24,15 @@ from ..ir.verifier import verify
 from . import scan
 from .aliases import AliasCheck
 from .lower_expr import ExprLowering, LocalFunc
-from .source import nested_spec
+from .source import lambda_def, nested_spec
+from .funcargs import FuncArgs
 from .sugar import SugarLowering, clean_hint
 from .subset import check_subset
 
 FLAGS = (".brk", ".cont")
 
 
-class Lowerer(SugarLowering, ExprLowering, AliasCheck):
+class Lowerer(SugarLowering, FuncArgs, ExprLowering, AliasCheck):
     def __init__(self, spec):
         self.spec = spec
         self.env = {}
@@ -279,6 +280,8 @@ class Lowerer(SugarLowering, ExprLowering, AliasCheck):
 
     def s_Assign(self, s):
         t = s.targets[0]
+        if scan.is_lambda_def(s):
+            return self.s_FunctionDef(lambda_def(s.value, t.id))
         if len(s.targets) == 1 and isinstance(t, (gast.Tuple, gast.List)) \
                 and isinstance(s.value, (gast.Tuple, gast.List)) \
                 and len(t.elts) == len(s.value.elts) \

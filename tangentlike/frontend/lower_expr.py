@@ -9,6 +9,7 @@ and conditional expressions become ``if`` ops, so they stay lazy.
 """
 from __future__ import annotations
 
+import functools
 import operator
 import types
 
@@ -72,6 +73,10 @@ def is_user_function(fn) -> bool:
     from ..transforms.checkpoint import Checkpointed
     if isinstance(fn, (LocalFunc, Checkpointed)) or _is_derivative(fn):
         return True
+    if isinstance(fn, types.MethodType):  # a bound method of a user class: model.loss
+        return not isinstance(fn.__self__, type) and is_user_function(fn.__func__)
+    if isinstance(fn, functools.partial):
+        return is_user_function(fn.func)
     if not isinstance(fn, types.FunctionType) or registry.lookup(fn) or registry.is_nondiff(fn):
         return False
     mod = (getattr(fn, "__module__", "") or "").split(".")[0]
@@ -125,6 +130,11 @@ class ExprLowering:
         if ok:
             return self.b.const(obj, hint=node.attr)
         fn = ATTRIBUTES.get(node.attr)
+        ok, base = self.static(node.value)
+        if fn is None and (ok or not _array_attribute(node.attr)):
+            # an object's attribute (cfg.lam, self.scale), read when the code runs
+            return self.b.call(getattr, [self.expr(node.value), self.b.const(node.attr)],
+                               hint=node.attr)
         if fn is None:
             raise UnsupportedSyntaxError(f"attribute .{node.attr}", self.spec.loc(node),
                                          "supported: " + ", ".join(ATTRIBUTES))
@@ -195,6 +205,11 @@ class ExprLowering:
         f = node.func
         if isinstance(f, gast.Name) and isinstance(self.env.get(f.id), LocalFunc):
             return self.call_user(self.env[f.id], node)
+        if isinstance(f, gast.Lambda):
+            return self.call_user(self.local_lambda(f, "lambda_"), node)
+        method = self.static_method(f)
+        if method is not None:
+            return self.call_user(method, node)
         ok, fn = self.static_callee(f)
         if ok and _compile_time(fn):
             return self.b.const(self.evaluate_transform(fn, node), hint="d" + _hint(fn))
@@ -212,6 +227,21 @@ class ExprLowering:
         kw = [k.arg for k in node.keywords]
         args += [self.expr(k.value) for k in node.keywords]
         return self.b.call(fn, args, hint=_hint(fn), kw=kw)
+
+    def static_method(self, f):
+        """A user function or bound method read off a module-level or closed-over object
+        (``self.layer``, ``model.loss``), else None."""
+        if not isinstance(f, gast.Attribute):
+            return None
+        ok, base = self.static(f.value)
+        if not ok or isinstance(base, types.ModuleType):
+            return None
+        try:
+            obj = getattr(base, f.attr)
+        except AttributeError:
+            raise LocatedError(f"{type(base).__name__} object has no attribute '{f.attr}'",
+                               self.spec.loc(f)) from None
+        return obj if is_user_function(obj) else None
 
     def static_callee(self, f):
         """(True, callable) for a global function, a module attribute, a local bound to a
@@ -283,6 +313,7 @@ class ExprLowering:
         return self.b.const(None)
 
     def call_user(self, fn, node):
+        fn, node = self.specialize_call(fn, node)
         spec_sig = fn.spec.signature() if isinstance(fn, LocalFunc) else None
         import inspect
         sig = spec_sig or inspect.signature(fn)
@@ -312,6 +343,11 @@ class ExprLowering:
         """A lazy two-way choice between two expressions, as an ``if`` op."""
         results = self.lower_branches(cond, then_fn, else_fn, values=True)
         return results[0]
+
+
+def _array_attribute(name) -> bool:
+    """Is ``name`` an attribute of NumPy arrays (``x.imag``: not an object's field)?"""
+    return hasattr(np.ndarray, name)
 
 
 def _is_value(v) -> bool:

@@ -71,8 +71,21 @@ def assigned_names(stmts) -> set:
 
 
 def def_names(stmts) -> set:
-    """Names bound by nested ``def``s (not loop carries: they are lifted functions)."""
-    return {n.name for n in _walk(_stmts(stmts)) if isinstance(n, gast.FunctionDef)}
+    """Names bound by nested ``def``s and ``name = lambda ...`` (not loop carries: they
+    are lifted functions)."""
+    out = set()
+    for n in _walk(_stmts(stmts)):
+        if isinstance(n, gast.FunctionDef):
+            out.add(n.name)
+        elif is_lambda_def(n):
+            out.add(n.targets[0].id)
+    return out
+
+
+def is_lambda_def(s) -> bool:
+    """``name = lambda ...``: a nested function under another spelling."""
+    return isinstance(s, gast.Assign) and len(s.targets) == 1 \
+        and isinstance(s.targets[0], gast.Name) and isinstance(s.value, gast.Lambda)
 
 
 def local_names(fn_node) -> set:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import functools
 import hashlib
 import inspect
 import linecache
@@ -98,10 +99,14 @@ def spec_of(fn) -> FuncSpec:
         hit = _SPECS.get(fn)
     except TypeError:
         hit = None
-    if hit is not None and hit[0] is fn.__code__:
+    code = getattr(fn, "__code__", None)
+    if hit is not None and hit[0] is code:
         return hit[1]
     spec = _read_spec(fn)
-    _SPECS[fn] = (fn.__code__, spec)
+    try:
+        _SPECS[fn] = (code, spec)
+    except TypeError:  # an object without weak references: not memoized
+        pass
     return spec
 
 
@@ -134,6 +139,10 @@ def _code_objects(code):
 
 
 def _read_spec(fn) -> FuncSpec:
+    if isinstance(fn, (types.MethodType, functools.partial)):
+        return bound_spec(fn)
+    if isinstance(fn, types.FunctionType) and fn.__name__ == "<lambda>":
+        return lambda_spec(fn)
     if not isinstance(fn, types.FunctionType):
         kind = type(fn).__name__
         raise NoSourceError(
@@ -159,10 +168,6 @@ def _read_spec(fn) -> FuncSpec:
             raise UnsupportedSyntaxError(
                 "async def", Loc(fn.__code__.co_filename, lineno, col0, lines[0], fn.__qualname__),
                 "differentiate a plain def")
-        if fn.__name__ == "<lambda>":
-            raise UnsupportedSyntaxError(
-                "lambda", Loc(fn.__code__.co_filename, lineno, col0, lines[0], fn.__qualname__),
-                "define the function with def")
         raise NoSourceError(f"could not find the definition of {fn.__qualname__} in its source")
     closure = {}
     for name, cell in zip(fn.__code__.co_freevars, fn.__closure__ or ()):
@@ -177,5 +182,124 @@ def _read_spec(fn) -> FuncSpec:
 
 def nested_spec(parent: FuncSpec, node, free: list) -> FuncSpec:
     return FuncSpec(node, parent.filename, parent.line0, parent.col0, parent.globals,
-                    parent.closure, node.name, lifted=free, key=(parent.key, node.name, node.lineno),
+                    parent.closure, node.name, lifted=free,
+                    key=(parent.key, node.name, node.lineno, node.col_offset),
                     parent=parent)
+
+
+def bound_spec(fn) -> FuncSpec:
+    """A bound method (``model.loss``) or ``functools.partial`` of a user function: the
+    function's own spec, with the bound leading parameters (``self``, the partial's
+    positional arguments) read from its closure; keyword arguments of a partial stay
+    parameters with their new defaults (``inspect.signature`` of the partial)."""
+    if isinstance(fn, types.MethodType):
+        func, bound = fn.__func__, (fn.__self__,)
+    else:
+        if fn.keywords and not isinstance(fn.func, types.FunctionType):
+            raise NoSourceError(f"cannot differentiate {fn!r}: a partial with keywords of "
+                                "something other than a Python function")
+        func, bound = fn.func, tuple(fn.args)
+    if isinstance(func, (types.MethodType, functools.partial)):
+        inner = bound_spec(func)
+    else:
+        inner = spec_of(func)
+    node = inner.node
+    args = node.args.args
+    if len(bound) > len(args):
+        raise NoSourceError(f"cannot differentiate {fn!r}: it binds more arguments than "
+                            f"{inner.qualname} has parameters")
+    names = [a.id for a in args[:len(bound)]]
+    defaults = node.args.defaults[max(0, len(node.args.defaults) - (len(args) - len(bound))):]
+    new_args = gast.arguments(args[len(bound):], [], None, [], [], None, defaults)
+    new = gast.FunctionDef(node.name, new_args, node.body, node.decorator_list, node.returns,
+                           None, [])
+    gast.copy_location(new, node)
+    new.end_lineno, new.end_col_offset = node.end_lineno, node.end_col_offset
+    closure = dict(inner.closure)
+    closure.update(zip(names, bound))
+    spec = FuncSpec(new, inner.filename, inner.line0, inner.col0, inner.globals, closure,
+                    inner.name, key=fn, pyfunc=fn)
+    return spec
+
+
+_PARSED: dict = {}
+
+
+def _file_tree(filename, lines):
+    text = "".join(lines)
+    hit = _PARSED.get(filename)
+    if hit is None or hit[0] != text:
+        try:
+            hit = _PARSED[filename] = (text, ast.parse(text))
+        except SyntaxError:
+            raise NoSourceError(f"the source of {filename} could not be parsed") from None
+    return hit[1]
+
+
+def _inside(pos, node) -> bool:
+    line, end_line, col, end_col = pos
+    return (node.lineno, node.col_offset) <= (line, col) and \
+        (end_line, end_col) <= (node.end_lineno, node.end_col_offset)
+
+
+def _find_lambda(fn, tree):
+    """The ``ast.Lambda`` that made ``fn``: on its first line, with its parameters, and
+    whose body spans every instruction position its code records; the innermost if they
+    nest. Never a guess: no match or several is a ``NoSourceError``."""
+    code = fn.__code__
+    params = list(code.co_varnames[:code.co_argcount + code.co_kwonlyargcount])
+    found = [n for n in ast.walk(tree) if isinstance(n, ast.Lambda)
+             and n.lineno == code.co_firstlineno
+             and [a.arg for a in n.args.posonlyargs + n.args.args + n.args.kwonlyargs] == params]
+    positions = [p for p in getattr(code, "co_positions", lambda: ())()
+                 if None not in p and (p[0], p[2]) != (p[1], p[3])]
+    if len(found) > 1 and positions:
+        found = [n for n in found if all(_inside(p, n.body) for p in positions)]
+        found = [n for n in found if not any(m is not n and _inside(
+            (m.lineno, m.end_lineno, m.col_offset, m.end_col_offset), n.body) for m in found)]
+    where = f"{code.co_filename}, line {code.co_firstlineno}"
+    if not found:
+        raise NoSourceError(f"could not find the source of the lambda at {where}")
+    if len(found) > 1:
+        raise NoSourceError(f"several lambdas at {where} could have made this function; "
+                            "define it with def (or put each lambda on its own line)")
+    return found[0]
+
+
+def _lambda_name(lam, tree) -> str:
+    for n in ast.walk(tree):
+        if isinstance(n, ast.Assign) and n.value is lam and len(n.targets) == 1 \
+                and isinstance(n.targets[0], ast.Name):
+            return n.targets[0].id
+    return "lambda_"
+
+
+def lambda_def(lam, name):
+    """A gast ``FunctionDef`` ``name`` equivalent to the gast ``Lambda`` ``lam``."""
+    ret = gast.Return(lam.body)
+    gast.copy_location(ret, lam.body)
+    ret.end_lineno, ret.end_col_offset = lam.body.end_lineno, lam.body.end_col_offset
+    node = gast.FunctionDef(name, lam.args, [ret], [], None, None, [])
+    gast.copy_location(node, lam)
+    node.end_lineno, node.end_col_offset = lam.end_lineno, lam.end_col_offset
+    return node
+
+
+def lambda_spec(fn) -> FuncSpec:
+    """The spec of a lambda, found in its file by position (see ``_find_lambda``)."""
+    code = fn.__code__
+    lines = linecache.getlines(code.co_filename, fn.__globals__)
+    if not lines:
+        raise NoSourceError(f"the source of the lambda at {code.co_filename}, line "
+                            f"{code.co_firstlineno} is not available; define it in a .py file")
+    tree = _file_tree(code.co_filename, lines)
+    lam = _find_lambda(fn, tree)
+    node = lambda_def(gast.ast_to_gast(lam), _lambda_name(lam, tree))
+    closure = {}
+    for name, cell in zip(code.co_freevars, fn.__closure__ or ()):
+        try:
+            closure[name] = cell.cell_contents
+        except ValueError:
+            pass
+    return FuncSpec(node, code.co_filename, 0, 0, fn.__globals__, closure, node.name,
+                    key=fn, pyfunc=fn)
