@@ -83,17 +83,33 @@ def _prepare(fn, wrt, args):
     return vals, idx, single
 
 
+def _restorer(compiled, vals):
+    """A function giving the array arguments their values back before each sweep, for
+    a function that assigns into its parameters (its code calls ``rt.write_back``): every
+    sweep must start from the caller's values; the last one leaves its writes there."""
+    if "rt.write_back(" not in compiled.source:
+        return lambda: None
+    saved = [(v, v.copy()) for v in vals if isinstance(v, np.ndarray)]
+
+    def restore():
+        for v, s in saved:
+            np.copyto(v, s)
+    return restore
+
+
 def jacfwd(fn, wrt=0):
     """The Jacobian by forward sweeps (one per element of the ``wrt`` arguments)."""
     def jac(*args):
         vals, idx, single = _prepare(fn, wrt, args)
         mask = [i in idx for i in range(len(vals))]
-        jvp_fn = compile_derivative(function_for(fn, vals), mask,
-                                    [_kind(v) for v in vals], "jvp").fn
+        compiled = compile_derivative(function_for(fn, vals), mask,
+                                      [_kind(v) for v in vals], "jvp")
+        jvp_fn, restore = compiled.fn, _restorer(compiled, vals)
         out_jacs = []
         for i in idx:
             cols = []
             for _, e in _basis(vals[i]):
+                restore()
                 tangents = [e if j == i else _zero(vals[j]) for j in idx]
                 out, dout = jvp_fn(*vals, *tangents)
                 cols.append(np.asarray(dout, dtype=float))

@@ -49,6 +49,26 @@ class FuncArgs:
                     return "global", obj
         return None
 
+    def check_callee_writes(self, fn, node):
+        """A user function called here may not write into its parameters' items: only the
+        function differentiated itself copies such writes back to its caller."""
+        import functools
+        import types
+        from .lower_expr import LocalFunc
+        if isinstance(fn, LocalFunc):
+            spec = fn.spec
+        elif isinstance(fn, (types.FunctionType, types.MethodType, functools.partial)):
+            spec = spec_of(fn)
+        else:
+            return
+        written = scan.written_params(spec.node)
+        if written:
+            p = sorted(written)[0]
+            raise UnsupportedSyntaxError(
+                f"call of {spec.name}, which assigns into items of its parameter '{p}' (the "
+                "caller's array would change)", self.spec.loc(node),
+                f"copy it inside {spec.name} ({p} = {p}.copy()) and return the new array")
+
     def specialize_call(self, fn, node):
         """``(fn, node)``, or a copy of user function ``fn`` without its function-valued
         parameters and the call without those arguments."""

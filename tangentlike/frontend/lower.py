@@ -48,7 +48,12 @@ class Lowerer(SugarLowering, FuncArgs, ExprLowering, AliasCheck):
         params = [body.add_param(n) for n in self.spec.param_names()]
         self.env.update(zip(self.spec.param_names(), params))
         self.param_values = dict(zip(self.spec.param_names(), params))
+        written = sorted(scan.written_params(self.spec.node))
+        for name in written:  # writes go to a copy, copied back into the caller's array
+            self.env[name] = self.b.call(rt.copy, [self.env[name]], hint=name)
         self.lower_stmts(self.spec.node.body, tail=True)
+        for name in written:
+            self.b.call(rt.write_back, [self.param_values[name], self.env[name]])
         self.b.op("return", [self.env[".result"]])
         func = Func(self.spec.qualname, params, body, self.spec.loc(self.spec.node),
                     self.spec.param_names(), source_hash=self.spec.hash)

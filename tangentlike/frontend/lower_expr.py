@@ -314,6 +314,7 @@ class ExprLowering:
 
     def call_user(self, fn, node):
         fn, node = self.specialize_call(fn, node)
+        self.check_callee_writes(fn, node)
         spec_sig = fn.spec.signature() if isinstance(fn, LocalFunc) else None
         import inspect
         sig = spec_sig or inspect.signature(fn)

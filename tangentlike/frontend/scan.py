@@ -112,3 +112,33 @@ def is_range_call(node, lowerer) -> bool:
         return False
     ok, obj = lowerer.static(node.func)
     return ok and obj is range
+
+
+def written_params(fn_node) -> set:
+    """Parameters whose items the function assigns (``x[0] = v``, ``x[i] += v``) and
+    that it never rebinds: the caller's array sees those writes."""
+    params = {a.id for a in fn_node.args.args}
+    written, rebound = set(), set()
+    for n in _walk(fn_node.body):
+        targets = n.targets if isinstance(n, gast.Assign) else \
+            [n.target] if isinstance(n, (gast.AugAssign, gast.AnnAssign, gast.For)) else []
+        for t in targets:
+            for e in _flat_targets(t):
+                if isinstance(e, gast.Subscript) and isinstance(e.value, gast.Name):
+                    written.add(e.value.id)
+                else:
+                    rebound |= target_names(e)
+        if isinstance(n, gast.FunctionDef):
+            rebound.add(n.name)
+        elif isinstance(n, gast.Call) and isinstance(n.func, gast.Attribute) \
+                and n.func.attr in ("append", "pop") and isinstance(n.func.value, gast.Name):
+            rebound.add(n.func.value.id)
+    return (written & params) - rebound
+
+
+def _flat_targets(t):
+    if isinstance(t, (gast.Tuple, gast.List)):
+        for e in t.elts:
+            yield from _flat_targets(e)
+    else:
+        yield t

@@ -130,5 +130,12 @@ def assert_failed(msg=None):
 def write_back(target, value):
     """Write ``value`` into the caller's array ``target`` (a function that assigned into
     items of its parameter: the caller sees the change, as with the original)."""
-    if value is not target:
+    if value is target:
+        return
+    if isinstance(target, list):
+        target[:] = value
+    elif isinstance(target, dict):
+        target.clear()
+        target.update(value)
+    else:
         target[...] = value

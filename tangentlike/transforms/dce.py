@@ -21,11 +21,11 @@ def is_pure(op) -> bool:
     if op.kind != "call":
         return False
     fn = op.attrs["fn"]
+    if registry.has_effects(fn):  # np.random.seed, rt.write_back: not to be dropped or merged
+        return False
     mod = getattr(fn, "__module__", "") or ""
     if mod.startswith("tangentlike.runtime"):
         return fn.__name__ not in _RUNTIME_EFFECTS
-    if registry.has_effects(fn):  # np.random.seed, np.random.normal: not to be dropped or merged
-        return False
     return bool(registry.lookup(fn) or registry.is_nondiff(fn))
 
 
