@@ -65,7 +65,7 @@ class FuncArgs:
         if written:
             p = sorted(written)[0]
             raise UnsupportedSyntaxError(
-                f"call of {spec.name}, which assigns into items of its parameter '{p}' (the "
+                f"call of {spec.name}, which makes in-place writes into its parameter '{p}' (the "
                 "caller's array would change)", self.spec.loc(node),
                 f"copy it inside {spec.name} ({p} = {p}.copy()) and return the new array")
 
