@@ -112,6 +112,8 @@ def zeros_like(x):
         return 0j
     if isinstance(x, (_PY_SCALARS, np.generic)):
         return 0.0
+    if isinstance(x, range):  # a taped loop range: its items (ints) have zero tangents
+        return np.zeros(len(x))
     return None  # strings, functions, ...: no cotangent
 
 
