@@ -190,7 +190,10 @@ class SugarLowering:
 
     # -- builtins -----------------------------------------------------------------------
     def builtin_call(self, fn, node):
-        """The value of a call of a builtin this module rewrites, or None."""
+        """The value of a call of a builtin this module rewrites, or None (also for the
+        desugared code's own calls, ``@min``: plain calls on integers)."""
+        if isinstance(node.func, gast.Name) and node.func.id.startswith("@"):
+            return None
         try:
             name = _BUILTINS.get(fn)
         except TypeError:  # an unhashable callable
@@ -314,8 +317,7 @@ class SugarLowering:
             comp = gast.DictComp(_load(k), _load(v), [gast.comprehension(
                 gast.Tuple([_store(k), _store(v)], gast.Store()), arg, [], 0)])
             return self.e_DictComp(_at(comp, node))
-        raise UnsupportedSyntaxError("dict() of a value known only at run time",
-                                     self.spec.loc(node), _KEYWORD_HINTS["dict"])
+        return self.b.call(rt.as_dict, [self.expr(arg)], hint="d")  # a copy of a dict
 
     def s_Assert(self, s):
         import operator
@@ -339,5 +341,6 @@ _KEYWORD_HINTS = {
     "max": "compare the values yourself, e.g. with a loop",
     "sorted": "sort by position: sorted(range(len(xs)), ...) is not differentiated either; "
               "use np.sort or reverse=",
-    "dict": "write a dict literal, dict(a=..., b=...), or {k: v for k, v in zip(keys, values)}",
+    "dict": "write a dict literal, dict(a=..., b=...), dict(d) or {k: v for k, v in zip(keys, "
+            "values)}",
 }

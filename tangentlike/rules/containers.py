@@ -105,5 +105,15 @@ def as_list_jvp(d, out, x):
     return rt.as_list(d)
 
 
+@defvjp(rt.as_dict)
+def as_dict(ct, out, x):
+    return rt.as_dict(ct)
+
+
+@defjvp(rt.as_dict)
+def as_dict_jvp(d, out, x):
+    return rt.as_dict(d)
+
+
 nondiff(rt.sort_order)
 nondiff(rt.assert_failed, rt.write_back, print, effects=True)

@@ -139,3 +139,12 @@ def write_back(target, value):
         target.update(value)
     else:
         target[...] = value
+
+
+def as_dict(x):
+    """``dict(x)`` of a dict: a new dict with the same items (pairs are not accepted:
+    their derivative would be a list, not a dict)."""
+    if not isinstance(x, dict):
+        raise TypeError(f"dict() of a {type(x).__name__} inside a differentiated function: "
+                        "write {k: v for k, v in pairs} instead")
+    return dict(x)
