@@ -184,7 +184,8 @@ class Derivative:
             compiled = self._variants[key] = self.compiled(vals)
         self._last = compiled
         fast = tuple(map(_fast_key, args))
-        if not kwargs and None not in fast and all(v is a for v, a in zip(vals, args)):
+        if not kwargs and len(args) == len(vals) and None not in fast \
+                and all(v is a for v, a in zip(vals, args)):  # defaults filled in: not fast
             if len(self._fast) > 256:
                 self._fast.clear()
             self._fast[fast] = compiled

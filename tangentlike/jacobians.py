@@ -72,9 +72,15 @@ def jvp(fn, primals, tangents):
 
 
 def _prepare(fn, wrt, args):
-    names = list(signature_of(fn).parameters)
+    sig = signature_of(fn)
+    names = list(sig.parameters)
     idx, single = normalize_wrt(fn, wrt, names)
-    vals = list(args)
+    try:
+        bound = sig.bind(*args)
+    except TypeError as e:
+        raise ArgumentError(f"bad arguments to {getattr(fn, '__name__', fn)}: {e}") from None
+    bound.apply_defaults()  # the compiled code takes every parameter
+    vals = list(bound.arguments.values())
     for i in idx:
         vals[i] = check_differentiable(vals[i], names[i])
         if isinstance(vals[i], (list, tuple, dict)):

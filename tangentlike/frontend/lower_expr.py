@@ -329,7 +329,7 @@ class ExprLowering:
         try:
             bound = sig.bind(*args, **kws)
         except TypeError as e:
-            raise LocatedError(f"bad call to {fn.__name__ if not isinstance(fn, LocalFunc) else fn.name}: {e}",
+            raise LocatedError(f"bad call to {_hint(fn) if not isinstance(fn, LocalFunc) else fn.name}: {e}",
                                self.spec.loc(node)) from None
         for p in sig.parameters.values():
             if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
@@ -338,7 +338,7 @@ class ExprLowering:
         bound.apply_defaults()
         full = [v if hasattr(v, "owner") and not isinstance(v, type) and _is_value(v)
                 else self.b.const(v) for v in bound.arguments.values()]
-        return self.b.call(fn, full, hint=getattr(fn, "__name__", None) or fn.name)
+        return self.b.call(fn, full, hint=fn.name if isinstance(fn, LocalFunc) else _hint(fn))
 
     def branch_value(self, cond, then_fn, else_fn):
         """A lazy two-way choice between two expressions, as an ``if`` op."""
@@ -359,5 +359,5 @@ def _is_value(v) -> bool:
 def _hint(fn) -> str:
     if fn is range:
         return "rng"
-    name = getattr(fn, "__name__", "t")
+    name = getattr(fn, "__name__", None) or getattr(getattr(fn, "func", None), "__name__", "t")
     return name if name.isidentifier() and not name.startswith("_") else "t"
