@@ -78,10 +78,12 @@ def check_differentiable(x, name):
             return x.astype(float)
         if x.dtype.kind in "fc":
             return x
-    if isinstance(x, (list, tuple)):
-        return type(x)(check_differentiable(e, name) for e in x)
+    if isinstance(x, (list, tuple)):  # the same list when nothing is promoted: writes
+        items = [check_differentiable(e, name) for e in x]  # into it reach the caller
+        return x if all(a is b for a, b in zip(items, x)) else type(x)(items)
     if isinstance(x, dict):
-        return {k: check_differentiable(v, name) for k, v in x.items()}
+        items = {k: check_differentiable(v, name) for k, v in x.items()}
+        return x if all(items[k] is v for k, v in x.items()) else items
     raise DifferentiationTypeError(
         f"cannot differentiate with respect to '{name}': it is a {type(x).__name__}, not a "
         "float, a float array, or a list/tuple/dict of them")
