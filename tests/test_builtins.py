@@ -180,3 +180,15 @@ def test_generated_code_is_plain_python():
                      if not ln.strip().startswith("#"))
     assert "zip(" not in code and "min(len(x), len(seq), len(seq_2))" in code, src
     assert "#" not in code and "@" not in code, src  # no names of desugared temporaries
+
+
+def enumerate_of_zip(xs, ws):
+    s = 0.0
+    for i, (a, b) in enumerate(zip(xs, ws)):
+        s = s + i * a * np.sin(b)
+    return s
+
+
+def test_enumerate_of_zip_with_a_nested_target():
+    check_grad(enumerate_of_zip, X, X[::-1].copy(), second=True)
+    check_grad(enumerate_of_zip, X, X[::-1].copy(), wrt=1)

@@ -25,7 +25,7 @@ _REJECTED = {
     gast.Await: ("async/await", ""),
     gast.AsyncFor: ("async for", ""),
     gast.Delete: ("del", "rebind the name instead"),
-    gast.SetComp: ("set comprehension", "write a for loop"),
+    gast.SetComp: ("set comprehension", "use a list comprehension"),
     gast.Import: ("import inside the function", "import at module level"),
     gast.ImportFrom: ("import inside the function", "import at module level"),
     gast.Raise: ("raise", "check inputs before calling the differentiated function"),
