@@ -338,7 +338,8 @@ class ExprLowering:
         bound.apply_defaults()
         full = [v if hasattr(v, "owner") and not isinstance(v, type) and _is_value(v)
                 else self.b.const(v) for v in bound.arguments.values()]
-        return self.b.call(fn, full, hint=fn.name if isinstance(fn, LocalFunc) else _hint(fn))
+        hint = fn.name if isinstance(fn, LocalFunc) else getattr(fn, "__name__", None)
+        return self.b.call(fn, full, hint=hint or _hint(fn))
 
     def branch_value(self, cond, then_fn, else_fn):
         """A lazy two-way choice between two expressions, as an ``if`` op."""
