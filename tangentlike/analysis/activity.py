@@ -99,7 +99,7 @@ def _stops(op) -> bool:
         return True
     if op.kind == "call":
         fn = op.attrs["fn"]
-        return (registry.is_nondiff(fn) or registry.has_effects(fn)) and fn is not operator.getitem
+        return registry.is_nondiff(fn) and fn is not operator.getitem
     return False
 
 

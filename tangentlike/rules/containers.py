@@ -116,4 +116,7 @@ def as_dict_jvp(d, out, x):
 
 
 nondiff(rt.sort_order)
+# No derivative (they stop it, both modes) and effects (kept where they are, in the
+# primal sweep): print, a failed assert, the write back into a parameter.
+nondiff(rt.assert_failed, rt.write_back, print)
 nondiff(rt.assert_failed, rt.write_back, print, effects=True)
