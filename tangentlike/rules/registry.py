@@ -196,5 +196,5 @@ def all_rules() -> list:
 
 def all_nondiff() -> list:
     """``(name, fn, effects)`` of every function registered with ``nondiff``."""
-    return [(_name(fn), fn, False) for fn in _NONDIFF.values()] + \
-        [(_name(fn), fn, True) for fn in _EFFECTS.values()]
+    return [(_name(fn), fn, _key(fn) in _EFFECTS) for fn in _NONDIFF.values()] + \
+        [(_name(fn), fn, True) for k, fn in _EFFECTS.items() if k not in _NONDIFF]

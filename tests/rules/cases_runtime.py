@@ -10,6 +10,8 @@ CASES = [
     C(rt.snapshot_slots, (arr(3), num()), 2),
     C(rt.unpack_vjp, (arr(2), num()), (arr(2), num())), C(rt.unpack_vjp, (arr(3), arr(3)), arr(2, 3)),
     C(rt.items, arr(2, 3)), C(rt.items, (arr(2), num())), C(rt.sum_slots, [(arr(2), num())] * 3),
+    C(rt.as_list, arr(2, 3)), C(rt.as_list, (arr(2), num())),
+    C(rt.as_dict, {"a": arr(2), "b": num()}),
     C(rt.matmul_vjp_left, arr(3, 5), arr(3, 4), arr(4, 5)),
     C(rt.matmul_vjp_left, num(), arr(4), arr(4)),
     C(rt.matmul_vjp_left, arr(5), arr(4), arr(4, 5)),
