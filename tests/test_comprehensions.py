@@ -151,3 +151,33 @@ def test_hessian_of_a_comprehension_inside_a_loop():
     "written-out for loops, not specific to comprehensions"))
 def test_second_derivative_of_a_nested_comprehension_with_a_condition():
     check_grad(nested_for, X, second=True)
+
+
+def generator_bound_to_a_name(x):
+    g = (v * v for v in x)
+    return sum(g) + sum(g)  # Python: the second sum is 0, the generator is spent
+
+
+def any_of_a_generator(x):
+    if any(v > 1.0 for v in x):
+        return np.sum(x * x)
+    return np.sum(x)
+
+
+def for_over_a_generator(x):
+    s = 0.0
+    for y in (np.sin(v) for v in x):
+        s = s + y * y
+    return s
+
+
+def test_a_generator_that_could_be_consumed_twice_is_a_located_error():
+    with pytest.raises(tl.UnsupportedSyntaxError, match="generator expression used as a value") \
+            as info:
+        tl.grad(generator_bound_to_a_name)(X)
+    assert info.value.lineno == generator_bound_to_a_name.__code__.co_firstlineno + 1
+
+
+@pytest.mark.parametrize("fn", [any_of_a_generator, for_over_a_generator])
+def test_generators_consumed_where_they_stand(fn):
+    check_grad(fn, X)

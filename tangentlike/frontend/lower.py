@@ -187,6 +187,7 @@ class Lowerer(SugarLowering, FuncArgs, ExprLowering, AliasCheck):
         if scan.is_range_call(s.iter, self):
             iterable = self.expr(s.iter)
         else:
+            self.consume(None, gast.Call(None, [s.iter], []))  # a for consumes it once
             seq = self.expr(s.iter)
             n = self.b.call(len, [seq], hint="n")
             iterable = self.b.call(range, [n], hint="rng")

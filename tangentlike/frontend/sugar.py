@@ -120,7 +120,23 @@ class SugarLowering:
                                    [node.elt], []))
         return self.comprehension(node, gast.List([], gast.Load()), [push], acc)
 
-    e_GeneratorExp = e_ListComp  # consumed once, where it stands: a list computes the same
+    def e_GeneratorExp(self, node):
+        """Where it is consumed at once (``sum``, ``max``, ``list``, ``any``, a ``for``),
+        a list computes the same; anywhere else a generator could be consumed twice."""
+        if not any(n is node for n in getattr(self, "consumed", ())):
+            raise UnsupportedSyntaxError("generator expression used as a value",
+                                         self.spec.loc(node), "use a list comprehension")
+        return self.e_ListComp(node)
+
+    def consume(self, fn, node):
+        """Note that ``fn(node's generator expression)`` consumes it at once."""
+        try:
+            ok = fn in _BUILTINS or fn in (any, all)
+        except TypeError:
+            ok = False
+        if ok or fn is None:
+            self.consumed = getattr(self, "consumed", []) + [
+                a for a in node.args[:1] if isinstance(a, gast.GeneratorExp)]
 
     def e_DictComp(self, node):
         acc = self.tmp("d")
@@ -194,6 +210,7 @@ class SugarLowering:
         desugared code's own calls, ``@min``: plain calls on integers)."""
         if isinstance(node.func, gast.Name) and node.func.id.startswith("@"):
             return None
+        self.consume(fn, node)
         try:
             name = _BUILTINS.get(fn)
         except TypeError:  # an unhashable callable
