@@ -192,3 +192,14 @@ def enumerate_of_zip(xs, ws):
 def test_enumerate_of_zip_with_a_nested_target():
     check_grad(enumerate_of_zip, X, X[::-1].copy(), second=True)
     check_grad(enumerate_of_zip, X, X[::-1].copy(), wrt=1)
+
+
+def tuple_of_svd(m):
+    u, s, vt = tuple(np.linalg.svd(m))
+    parts = list(np.linalg.svd(m, full_matrices=False))
+    return np.sum(s * s) + np.sum(parts[1]) + u[0, 0] * vt[0, 0] * 0.0
+
+
+def test_tuple_and_list_of_an_svd():
+    m = np.array([[2.0, 0.3, -0.1], [0.4, 1.5, 0.2], [-0.3, 0.2, 0.9]])
+    check_grad(tuple_of_svd, m)
