@@ -154,8 +154,8 @@ def test_dict_with_keywords_is_not_a_missing_rule():
 
 
 @pytest.mark.parametrize("src, what", [
-    ("max(x, key=abs)", "key="),
-    ("sorted(x, key=abs)[0]", "key="),
+    ("max(x, default=0.0)", "default="),
+    ("sorted(x, cmp=abs)[0]", "cmp="),
     ("dict(zip(x, x), a=1.0)['a']", "dict()"),
 ])
 def test_unsupported_arguments_are_located_errors(tmp_path, src, what):
@@ -203,3 +203,16 @@ def tuple_of_svd(m):
 def test_tuple_and_list_of_an_svd():
     m = np.array([[2.0, 0.3, -0.1], [0.4, 1.5, 0.2], [-0.3, 0.2, 0.9]])
     check_grad(tuple_of_svd, m)
+
+
+def by_key(x):
+    pairs = [(x[0], 3.0), (x[1], 1.0), (x[2], 2.0)]
+    first = sorted(pairs, key=lambda p: p[1])[0][0]  # x[1]
+    big = max(x, key=abs)  # x[1] = -1.3
+    small = min(x[0] * x[3], x[2], key=lambda t: t * t)  # x[2]
+    return first * 2.0 + big * big + small * 5.0
+
+
+def test_key_functions():
+    got = check_grad(by_key, X, second=True)
+    np.testing.assert_allclose(got, [0.0, 2.0 + 2 * X[1], 5.0, 0.0], rtol=1e-12)

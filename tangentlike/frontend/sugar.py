@@ -9,7 +9,8 @@ fresh list; ``sum(g for ...)`` accumulates ``acc = acc + g`` without building a
 list; ``for i, v in enumerate(xs)`` / ``zip(a, b)`` / ``reversed(xs)`` iterate
 over indices; ``max(a, b)`` is ``b if b > a else a`` (Python keeps the first of
 equal items); ``sorted(xs)`` gathers ``xs`` by the permutation ``rt.sort_order``
-computes. Comprehension variables are local to the comprehension, as in Python.
+computes; with ``key=f`` the keys ``[f(t) for t in xs]`` are compared instead
+(``max(xs, key=f)`` is ``xs[rt.pick_index(keys, True)]``). Comprehension variables are local to the comprehension, as in Python.
 The temporaries have names starting with ``.``, which no user variable can have.
 """
 from __future__ import annotations
@@ -23,6 +24,7 @@ from ..errors import UnsupportedSyntaxError
 
 # Names the desugared code refers to, whatever the user's module calls ``len``.
 REFS = {"@len": len, "@range": range, "@min": min, "@sort_order": rt.sort_order,
+        "@pick_index": rt.pick_index,
         "@items": rt.items, "@as_list": rt.as_list, "@assert_failed": rt.assert_failed}
 _COUNTER = itertools.count(1)
 
@@ -249,8 +251,27 @@ class SugarLowering:
                  _for(v, _load(seq), [_assign(acc, gast.BinOp(_load(acc), gast.Add(), _load(v)))])]
         return self._run_value(node, stmts, acc, (seq, v))
 
+    def _keys(self, seq, key):
+        """``keys = [key(t) for t in seq]``: what ``sorted``/``min``/``max`` compare."""
+        keys, t = self.tmp("keys"), self.tmp("t")
+        comp = gast.ListComp(gast.Call(key, [_load(t)], []),
+                             [gast.comprehension(_store(t), _load(seq), [], 0)])
+        return keys, _assign(keys, comp)
+
+    def _extremum_by_key(self, node, name, key):
+        """``max(xs, key=f)``: the first item whose key is largest (``rt.pick_index``)."""
+        s, m = self.tmp("seq"), self.tmp("m")
+        seq = node.args[0] if len(node.args) == 1 else gast.List(list(node.args), gast.Load())
+        keys, make_keys = self._keys(s, key)
+        pick = _call("@pick_index", _load(keys), gast.Constant(name == "max", None))
+        stmts = [_assign(s, seq), make_keys,
+                 _assign(m, gast.Subscript(_load(s), pick, gast.Load()))]
+        return self._run_value(node, stmts, m, (s, keys))
+
     def _extremum(self, node, name, cmp):
-        self._no_keywords(node, name)
+        self._no_keywords(node, name, ("key",))
+        if node.keywords and node.args:
+            return self._extremum_by_key(node, name, node.keywords[0].value)
         m = self.tmp("m")
         pick = lambda v: _assign(m, gast.IfExp(gast.Compare(_load(v), [cmp()], [_load(m)]),  # noqa: E731
                                                 _load(v), _load(m)))
@@ -275,16 +296,22 @@ class SugarLowering:
         return self._extremum(node, "min", gast.Lt)
 
     def b_sorted(self, node):
-        self._no_keywords(node, "sorted", ("reverse",))
+        self._no_keywords(node, "sorted", ("reverse", "key"))
         if len(node.args) != 1:
             raise UnsupportedSyntaxError("sorted() with these arguments", self.spec.loc(node))
-        rev = [k.value for k in node.keywords] or [gast.Constant(False, None)]
+        kw = {k.arg: k.value for k in node.keywords}
+        rev = kw.get("reverse", gast.Constant(False, None))
         s, o, j, r = self.tmp("seq"), self.tmp("order"), self.tmp("j"), self.tmp("lst")
+        stmts, by, temps = [_assign(s, node.args[0])], s, [s, o, j]
+        if "key" in kw:
+            by, make_keys = self._keys(s, kw["key"])
+            stmts.append(make_keys)
+            temps.append(by)
         push = gast.Expr(gast.Call(gast.Attribute(_load(r), "append", gast.Load()),
                                    [_index(s, j)], []))
-        stmts = [_assign(s, node.args[0]), _assign(o, _call("@sort_order", _load(s), rev[0])),
-                 _assign(r, gast.List([], gast.Load())), _for(j, _load(o), [push])]
-        return self._run_value(node, stmts, r, (s, o, j))
+        stmts += [_assign(o, _call("@sort_order", _load(by), rev)),
+                  _assign(r, gast.List([], gast.Load())), _for(j, _load(o), [push])]
+        return self._run_value(node, stmts, r, temps)
 
     def _as_list_comp(self, node):
         """``zip(...)``/``enumerate(...)``/``reversed(...)`` as a value: the list of its items."""
@@ -354,10 +381,9 @@ _BUILTINS = {sum: "sum", min: "min", max: "max", sorted: "sorted", zip: "zip",
              enumerate: "enumerate", reversed: "reversed", list: "list", tuple: "tuple",
              dict: "dict"}
 _KEYWORD_HINTS = {
-    "min": "compare the values yourself, e.g. with a loop",
-    "max": "compare the values yourself, e.g. with a loop",
-    "sorted": "sort by position: sorted(range(len(xs)), ...) is not differentiated either; "
-              "use np.sort or reverse=",
+    "min": "key= is supported",
+    "max": "key= is supported",
+    "sorted": "key= and reverse= are supported",
     "dict": "write a dict literal, dict(a=..., b=...), dict(d) or {k: v for k, v in zip(keys, "
             "values)}",
 }

@@ -115,7 +115,7 @@ def as_dict_jvp(d, out, x):
     return rt.as_dict(d)
 
 
-nondiff(rt.sort_order)
+nondiff(rt.sort_order, rt.pick_index)
 # No derivative (they stop it, both modes) and effects (kept where they are, in the
 # primal sweep): print, a failed assert, the write back into a parameter.
 nondiff(rt.assert_failed, rt.write_back, print)

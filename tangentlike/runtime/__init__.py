@@ -362,6 +362,7 @@ from .schedule import (binomial_schedule, snapshot_count, snapshot_slots,  # noq
                        sum_slots)
 
 from .containers import (MISSING, UNBOUND, append_vjp, basis, check_unshared, drop_last,  # noqa: E402,F401
-                         as_dict, as_list, assert_failed, items, sort_order, write_back,
+                         as_dict, as_list, assert_failed, items, pick_index, sort_order,
+                         write_back,
                          join_last, restore_item, save_item, stop_gradient, unpack_vjp,
                          unpop_vjp)

@@ -122,6 +122,13 @@ def sort_order(seq, reverse=False):
     return sorted(range(len(seq)), key=seq.__getitem__, reverse=reverse)
 
 
+def pick_index(keys, largest):
+    """The position of the first largest (or smallest) of ``keys``: which item
+    ``max(xs, key=f)`` (``min``) returns."""
+    pick = max if largest else min
+    return pick(range(len(keys)), key=keys.__getitem__)
+
+
 def assert_failed(msg=None):
     """Raise the ``AssertionError`` an ``assert`` statement raises."""
     raise AssertionError(msg) if msg is not None else AssertionError()
