@@ -27,12 +27,13 @@ from .lower_expr import ExprLowering, LocalFunc
 from .source import lambda_def, nested_spec
 from .funcargs import FuncArgs
 from .sugar import SugarLowering, clean_hint
+from .sugar_builtins import BuiltinSugar
 from .subset import check_subset
 
 FLAGS = (".brk", ".cont")
 
 
-class Lowerer(SugarLowering, FuncArgs, ExprLowering, AliasCheck):
+class Lowerer(SugarLowering, BuiltinSugar, FuncArgs, ExprLowering, AliasCheck):
     def __init__(self, spec):
         self.spec = spec
         self.env = {}
