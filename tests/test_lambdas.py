@@ -128,3 +128,21 @@ def test_generated_code_names_the_lambda():
     assert "def grad_lambda_(x):" in src, src
     code = [ln for ln in src.splitlines() if not ln.strip().startswith("#")]
     assert not any("square" in ln for ln in code), src  # the helper lambda is inlined
+
+
+def test_a_lambda_holding_a_lambda_with_the_same_parameter():
+    f2 = lambda x: (lambda x: x * 2.0)(x) * x  # noqa: E731 - the outer one is differentiated
+    assert tl.grad(f2)(1.5) == pytest.approx(6.0)
+    assert tl.grad(f2, mode="forward")(1.5) == pytest.approx(6.0)
+
+
+def test_a_lambda_over_several_lines():
+    g = tl.grad(
+        lambda x: np.sum(
+            x * x * x))
+    np.testing.assert_allclose(g(X), 3.0 * X * X, rtol=1e-12)
+
+
+def test_lambdas_made_in_a_comprehension_keep_their_defaults():
+    fs = [lambda x, k=k: k * x * x for k in (1.0, 2.0)]
+    assert [tl.grad(f)(3.0) for f in fs] == [pytest.approx(6.0), pytest.approx(12.0)]

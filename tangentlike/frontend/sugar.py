@@ -24,7 +24,7 @@ from ..errors import UnsupportedSyntaxError
 
 # Names the desugared code refers to, whatever the user's module calls ``len``.
 REFS = {"@len": len, "@range": range, "@min": min, "@sort_order": rt.sort_order,
-        "@pick_index": rt.pick_index,
+        "@pick_index": rt.pick_index, "@stop_gradient": rt.stop_gradient,
         "@items": rt.items, "@as_list": rt.as_list, "@assert_failed": rt.assert_failed}
 _COUNTER = itertools.count(1)
 

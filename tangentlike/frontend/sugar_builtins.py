@@ -66,7 +66,7 @@ class BuiltinSugar:
         keys, t = self.tmp("keys"), self.tmp("t")
         comp = gast.ListComp(gast.Call(key, [_load(t)], []),
                              [gast.comprehension(_store(t), _load(seq), [], 0)])
-        return keys, _assign(keys, comp)
+        return keys, _assign(keys, _call("@stop_gradient", comp))  # compared, never differentiated
 
     def _extremum_by_key(self, node, name, key):
         """``max(xs, key=f)``: the first item whose key is largest (``rt.pick_index``)."""
