@@ -154,3 +154,22 @@ def test_hessian_of_a_function_with_a_default_value():
     the generated JVP function takes every parameter)."""
     h = tl.hessian(lambda x, b=2.0: b * np.sum(x ** 3))(X)
     np.testing.assert_allclose(h, np.diag(12.0 * X), rtol=1e-12)
+
+
+def apply(g, x):
+    return np.sum(g(x) * 2.0)
+
+
+class Net:
+    def __init__(self, w):
+        self.w = w
+
+    def act(self, x):
+        return np.tanh(self.w * x)
+
+    def loss(self, x):
+        return apply(self.act, x) + apply(double_linear, x)
+
+
+def test_a_bound_method_passed_to_a_helper():
+    check_grad(Net(0.8).loss, X, second=True)

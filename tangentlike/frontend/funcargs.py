@@ -12,7 +12,9 @@ value is an ``UnsupportedSyntaxError``.
 """
 from __future__ import annotations
 
+import functools
 import inspect
+import types
 
 import gast
 
@@ -41,19 +43,19 @@ class FuncArgs:
             return "local", self.local_lambda(a, "lambda_")
         if isinstance(a, gast.Name) and isinstance(self.env.get(a.id), LocalFunc):
             return "local", self.env[a.id]
+        if isinstance(a, gast.Attribute) and self.static_method(a) is not None:
+            return "global", self.static_method(a)  # self.act, model.loss
         if isinstance(a, (gast.Name, gast.Attribute)):
             if not (isinstance(a, gast.Name) and (a.id in self.env or a.id in self.locals)):
                 ok, obj = self.static(a)
-                if ok and (is_user_function(obj) and inspect.isfunction(obj)
-                           or _has_rule(obj)):
+                if ok and (is_user_function(obj) and (inspect.isfunction(obj) or isinstance(
+                        obj, (types.MethodType, functools.partial))) or _has_rule(obj)):
                     return "global", obj
         return None
 
     def check_callee_writes(self, fn, node):
         """A user function called here may not write into its parameters' items: only the
         function differentiated itself copies such writes back to its caller."""
-        import functools
-        import types
         from .lower_expr import LocalFunc
         if isinstance(fn, LocalFunc):
             spec = fn.spec

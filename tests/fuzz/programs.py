@@ -68,7 +68,7 @@ class _Gen(ExprGen):
                 kinds.append("alias")
         if depth > 0:
             kinds += ["if", "for", "while", "list", "foreach"]
-        kinds += ["dict", "tuple"]
+        kinds += ["dict", "tuple", "assert"]
         if env.closures and not (env.looping and "def_in_loop" in self.avoid):
             kinds += ["closure", "lambda"]
         if depth > 0:
@@ -246,6 +246,10 @@ class _Gen(ExprGen):
                  (0, fmt(f"{out} = {g}({{}})", self.scalar(env, 1)))]
         env.scalars.append(out)
         return lines
+
+    def st_assert(self, env, depth):
+        """An assert that holds (inputs are finite): kept in the primal, no derivative."""
+        return [(0, fmt("assert np.isfinite({}), 'finite'", self.scalar(env, 1)))]
 
     def st_lambda(self, env, depth):
         """A lambda bound to a name, reading the enclosing function's variables, called
