@@ -88,15 +88,28 @@ def check_unshared(target, other, name, other_name):
             f"(make a copy: {other_name} = {other_name}.copy())")
 
 
+def _raiser(source, filename):
+    """The function ``source`` defines, compiled under a file name of its own: the
+    innermost frame of the traceback of the error it raises says what went wrong in the
+    user's program (as Python's own error would), not that it happened in tangentlike."""
+    ns = {"__name__": __name__}
+    exec(compile(source, filename, "exec"), ns)  # noqa: S102 - a constant string
+    return next(v for k, v in ns.items() if k != "__name__" and callable(v))
+
+
+_RAISE = {"_raise": _raiser(
+    "def _raise(self, *args, **kwargs):\n"
+    "    raise UnboundLocalError('local variable referenced before assignment '\n"
+    "                            '(it is assigned only on some paths)')\n",
+    "<a variable assigned only on some paths>")}
+
+
 class _Unbound:
     """The value of a variable not assigned on the path taken: any use raises Python's
     own ``UnboundLocalError``, as the original function would."""
 
     __name__ = "UNBOUND"
-
-    def _raise(self, *args, **kwargs):
-        raise UnboundLocalError("local variable referenced before assignment "
-                                "(it is assigned only on some paths)")
+    _raise = _RAISE["_raise"]
 
     __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = _raise
     __truediv__ = __rtruediv__ = __pow__ = __rpow__ = __matmul__ = __rmatmul__ = _raise
@@ -129,9 +142,11 @@ def pick_index(keys, largest):
     return pick(range(len(keys)), key=keys.__getitem__)
 
 
-def assert_failed(msg=None):
-    """Raise the ``AssertionError`` an ``assert`` statement raises."""
-    raise AssertionError(msg) if msg is not None else AssertionError()
+# Raise the AssertionError an assert statement raises.
+assert_failed = _raiser(
+    "def assert_failed(msg=None):\n"
+    "    raise AssertionError(msg) if msg is not None else AssertionError()\n",
+    "<an assert statement that failed>")
 
 
 def write_back(target, value):
