@@ -11,7 +11,7 @@ import pytest
 import tangentlike as tl
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from usercode_check import check_grad, fresh  # noqa: E402
+from usercode_check import check_grad  # noqa: E402
 
 X = np.array([0.7, -1.3, 0.4, 1.1])
 A = np.array([[2.0, 0.3, -0.1], [0.3, 1.5, 0.2], [-0.1, 0.2, 0.9]])

@@ -93,7 +93,7 @@ def test_nested_lambdas_on_one_line_pick_the_innermost():
 
 
 def test_lambdas_that_cannot_be_told_apart_are_an_error_not_a_guess():
-    double, triple = (lambda x: 2.0 * x), (lambda x: 3.0 * x)  # noqa: E731
+    double, triple = (lambda x: 2.0 * x), (lambda x: 3.0 * x)  # noqa: E731, F841
     code = triple.__code__.replace(co_linetable=b"")  # no positions to go by
     blind = types.FunctionType(code, triple.__globals__)
     with pytest.raises(tl.NoSourceError, match="several lambdas"):
