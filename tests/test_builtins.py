@@ -216,3 +216,15 @@ def by_key(x):
 def test_key_functions():
     got = check_grad(by_key, X, second=True)
     np.testing.assert_allclose(got, [0.0, 2.0 + 2 * X[1], 5.0, 0.0], rtol=1e-12)
+
+
+def writes_into_what_enumerate_views(x):
+    w = x * 1.0
+    for i, v in enumerate(w[1:]):
+        w[i] = v * 2.0  # Python's loop sees these writes through the view
+    return np.sum(w)
+
+
+def test_writing_into_the_array_a_builtin_iterates_over_is_a_located_error():
+    with pytest.raises(tl.UnsupportedSyntaxError, match="iterating over 'w'"):
+        tl.grad(writes_into_what_enumerate_views)(X.copy())

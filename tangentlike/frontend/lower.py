@@ -214,7 +214,9 @@ class Lowerer(SugarLowering, BuiltinSugar, FuncArgs, ExprLowering, AliasCheck):
         names = [it] if isinstance(it, gast.Name) else []
         if isinstance(it, gast.Call) and isinstance(it.func, gast.Name) \
                 and self.static(it.func)[1] in (enumerate, zip, reversed):
-            names = [a for a in it.args if isinstance(a, gast.Name)]
+            # any name the arguments read: enumerate(w[1:]) iterates over a view of w
+            names = [n for a in it.args for n in gast.walk(a)
+                     if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)]
         changed = scan.assigned_names(s.body)
         for n in names:
             if n.id in changed:
