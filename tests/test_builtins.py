@@ -228,3 +228,15 @@ def writes_into_what_enumerate_views(x):
 def test_writing_into_the_array_a_builtin_iterates_over_is_a_located_error():
     with pytest.raises(tl.UnsupportedSyntaxError, match="iterating over 'w'"):
         tl.grad(writes_into_what_enumerate_views)(X.copy())
+
+
+def writes_into_rows_of_a_list(m):
+    m = m * 1.0
+    rows = list(m)
+    m[0, 0] = 5.0  # rows[0] is a view of m: Python sees 5.0 there
+    return rows[0][0] * 2.0
+
+
+def test_a_write_into_an_array_whose_rows_a_list_holds_is_a_located_error():
+    with pytest.raises(tl.UnsupportedSyntaxError, match="'rows' may refer to the same data"):
+        tl.grad(writes_into_rows_of_a_list)(A.copy())

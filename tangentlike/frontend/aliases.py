@@ -23,7 +23,8 @@ from ..ir.nodes import Block, Op
 
 _VIEWS = (np.reshape, np.transpose, np.ravel, np.squeeze, np.asarray, np.expand_dims,
           np.swapaxes, np.moveaxis, np.broadcast_to, np.diagonal, np.atleast_1d,
-          np.atleast_2d, np.atleast_3d)
+          np.atleast_2d, np.atleast_3d,
+          rt.as_list, rt.items)  # list(M), tuple(M): the rows of M are views of it
 _KEEP = ("setitem", "append", "listpop")
 
 
