@@ -240,3 +240,25 @@ def writes_into_rows_of_a_list(m):
 def test_a_write_into_an_array_whose_rows_a_list_holds_is_a_located_error():
     with pytest.raises(tl.UnsupportedSyntaxError, match="'rows' may refer to the same data"):
         tl.grad(writes_into_rows_of_a_list)(A.copy())
+
+
+def asserts_in_a_loop_and_a_helper(x):
+    s = 0.0
+    for v in x:
+        assert v < 10.0, "too large"
+        s = s + _checked_square(v)
+    return s
+
+
+def _checked_square(v):
+    assert v == v
+    print("v", v)
+    return v * v
+
+
+def test_asserts_in_a_loop_and_in_a_helper(capsys):
+    check_grad(asserts_in_a_loop_and_a_helper, X, second=True)
+    for mode in ("reverse", "forward"):
+        with pytest.raises(AssertionError, match="too large"):
+            tl.grad(asserts_in_a_loop_and_a_helper, mode=mode)(np.array([1.0, 20.0]))
+    assert "v 0.7" in capsys.readouterr().out
