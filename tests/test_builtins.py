@@ -262,3 +262,27 @@ def test_asserts_in_a_loop_and_in_a_helper(capsys):
         with pytest.raises(AssertionError, match="too large"):
             tl.grad(asserts_in_a_loop_and_a_helper, mode=mode)(np.array([1.0, 20.0]))
     assert "v 0.7" in capsys.readouterr().out
+
+
+def uses_map(x):
+    a = sum(map(lambda v: v * v, x))
+    b = list(map(np.sin, x))
+    c = sum(map(lambda u, w: u * w, x, x[::-1]))
+    s = 0.0
+    for t in map(abs, x):
+        s = s + t
+    return a + b[1] * c + s
+
+
+def zip_bound_to_a_name(x):
+    z = zip(x, x)
+    return sum(a * b for a, b in z) + len(list(z))  # Python: z is spent after the sum
+
+
+def test_map_consumed_where_it_stands():
+    check_grad(uses_map, X, second=True)
+
+
+def test_an_iterator_bound_to_a_name_is_a_located_error():
+    with pytest.raises(tl.UnsupportedSyntaxError, match=r"zip\(\.\.\.\) used as a value"):
+        tl.grad(zip_bound_to_a_name)(X.copy())

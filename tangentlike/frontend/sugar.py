@@ -23,7 +23,7 @@ from .. import runtime as rt
 from ..errors import UnsupportedSyntaxError
 
 # Names the desugared code refers to, whatever the user's module calls ``len``.
-REFS = {"@len": len, "@range": range, "@min": min, "@sort_order": rt.sort_order,
+REFS = {"@len": len, "@range": range, "@min": min, "@zip": zip, "@sort_order": rt.sort_order,
         "@pick_index": rt.pick_index, "@stop_gradient": rt.stop_gradient,
         "@items": rt.items, "@as_list": rt.as_list, "@assert_failed": rt.assert_failed}
 _COUNTER = itertools.count(1)
@@ -131,7 +131,8 @@ class SugarLowering:
         return self.e_ListComp(node)
 
     def consume(self, fn, node):
-        """Note that ``fn(node's generator expression)`` consumes it at once."""
+        """Note that ``fn(node's first argument)`` consumes it at once (a generator
+        expression, or an iterator: ``zip``, ``enumerate``, ``reversed``, ``map``)."""
         from .sugar_builtins import BUILTINS
         try:
             ok = fn in BUILTINS or fn in (any, all)
@@ -139,7 +140,14 @@ class SugarLowering:
             ok = False
         if ok or fn is None:
             self.consumed = getattr(self, "consumed", []) + [
-                a for a in node.args[:1] if isinstance(a, gast.GeneratorExp)]
+                a for a in node.args[:1] if isinstance(a, (gast.GeneratorExp, gast.Call))]
+
+    def check_consumed(self, node, what):
+        if not any(n is node for n in getattr(self, "consumed", ())):
+            raise UnsupportedSyntaxError(
+                f"{what} used as a value (an iterator: Python consumes it once)",
+                self.spec.loc(node), f"use it where it is made (for ... in {what}, "
+                f"list({what}), sum({what})) or make a list of it")
 
     def e_DictComp(self, node):
         acc = self.tmp("d")
@@ -167,6 +175,9 @@ class SugarLowering:
         nargs = len(it.args) + len(it.keywords)
         if (fn is zip and not it.args) or (fn is not zip and not 1 <= nargs <= (2 if fn is enumerate else 1)):
             raise UnsupportedSyntaxError(f"{name}() with {nargs} arguments", self.spec.loc(it))
+        if fn is not reversed:  # each argument is iterated over once, as Python's would be
+            self.consumed = getattr(self, "consumed", []) + [
+                a for a in it.args if isinstance(a, (gast.GeneratorExp, gast.Call))]
         seqs = [self.tmp("seq") for _ in it.args]
         setup = [_assign(q, a) for q, a in zip(seqs, it.args)]
         k = self.tmp("k")

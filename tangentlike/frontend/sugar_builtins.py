@@ -2,10 +2,12 @@
 ``sugar.SugarLowering``).
 
 Promise: a call of ``sum``, ``min``, ``max``, ``sorted``, ``zip``, ``enumerate``,
-``reversed``, ``list``, ``tuple`` or ``dict`` (the builtins themselves, whatever
+``reversed``, ``map``, ``list``, ``tuple`` or ``dict`` (the builtins themselves, whatever
 the module calls them) lowers to the loops, conditional expressions and runtime
 helpers ``sugar`` describes, or raises a located ``UnsupportedSyntaxError`` for an
-argument it does not take (``default=``, ``dict()`` of pairs with keywords, ...).
+argument it does not take (``default=``, ``dict()`` of pairs with keywords, ...). An
+iterator (``zip``, ``enumerate``, ``reversed``, ``map``) is accepted only where it is
+consumed at once, as a generator expression is.
 """
 from __future__ import annotations
 
@@ -124,12 +126,31 @@ class BuiltinSugar:
         return self._run_value(node, stmts, r, temps)
 
     def _as_list_comp(self, node):
-        """``zip(...)``/``enumerate(...)``/``reversed(...)`` as a value: the list of its items."""
+        """``zip(...)``/``enumerate(...)``/``reversed(...)`` consumed where it stands: the
+        list of its items."""
+        self.check_consumed(node, f"{node.func.id}(...)")
         t = self.tmp("t")
         comp = gast.ListComp(_load(t), [gast.comprehension(_store(t), node, [], 0)])
         return self.e_ListComp(_at(comp, node))
 
     b_zip = b_enumerate = b_reversed = _as_list_comp
+
+    def b_map(self, node):
+        """``map(f, xs, ...)`` consumed where it stands: ``[f(t) for t in xs]`` (over
+        ``zip(xs, ...)`` for several sequences)."""
+        self.check_consumed(node, "map(...)")
+        self._no_keywords(node, "map")
+        if len(node.args) < 2:
+            raise UnsupportedSyntaxError("map() with fewer than 2 arguments", self.spec.loc(node))
+        ts = [self.tmp("t") for _ in node.args[1:]]
+        if len(ts) == 1:
+            target, it = _store(ts[0]), node.args[1]
+        else:
+            target = gast.Tuple([_store(t) for t in ts], gast.Store())
+            it = _at(_call("@zip", *node.args[1:]), node)
+        elt = gast.Call(node.args[0], [_load(t) for t in ts], [])
+        comp = gast.ListComp(elt, [gast.comprehension(target, it, [], 0)])
+        return self.e_ListComp(_at(comp, node))
 
     def _sequence_arg(self, node, name):
         self._no_keywords(node, name)
@@ -180,7 +201,7 @@ def _index_const(seq, i):
 
 BUILTINS = {sum: "sum", min: "min", max: "max", sorted: "sorted", zip: "zip",
              enumerate: "enumerate", reversed: "reversed", list: "list", tuple: "tuple",
-             dict: "dict"}
+             dict: "dict", map: "map"}
 _KEYWORD_HINTS = {
     "min": "key= is supported",
     "max": "key= is supported",
