@@ -241,7 +241,7 @@ class _Gen(ExprGen):
         """A nested def reading the enclosing function's variables, called at once."""
         g, t, out = self.fresh("g"), self.fresh("t"), self.fresh("s")
         inner = env.child(scalars=env.scalars + [t], writable=[], in_loop=False, returns="s",
-                          closures=False)
+                          closures=False, arrays=self.closure_arrays(env))
         lines = [(0, Code(f"def {g}({t}):")), (1, self.returned(inner)),
                  (0, fmt(f"{out} = {g}({{}})", self.scalar(env, 1)))]
         env.scalars.append(out)
@@ -257,7 +257,7 @@ class _Gen(ExprGen):
         twice."""
         g, t, out = self.fresh("g"), self.fresh("t"), self.fresh("s")
         inner = env.child(scalars=env.scalars + [t], writable=[], in_loop=False, returns="s",
-                          closures=False)
+                          closures=False, arrays=self.closure_arrays(env))
         lines = [(0, fmt(f"{g} = lambda {t}: {{}}", self.scalar(inner, self.expr_depth()))),
                  (0, fmt(f"{out} = {g}({{}}) + {g}({{}})", self.scalar(env, 1),
                          self.scalar(env, 1)))]
@@ -336,7 +336,8 @@ def programs(draw, max_helpers=2, max_depth=2, avoid=()):
     ``"jump_in_list_loop"`` (``break``/``continue`` in a loop that appends to a list),
     ``"iterate_mutated"`` (a loop over an array or list that its body writes into or
     appends to: Python's iteration sees the change), ``"alias_write"`` (``u = w`` or
-    ``u = w[::-1]``, then writes through either name)."""
+    ``u = w[::-1]``, then writes through either name), ``"closure_alias"`` (a nested
+    def or lambda reading an array that is written)."""
     g = _Gen(draw, max_depth, avoid)
     helpers, funcs = [], []
     for k in range(draw(st.integers(0, max_helpers))):
