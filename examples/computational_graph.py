@@ -9,8 +9,8 @@ add up.
 SSA IR as DOT (Graphviz's language): one node per operation, one edge per
 value used; ``--grad`` adds the generated gradient as a second cluster: its
 forward sweep recomputes e's operations, then the adjoint sweep combines
-their values (``rt.unbroadcast`` sums a broadcast adjoint back to its
-operand's shape; for floats it passes the value through).
+their values; dotted edges link each gradient to its parameter (∂e/∂a is the
+node d = b + 1, ∂e/∂b the sum of c and d); ``tl.graph(e, grad=True)`` is the same.
 The script runs the command line on its own ``e`` into a temporary directory
 and prints the DOT text; it also draws an SVG if Graphviz's ``dot`` is
 installed (``dot -Tsvg graph.dot -o graph.svg`` does the same by hand).
@@ -67,5 +67,5 @@ def main():
 if __name__ == "__main__":  # the command line imports this file to find e: no work on import
     results = main()
     assert (results["de_da"], results["de_db"]) == (2.0, 5.0)
-    assert results["dots"]["e"].startswith('digraph "e"')
+    assert results["dots"]["e"].startswith('digraph e {')
     assert 'label="grad_e"' in results["dots"]["e and grad_e"]

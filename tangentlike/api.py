@@ -8,16 +8,28 @@ from __future__ import annotations
 
 import functools
 import inspect
+import os
+from typing import Any, Callable, Sequence, Union, overload
 
 import numpy as np
 
-from .errors import ArgumentError, ArgumentTypeError, DifferentiationTypeError
-from .frontend.source import spec_of
+from .admissible import check_arguments, unsupported
+from .errors import (ArgumentError, ArgumentTypeError, DifferentiationTypeError,
+                     TangentlikeError, entry_point, user_error)
+from . import display
+from .display import SourceCode
+from .frontend.source import fresh, spec_of
 from .ir.printer import print_func
-from .transforms.checkpoint import Checkpointed, check_policy
+from .ir.callees import Checkpointed, DerivativeBase, check_policy, register_compile_time
 from .analysis.shapes import pattern
 from .pipeline import Compiled, build, compile_derivative, stage, standalone_module
-from .transforms.unit import lower_cached
+from .frontend.lower import lower
+from .transforms import passes
+from .transforms.passes import STAGES
+from .runtime.namespace import is_foreign
+
+Wrt = Union[int, str, Sequence[Union[int, str]]]  # a parameter (index or name), or several
+
 
 def normalize_wrt(fn, wrt, names):
     """``wrt`` (int, name, or tuple of them) -> (indices, single)."""
@@ -70,13 +82,22 @@ def check_differentiable(x, name):
         raise DifferentiationTypeError(f"cannot differentiate with respect to '{name}': "
                                        "it is a bool")
     if isinstance(x, (int, np.integer)):
-        return float(x)
-    if isinstance(x, (float, np.floating, complex)):
+        try:
+            return float(x)
+        except OverflowError:
+            raise DifferentiationTypeError(
+                f"cannot differentiate with respect to '{name}': the int {_short(x)} is too "
+                "large for a float (at most about 1.8e308)") from None
+    problem = unsupported(x)
+    if problem:
+        raise DifferentiationTypeError(f"cannot differentiate with respect to '{name}': it "
+                                       + problem)
+    if isinstance(x, (float, np.floating)):
         return x
     if isinstance(x, np.ndarray):
         if x.dtype.kind in "iub":
             return x.astype(float)
-        if x.dtype.kind in "fc":
+        if x.dtype.kind == "f":
             return x
     if isinstance(x, (list, tuple)):  # the same list when nothing is promoted: writes
         items = [check_differentiable(e, name) for e in x]  # into it reach the caller
@@ -84,9 +105,16 @@ def check_differentiable(x, name):
     if isinstance(x, dict):
         items = {k: check_differentiable(v, name) for k, v in x.items()}
         return x if all(items[k] is v for k, v in x.items()) else items
+    if is_foreign(x) and any(t in str(x.dtype) for t in ("float", "complex")):
+        return x  # an array of another library (the array API back end, Dask)
     raise DifferentiationTypeError(
         f"cannot differentiate with respect to '{name}': it is a {type(x).__name__}, not a "
         "float, a float array, or a list/tuple/dict of them")
+
+
+def _short(x) -> str:
+    text = str(x)
+    return text if len(text) <= 20 else f"{text[:8]}...{text[-4:]} ({len(text)} digits)"
 
 
 def signature_of(fn) -> inspect.Signature:
@@ -95,7 +123,7 @@ def signature_of(fn) -> inspect.Signature:
 
 def function_for(fn, vals):
     """The Python function to differentiate for these arguments: ``fn`` itself, or, for a
-    derivative, its generated function (derivatives of derivatives, DESIGN §1)."""
+    derivative, its generated function (derivatives of derivatives, docs/architecture.md: pipeline)."""
     if isinstance(fn, Derivative):
         return fn.compiled(vals).fn
     fn = getattr(fn, "__wrapped__", fn) if isinstance(fn, Checkpointed) else fn
@@ -103,14 +131,15 @@ def function_for(fn, vals):
     return fn
 
 
-class Derivative:
+class Derivative(DerivativeBase):
     """What ``grad`` returns: call it like the derivative; ``.primal``, ``.source``."""
 
-    def __init__(self, fn, wrt=0, with_value=False, mode="reverse", optimize=True,
-                 checkpoint=None):
+    def __init__(self, fn: Callable[..., Any], wrt: Wrt = 0, with_value: bool = False,
+                 mode: str = "reverse", optimize: bool = True, checkpoint: Any = None,
+                 backend: str = "numpy") -> None:
         if mode not in ("reverse", "forward"):
             raise ArgumentError(f"mode={mode!r}: use 'reverse' or 'forward'")
-        self.primal, self.mode = fn, mode
+        self.primal, self.mode, self.backend = fn, mode, check_backend(backend, mode)
         self.checkpoint = check_policy(checkpoint)
         if checkpoint is not None and mode != "reverse":
             raise ArgumentError("checkpoint= applies to mode='reverse' (forward mode keeps no tape)")
@@ -158,22 +187,27 @@ class Derivative:
     def compiled(self, args=None, kinds=None) -> Compiled:
         """The compiled derivative for arguments like ``args`` (default: arrays of any
         shape); real arguments specialise it to which of their axes have size 1."""
-        shaped = args is not None and kinds is None and self.mode == "reverse"
+        shaped = args is not None and kinds is None and self.mode == "reverse" \
+            and self.backend == "numpy"
         patterns = [pattern(a) for a in args] if shaped else None
         return compile_derivative(*self.plan(args, kinds), checkpoint=self.checkpoint,
-                                  patterns=patterns)
+                                  patterns=patterns, backend=self.backend)
 
-    def __call__(self, *args, **kwargs):
-        if not kwargs:  # fast path: arguments like a previous call's, none promoted
-            hit = self._fast.get(tuple([(x.dtype.char, x.shape) if type(x) is _ARRAY
-                                        else type(x) for x in args]))
-            if hit is not None:
-                self._last = hit
-                return hit.fn(*args)
-        return self._call(args, kwargs)
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            if not kwargs:  # fast path: arguments like a previous call's, none promoted
+                hit = self._fast.get(tuple([(x.dtype.char, x.shape) if type(x) is _ARRAY
+                                            else type(x) for x in args]))
+                if hit is not None and fresh(hit.guards):  # no global rebound, no helper redefined
+                    self._last = hit
+                    return hit.fn(*args)
+            return self._call(args, kwargs)
+        except TangentlikeError as e:
+            raise user_error(e)  # tangentlike frames trimmed; TANGENTLIKE_DEBUG=1 keeps them
 
     def _call(self, args, kwargs):
         vals = self._bind(args, kwargs)
+        check_arguments(vals, self.names)
         for i in self.wrt:
             vals[i] = check_differentiable(vals[i], self.names[i])
             if self.mode == "forward" and isinstance(vals[i], (list, tuple, dict)):
@@ -182,35 +216,90 @@ class Derivative:
                     f"'{self.names[i]}' is a {type(vals[i]).__name__}: use mode='reverse'")
         key = (*map(_kind, vals), *map(pattern, vals))
         compiled = self._variants.get(key)
-        if compiled is None:
+        if compiled is None or not fresh(compiled.guards):
             compiled = self._variants[key] = self.compiled(vals)
         self._last = compiled
         fast = tuple(map(_fast_key, args))
         if not kwargs and len(args) == len(vals) and None not in fast \
-                and all(v is a for v, a in zip(vals, args)):  # defaults filled in: not fast
+                and all(v is a for v, a in zip(vals, args)):
             if len(self._fast) > 256:
                 self._fast.clear()
             self._fast[fast] = compiled
         return compiled.fn(*vals)
 
     @property
-    def source(self) -> str:
+    def source(self) -> SourceCode:
         """The generated source (of the variant last called, else of the array variant)."""
-        return (self._last or self.compiled()).source
+        return SourceCode((self._last or self.compiled()).source)
+
+    def describe(self) -> str:
+        """What this derivative is: ``grad of loss wrt W``."""
+        return display.describe(self)
+
+    def __repr__(self) -> str:
+        extra = f", checkpoint={self.checkpoint!r}" if self.checkpoint is not None else ""
+        return f"<{self.describe()}, {self.mode}{extra}>"
+
+    def header(self) -> str:
+        """One line: what it is, the mode, what the shown code is specialised to, and where
+        the function was defined (``Cell In[3], line 2`` in IPython)."""
+        return display.header(self)
+
+    def _repr_html_(self) -> str:
+        return display.rich_html(self.header(), display.shown_source(self))
+
+    def _repr_markdown_(self) -> str:
+        return display.rich_markdown(self.header(), display.shown_source(self))
+
+
+BACKENDS = {"numpy": "numpy", "array_api": "array_api", "array-api": "array_api"}
+
+
+def check_backend(backend, mode):
+    """The canonical name of ``backend`` (``numpy``, or ``array_api``: generated code that
+    takes its namespace from its arguments); the array API back end is reverse mode."""
+    if not isinstance(backend, str) or backend not in BACKENDS:
+        raise ArgumentError(f"backend={backend!r}: use 'numpy' or 'array_api'")
+    backend = BACKENDS[backend]
+    if backend != "numpy" and mode != "reverse":
+        raise ArgumentError("backend='array_api' differentiates in reverse mode; "
+                            "mode='forward' needs backend='numpy'")
+    return backend
 
 
 def _options_decorator(factory, fn, kwargs):
     if fn is None:
-        return lambda f: factory(f, **kwargs)
+        def decorate(f):
+            return factory(f, **kwargs)
+        decorate.__name__ = decorate.__qualname__ = factory.__name__
+        return entry_point(decorate)
     return factory(fn, **kwargs)
 
 
-def grad(fn=None, wrt=0, **options):
+@overload
+def grad(fn: Callable[..., Any], wrt: Wrt = ..., **options: Any) -> Derivative: ...
+@overload
+def grad(fn: None = ..., wrt: Wrt = ...,
+         **options: Any) -> Callable[[Callable[..., Any]], Derivative]: ...
+
+
+@entry_point
+def grad(fn: Callable[..., Any] | None = None, wrt: Wrt = 0,
+         **options: Any) -> Derivative | Callable[[Callable[..., Any]], Derivative]:
     """Gradient of a scalar function; a decorator (with or without options) or a call."""
     return _options_decorator(Derivative, fn, dict(wrt=wrt, **options))
 
 
-def value_and_grad(fn=None, wrt=0, **options):
+@overload
+def value_and_grad(fn: Callable[..., Any], wrt: Wrt = ..., **options: Any) -> Derivative: ...
+@overload
+def value_and_grad(fn: None = ..., wrt: Wrt = ...,
+                   **options: Any) -> Callable[[Callable[..., Any]], Derivative]: ...
+
+
+@entry_point
+def value_and_grad(fn: Callable[..., Any] | None = None, wrt: Wrt = 0,
+                   **options: Any) -> Derivative | Callable[[Callable[..., Any]], Derivative]:
     """Like ``grad``, returning ``(value, gradient)``."""
     return _options_decorator(Derivative, fn, dict(wrt=wrt, with_value=True, **options))
 
@@ -243,7 +332,9 @@ def differentiable_mask(vals, names):
     return mask
 
 
-def vjp(fn, *primals):
+@entry_point
+def vjp(fn: Callable[..., Any],
+        *primals: Any) -> tuple[Any, Callable[[Any], tuple[Any, ...]]]:
     """``(out, pullback)``; ``pullback(ct)`` -> one cotangent per argument (None for
     arguments that are not floats, float arrays or containers of them)."""
     sig = signature_of(fn)
@@ -254,6 +345,7 @@ def vjp(fn, *primals):
         raise ArgumentError(f"bad primals for vjp of {fn.__name__}: {e}") from None
     bound.apply_defaults()
     vals = list(bound.arguments.values())
+    check_arguments(vals, names)
     mask = differentiable_mask(vals, names)
     compiled = compile_derivative(function_for(fn, vals), mask, [_kind(v) for v in vals], "vjp")
     out, saved = compiled.fwd(*vals)
@@ -266,38 +358,55 @@ def vjp(fn, *primals):
     return out, pullback
 
 
-def source(f) -> str:
+@entry_point
+def source(f: Any) -> SourceCode:
     """The generated Python source of a derivative made by ``grad``/``value_and_grad``."""
     if isinstance(f, Derivative):
         return f.source
     src = getattr(f, "source", None)
     if isinstance(src, str):
-        return src
+        return SourceCode(src)
     raise ArgumentTypeError(f"tl.source expects a derivative made by tl.grad, not {f!r}")
 
 
-def ir(f, after="lowered") -> str:
-    """The printed SSA IR of a function (or of a derivative's primal) ``after`` a stage:
-    ``lowered``; or, for its derivative (``f`` made by ``grad``, else its gradient with
-    respect to the first parameter), ``reverse`` (right after the transform) or
-    ``optimized`` (after the passes). The derivative function comes first."""
-    if after not in ("lowered", "reverse", "optimized"):
-        raise ArgumentError(f"after={after!r}: use 'lowered', 'reverse' or 'optimized'")
-    if after != "lowered":
-        d = f if isinstance(f, Derivative) else Derivative(f)
-        fn, mask, kinds, mode, single, with_value, _ = d.plan()
+@entry_point
+def ir(f: Callable[..., Any], after: str = "lowered") -> str:
+    """The printed SSA IR after a stage of the pass pipeline (``transforms.passes.STAGES``):
+    ``lowered`` (the raw lowering) or ``primal.<pass>`` for the function itself (or a
+    derivative's primal); for its derivative (``f`` made by ``grad``, else its gradient with
+    respect to the first parameter) ``prepare.<pass>``, ``reverse`` / ``forward`` (right
+    after the transform), ``cleanup.<pass>``, or ``optimized`` (the final IR, the
+    derivative function first, then the functions it calls)."""
+    if after not in STAGES:
+        raise ArgumentError(f"after={after!r}: use one of {', '.join(STAGES)}")
+    if after == "lowered" or after.startswith("primal."):
+        fn = f
+        while isinstance(fn, Derivative):
+            fn = fn.primal
+        spec = spec_of(fn)
+        lowered = stage("lower", spec.name, spec.loc(spec.node), lambda: lower(spec))
+        if after == "lowered":
+            return print_func(lowered)
+        with passes.tracing() as trace:
+            passes.run(passes.PRIMAL, lowered)
+        return trace.after(after)[-1]
+    d = f if isinstance(f, Derivative) else Derivative(f)
+    fn, mask, kinds, mode, single, with_value, _ = d.plan()
+    with passes.tracing() as trace:
         unit, top = build(spec_of(fn), mask, kinds, mode, single, with_value,
-                          optimize=after == "optimized", checkpoint=d.checkpoint)
+                          checkpoint=d.checkpoint)
+    if after == "optimized":
         funcs = top + [u for u in unit.funcs if all(u is not t for t in top)]
         return "\n".join(print_func(u) for u in funcs)
-    fn = f
-    while isinstance(fn, Derivative):
-        fn = fn.primal
-    spec = spec_of(fn)
-    return print_func(stage("lower", spec.name, spec.loc(spec.node), lambda: lower_cached(spec)))
+    texts = trace.after(after)
+    if not texts:
+        raise ArgumentError(f"after={after!r}: that stage does not run for this derivative "
+                            f"(mode {d.mode!r})")
+    return "\n".join(texts)
 
 
-def emit(g, path=None) -> str:
+@entry_point
+def emit(g: Derivative, path: str | os.PathLike[str] | None = None) -> str:
     """Write the derivative ``g`` (made by ``grad`` or ``value_and_grad``) to ``path`` as a
     standalone module, importing only ``numpy`` and ``tangentlike.runtime``; returns its
     source. The same derivative gives byte-identical output."""
@@ -308,13 +417,17 @@ def emit(g, path=None) -> str:
     options = (f"mode={g.mode}, wrt={wrt if g.single is True else '(' + wrt + ')'}, "
                f"with_value={with_value}, optimize={optimize}")
     options += f", checkpoint={g.checkpoint!r}" if g.checkpoint is not None else ""
+    options += f", backend={g.backend}" if g.backend != "numpy" else ""
     origin, order = g.primal, 1
     while isinstance(origin, Derivative):  # a derivative of a derivative: name the source
         origin, order = origin.primal, order + 1
     options += f", order={order}" if order > 1 else ""
     src = standalone_module(fn, mask, kinds, mode, single, with_value, optimize, options,
-                            origin, g.checkpoint)
+                            origin, g.checkpoint, g.backend)
     if path is not None:
         with open(path, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(src)
     return src
+
+
+register_compile_time(grad, value_and_grad)

@@ -1,4 +1,4 @@
-"""The disk cache of generated derivative modules (DESIGN §1.5), behind the memory cache.
+"""The disk cache of generated derivative modules (docs/architecture.md: load and cache), behind the memory cache.
 
 Promise: ``lookup(spec, options)`` returns an ``Entry`` whose ``module`` is loaded
 from a verified cache file when one exists for the key (nothing is compiled), else
@@ -11,8 +11,9 @@ with_value, optimize), and the source and resolved names of the function and of
 every user function it calls, transitively: editing a helper changes the key of
 every derivative that calls it.
 
-An entry is two files: ``<dir>/<name>-<key[:32]>.py``, exactly the generated source
-(imported from there, so tracebacks point into it), and ``<name>-<key[:32]>.json``,
+An entry is two files: ``<dir>/tl-<key[:32]>.py``, exactly the generated source
+(imported from there, so tracebacks point into it; the name comes from the key alone, never
+from a user's string), and ``tl-<key[:32]>.json``,
 its record: the key, the tool version, the sha256 of the source, the top-level
 function names, where to re-find each object the module expects bound (an op of the
 lowered IR of a closure function, checked by fingerprint), and an HMAC-SHA256 of the
@@ -158,8 +159,9 @@ def _secret(path: Path) -> bytes:
 def _read_private(file: Path):
     """(bytes, stat) of a regular file of this user that no one else can write, else
     (None, None)."""
-    try:
-        fd = os.open(file, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    try:  # non-blocking: opening a FIFO planted here must not wait for a writer
+        fd = os.open(file, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)
+                     | getattr(os, "O_NONBLOCK", 0))
     except OSError:
         return None, None
     with os.fdopen(fd, "rb") as fh:
@@ -167,7 +169,10 @@ def _read_private(file: Path):
         mine = _uid() is None or st.st_uid == _uid() and not st.st_mode & 0o022
         if not mine or not stat.S_ISREG(st.st_mode):
             return None, None
-        return fh.read(), st
+        try:
+            return fh.read(), st
+        except OSError:
+            return None, None
 
 
 # -- entries ---------------------------------------------------------------------
@@ -189,10 +194,11 @@ class Entry:
     def __init__(self, name, key=None, funcs=None, disk_=None):
         self.name, self.key, self.funcs, self.disk = name, key, funcs, disk_
         self.module = self.source = self.top = None
+        self.objects = {}  # what the module was loaded with (bound names -> objects)
 
     @property
     def path(self) -> Path:
-        return self.disk.path / f"{self.name}-{self.key[:32]}.py"
+        return self.disk.path / f"tl-{self.key[:32]}.py"  # from the key only, never a name
 
     def load(self) -> bool:
         """Load the entry if it exists and verifies; False otherwise."""
@@ -206,7 +212,7 @@ class Entry:
         objects = self._rebind(record.get("objects", {}))
         if objects is None:
             return False
-        self.source, self.top = text, record["top"]
+        self.source, self.top, self.objects = text, record["top"], objects
         self.module = load_source(text, self.path, objects, self.path.stem)
         return True
 
@@ -232,7 +238,7 @@ class Entry:
 
     def store(self, source: str, objects: dict, top: list):
         """Write the entry when it can be re-bound later, and load the module."""
-        self.source, self.top = source, list(top)
+        self.source, self.top, self.objects = source, list(top), dict(objects)
         wanted = self._where(objects) if self.disk is not None and self.key else None
         if wanted is not None:
             record = {"key": self.key, "version": tool_version(), "top": self.top,
@@ -248,7 +254,7 @@ class Entry:
                 self.module = load_source(source, self.path, objects, self.path.stem)
                 return self.module
         directory = self.disk.path if self.disk is not None else scratch_dir()
-        self.module = load_module(source, objects, self.name, directory)
+        self.module = load_module(source, objects, "tl", directory)
         return self.module
 
     def _where(self, objects: dict):
@@ -277,16 +283,18 @@ def _decode(data):
 def _parse(raw):
     try:
         record = json.loads(raw) if raw else None
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: a deeply nested planted record
         return None
     return record if isinstance(record, dict) else None
 
 
-def lookup(spec, options: dict) -> Entry:
-    """The entry for ``spec`` with ``options``; ``entry.module`` is set on a hit."""
+def lookup(spec, options: dict, funcs=_MISSING) -> Entry:
+    """The entry for ``spec`` with ``options``; ``entry.module`` is set on a hit. ``funcs``
+    is ``cachekey.closure(spec)`` when the caller has it (None: not cacheable)."""
     d = disk()
-    funcs = closure(spec) if d is not None else None
-    if funcs is None:
+    if funcs is _MISSING:
+        funcs = closure(spec) if d is not None else None
+    if funcs is None or d is None:
         return Entry(spec.name, disk_=d)
     try:
         entry = Entry(spec.name, make_key(funcs, options), funcs, d)

@@ -1,13 +1,16 @@
 """The key of a disk-cache entry, computable before compiling (``cache``).
 
 Promise: ``closure(spec)`` lists the function and every user function it calls,
-transitively (derivative objects stand for their innermost primal), with their
-lowered IR, or None when a callee cannot be read; ``make_key(closure, options)`` is
+transitively (derivative objects stand for their innermost primal), and the custom rules
+of the functions they call, with their lowered IR, or None when a callee cannot be read;
+``guards(closure)`` what to look up again to know that code compiled for it is still right
+(``pipeline``'s memory cache); ``make_key(closure, options)`` is
 a sha256 over the tool (``tool_version``: the version plus a hash of this package's
 source files' names, sizes and modification times), the options and, per function, its qualified name, file, line
 offset, source lines and a fingerprint of what its names resolved to (literal
 constants the code may inline, array dtypes and shapes, callees by name, the source
-of rules registered for them outside this package, derivative options). Nothing
+of rules registered for them outside this package, derivative options), and which
+captured objects are one object (``aliases``). Nothing
 here depends on object identity, so a new process computes the same key.
 """
 from __future__ import annotations
@@ -23,6 +26,7 @@ import numpy as np
 from . import __version__
 from .backend.exprs import is_literal
 from .frontend.lower_expr import LocalFunc, _is_derivative, is_user_function
+from .frontend.source import ATTR, DICT, unwrap
 from .ir.nodes import walk_ops
 from .rules import registry
 from .transforms.unit import lower_cached, spec_for
@@ -54,9 +58,12 @@ def _sources(path, prefix):
             yield prefix + e.name, st.st_size, st.st_mtime_ns
 
 
-def closure(spec) -> list | None:
-    """``[(spec, lowered Func)]``: ``spec`` and the user functions it calls,
-    transitively, depth first; None when a callee cannot be read (not cacheable)."""
+def closure(spec, strict=True) -> list | None:
+    """``[(spec, lowered Func)]``: ``spec``, the user functions it calls, transitively,
+    depth first, and the custom derivative rules (``tl.defvjp``/``tl.defjvp``, not this
+    package's) of the functions they call (their bodies are inlined: what they read is
+    compiled in). None when a callee cannot be read (not cacheable); with
+    ``strict=False`` such a callee is left out instead."""
     out, seen, todo = [], set(), [spec]
     while todo:
         s = todo.pop()
@@ -66,13 +73,46 @@ def closure(spec) -> list | None:
         func = lower_cached(s) if s is spec else None  # the root's errors are the user's
         try:
             func = func or lower_cached(s)
-            callees = [spec_for(_primal(op.attrs["fn"])) for op in walk_ops(func.body)
-                       if op.kind == "call" and is_user_function(op.attrs["fn"])]
+            callees = []
+            for op in walk_ops(func.body):
+                if op.kind == "call":
+                    callees += _callee_specs(op.attrs["fn"])
         except Exception:  # noqa: BLE001 - the compile reports it, or never needs it
-            return None
+            if strict:
+                return None
+            continue
         out.append((s, func))
         todo.extend(reversed(callees))
     return out
+
+
+def _callee_specs(fn) -> list:
+    if is_user_function(fn):
+        return [spec_for(_primal(fn))]
+    try:
+        rule = registry.lookup(fn)
+    except TypeError:
+        return []
+    if rule is None:
+        return []
+    return [spec_for(r) for r in [rule.vjp, *rule.jvps.values()]
+            if r is not None and not (getattr(r, "__module__", "") or "").startswith("tangentlike")]
+
+
+def guards(funcs) -> tuple:
+    """What compiled code for the closure ``funcs`` depends on, as reads ``(kind, scope,
+    name, object)`` to look up again (``source.fresh``): every name the functions' lowering
+    read, each function's code object (a redefinition or ``%autoreload``), and the rule
+    registry's generation."""
+    out = {}
+    for s, _ in funcs:
+        out.update(s.reads)
+        fn = unwrap(s.pyfunc) if s.pyfunc is not None else None
+        if fn is not None and hasattr(fn, "__code__"):
+            out[ATTR, id(fn), "__code__"] = (ATTR, fn, "__code__", fn.__code__)
+    state = registry.STATE
+    out[DICT, id(state), "generation"] = (DICT, state, "generation", state["generation"])
+    return tuple(out.values())
 
 
 def _primal(fn):
@@ -135,7 +175,26 @@ def _function_fingerprint(spec, func) -> list:
             source_digest(spec), hashlib.sha256("\n".join(objs).encode()).hexdigest()]
 
 
+def aliases(funcs) -> list:
+    """``[[function, op, first function, first op]]`` for each object (not a literal) that
+    an earlier op of the closure holds too: which captured names are bound to one object
+    (``B = A``) is part of what was compiled (CSE merges them; one module-level name)."""
+    first, out = {}, []
+    for fi, (_, func) in enumerate(funcs):
+        for oi, op in enumerate(walk_ops(func.body)):
+            obj = op.attrs["value"] if op.kind == "const" else \
+                op.attrs["fn"] if op.kind == "call" else None
+            if op.kind not in ("const", "call") or is_literal(obj):
+                continue
+            if id(obj) in first:
+                out.append([fi, oi, *first[id(obj)]])
+            else:
+                first[id(obj)] = (fi, oi)
+    return out
+
+
 def make_key(funcs, options: dict) -> str:
     record = {"tool": tool_version(), "options": options,
-              "funcs": [_function_fingerprint(s, f) for s, f in funcs]}
+              "funcs": [_function_fingerprint(s, f) for s, f in funcs],
+              "aliases": aliases(funcs)}
     return hashlib.sha256(json.dumps(record, sort_keys=True, default=str).encode()).hexdigest()

@@ -1,4 +1,4 @@
-"""The ``tangentlike`` command line (DESIGN §4): a click group, also ``python -m tangentlike``.
+"""The ``tangentlike`` command line (docs/architecture.md: command line): a click group, also ``python -m tangentlike``.
 
 Functions are named ``path/to/file.py:func`` or ``package.module:func`` (a function
 decorated with ``tl.grad`` stands for its primal, with the decorator's ``wrt``):
@@ -6,12 +6,17 @@ decorated with ``tl.grad`` stands for its primal, with the decorator's ``wrt``):
 * ``grad``  writes the derivative as a standalone module (``tl.emit``), to stdout or
   ``-o``; ``--all`` does it for every function of a file (a ``[k/n] name`` progress
   line each, on stderr);
-* ``ir``    prints the SSA IR after a stage: ``lowered``, ``reverse``, ``optimized``;
+* ``ir``    prints the SSA IR after any stage of the pass pipeline (``--stage``);
 * ``check`` compares the gradient with central finite differences on random inputs
   (``fdcheck``) and prints a table; exit status 0 only if every argument passes;
-* ``graph`` the dataflow graph as DOT (``ir.dot``), drawn by Graphviz's ``dot``
-  program when it is installed and a picture is asked for;
+* ``graph`` the dataflow graph as DOT (``graphs.dot_source``, what ``tl.graph`` draws),
+  or a picture drawn by Graphviz's ``dot`` program (an unknown format, or a picture
+  without ``dot``, is an error);
 * ``cache info`` / ``cache clear`` the disk cache (``cache``).
+
+A compile that runs longer than a second prints progress lines on stderr
+(``tangentlike: compiling loss: reverse (1.2 s)``; ``$TANGENTLIKE_PROGRESS_AFTER`` sets
+the threshold in seconds).
 
 Promise: a user mistake (a missing file, an unknown function, a bad option, a
 construct outside the subset, code that raises) prints one line on stderr,
@@ -21,22 +26,22 @@ traceback; ``tangentlike --debug ...`` raises it instead. Warnings are one line 
 """
 from __future__ import annotations
 
-import shutil
-import subprocess
+import os
 import sys
+import threading
 import warnings
 from pathlib import Path
 
 import click
 
-from . import __version__, api
+from . import __version__, api, progress
 from . import cache as _cache
-from .errors import TangentlikeError
+from .errors import TangentlikeError, keep_frames
+from .transforms.passes import STAGES
 from .targets import (TargetError, float_functions, load_module, load_target, parse_shapes,
                       parse_wrt, split_target, unwrap)
 
 _STATE = {"debug": False}
-PICTURES = (".svg", ".png", ".pdf")
 
 
 def _say(kind: str, message) -> None:
@@ -48,12 +53,49 @@ def _one_line_warning(message, category, filename, lineno, file=None, line=None)
     _say("warning", message)
 
 
+class _Progress:
+    """Progress lines on stderr for a compile running longer than ``after`` seconds
+    (``$TANGENTLIKE_PROGRESS_AFTER``, default 1): the stage and the function, when a
+    stage starts late and, from a watcher thread, when one stage runs long."""
+
+    def __init__(self, after: float):
+        self.after, self.shown, self.done = after, set(), threading.Event()
+
+    def show(self, stage, name, elapsed):
+        if elapsed >= self.after and (stage, name) not in self.shown:
+            self.shown.add((stage, name))
+            click.echo(f"tangentlike: compiling {name}: {stage} ({elapsed:.1f} s)", err=True)
+
+    def watch(self):
+        while not self.done.wait(0.2):
+            now = progress.current()
+            if now is not None:
+                self.show(*now)
+
+    def __enter__(self):
+        self.stop_listening = progress.listen(self.show)
+        threading.Thread(target=self.watch, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc):
+        self.done.set()
+        self.stop_listening()
+
+
+def _progress_after() -> float:
+    try:
+        return float(os.environ.get("TANGENTLIKE_PROGRESS_AFTER", "1"))
+    except ValueError:
+        return 1.0
+
+
 class _Main(click.Group):
     """A group whose errors are one line on stderr."""
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **kw):
         _STATE["debug"] = False
-        with warnings.catch_warnings():
+        keep_frames(False)
+        with warnings.catch_warnings(), _Progress(_progress_after()):
             warnings.showwarning = _one_line_warning
             try:
                 rv = super().main(args, prog_name or "tangentlike", complete_var,
@@ -75,15 +117,19 @@ class _Main(click.Group):
         sys.exit(rv if isinstance(rv, int) else 0)
 
 
-@click.group(cls=_Main)
-@click.version_option(__version__, prog_name="tangentlike")
-@click.option("--debug", is_flag=True, help="Show the traceback of an error.")
+@click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "-V", "--version", prog_name="tangentlike",
+                      help="Show the version and exit.")
+@click.option("--debug", is_flag=True,
+              help="Show the full traceback of an error, the compiler's frames included "
+                   "(as TANGENTLIKE_DEBUG=1).")
 def main(debug):
     """tangentlike: source-to-source automatic differentiation for Python and NumPy.
 
     Name a function as path/to/file.py:func or package.module:func.
     """
     _STATE["debug"] = debug
+    keep_frames(debug)
 
 
 _wrt = click.option("--wrt", metavar="X[,Y...]",
@@ -94,25 +140,29 @@ _wrt = click.option("--wrt", metavar="X[,Y...]",
 @click.argument("target")
 @_wrt
 @click.option("--mode", type=click.Choice(["reverse", "forward"]), default="reverse",
-              show_default=True)
+              show_default=True, help="reverse: one sweep back from the output (a gradient "
+              "costs a few evaluations); forward: one sweep per input element.")
 @click.option("-o", "--output", metavar="OUT.py", help="Write here instead of stdout "
               "(with --all: a directory).")
 @click.option("--no-optimize", is_flag=True, help="The raw transform, without the passes.")
 @click.option("--all", "every", is_flag=True,
               help="Every function of the file whose first parameter may be a float.")
-def grad(target, wrt, mode, output, no_optimize, every):
+@click.option("--backend", type=click.Choice(["numpy", "array-api"]), default="numpy",
+              show_default=True, help="array-api: the code takes its namespace from its "
+              "arguments (array-api-compat), for CuPy, JAX, array-api-strict arrays.")
+def grad(target, wrt, mode, output, no_optimize, every, backend):
     """Write the derivative of TARGET as a standalone Python module."""
     if every:
-        return _grad_all(target, wrt, mode, output, not no_optimize)
+        return _grad_all(target, wrt, mode, output, not no_optimize, backend)
     fn, w = unwrap(load_target(target)[1], wrt)
-    d = api.grad(fn, wrt=w, mode=mode, optimize=not no_optimize)
+    d = api.grad(fn, wrt=w, mode=mode, optimize=not no_optimize, backend=backend)
     src = api.emit(d, output)
     if output is None:
         click.echo(src, nl=False)
     return 0
 
 
-def _grad_all(target, wrt, mode, output, optimize):
+def _grad_all(target, wrt, mode, output, optimize, backend="numpy"):
     where, name = split_target(target)
     if name is not None:
         raise TargetError("--all differentiates every function of a file: name the file "
@@ -126,7 +176,7 @@ def _grad_all(target, wrt, mode, output, optimize):
     for k, fn in enumerate(fns, 1):
         click.echo(f"[{k}/{len(fns)}] {fn.__name__}", err=True)
         try:
-            d = api.grad(fn, wrt=parse_wrt(wrt), mode=mode, optimize=optimize)
+            d = api.grad(fn, wrt=parse_wrt(wrt), mode=mode, optimize=optimize, backend=backend)
             path = Path(output) / f"grad_{fn.__name__}.py" if output is not None else None
             src = api.emit(d, path)
         except TangentlikeError as e:
@@ -142,15 +192,15 @@ def _grad_all(target, wrt, mode, output, optimize):
 
 @main.command()
 @click.argument("target")
-@click.option("--stage", type=click.Choice(["lowered", "reverse", "optimized"]),
-              default="lowered", show_default=True,
-              help="lowered: the function; reverse: its gradient right after the transform; "
-                   "optimized: after the passes.")
+@click.option("--stage", type=click.Choice(list(STAGES)), default="lowered", show_default=True,
+              help="lowered: the function as lowered; primal.PASS: after a primal pass; "
+                   "prepare.PASS, reverse, forward, cleanup.PASS: its gradient after that "
+                   "pass; optimized: the final gradient IR (docs/architecture.md).")
 @_wrt
 def ir(target, stage, wrt):
     """Print the SSA IR of TARGET (or of its gradient) after a stage."""
     fn, w = unwrap(load_target(target)[1], wrt)
-    f = fn if stage == "lowered" else api.grad(fn, wrt=w)
+    f = fn if stage == "lowered" or stage.startswith("primal.") else api.grad(fn, wrt=w)
     click.echo(api.ir(f, after=stage), nl=False)
     return 0
 
@@ -165,13 +215,23 @@ def ir(target, stage, wrt):
 def check(target, wrt, shapes, seed, tol):
     """Compare the gradient of TARGET with central finite differences."""
     from .api import normalize_wrt, signature_of
-    from .fdcheck import check as run_check
+    from .fdcheck import EvaluationError, check as run_check
     fn, w = unwrap(load_target(target)[1], wrt)
     names = list(signature_of(fn).parameters)
     if not names:
         raise TargetError(f"{fn.__name__} has no parameters to differentiate")
     indices, _ = normalize_wrt(fn, w, names)
-    rows = run_check(fn, indices, names, parse_shapes(shapes, names), seed, tol)
+    shaped = parse_shapes(shapes, names)
+    try:
+        rows = run_check(fn, indices, names, shaped, seed, tol)
+    except EvaluationError as e:
+        floats = [n for n in names if n not in shaped]
+        if not floats:
+            raise
+        hint = (f" ({', '.join(floats)} {'was a' if len(floats) == 1 else 'were'} random "
+                f"float{'s' if len(floats) > 1 else ''}: if {fn.__name__} takes arrays, "
+                f"give them a shape, e.g. --shape {floats[0]}=3 or --shape {floats[0]}=3,4)")
+        raise EvaluationError(str(e).splitlines()[0] + hint) from e
     width = max(len("argument"), *(len(r.name) for r in rows))
     click.echo(f"{'argument':<{width}}  {'shape':<10}  {'max rel. error':<14}  result")
     for r in rows:
@@ -186,42 +246,20 @@ def check(target, wrt, shapes, seed, tol):
 @main.command()
 @click.argument("target")
 @click.option("-o", "--output", metavar="FILE",
-              help="graph.svg / .png / .pdf (drawn by Graphviz's dot) or graph.dot; "
-                   "default: DOT text on stdout.")
-@click.option("--grad", "with_grad", is_flag=True, help="Add the gradient function.")
+              help="FILE.dot or .gv: DOT text; FILE.svg, .png, .pdf, .jpg, .gif, .ps: a "
+                   "picture drawn by Graphviz's dot program. Default: DOT text on stdout.")
+@click.option("--grad", "with_grad", is_flag=True,
+              help="Add the gradient function, each adjoint linked to its primal value.")
 @_wrt
 def graph(target, output, with_grad, wrt):
-    """The dataflow graph of TARGET's IR (and of its gradient) as DOT."""
-    from .frontend.source import spec_of
-    from .ir.dot import to_dot
-    from .pipeline import build
-    from .transforms.unit import lower_cached
+    """The dataflow graph of TARGET's IR (and of its gradient) as DOT (tl.graph)."""
+    from .graphs import dot_source, render_file
     fn, w = unwrap(load_target(target)[1], wrt)
-    d = api.grad(fn, wrt=w)
-    primal, mask, kinds, mode, single, with_value, _ = d.plan()
-    spec = spec_of(primal)
-    funcs = [lower_cached(spec)]
-    if with_grad:
-        funcs += build(spec, mask, kinds, mode, single, with_value)[1][:1]
-    text = to_dot(funcs, spec.name)
+    text = dot_source(fn, grad=with_grad, wrt=w)
     if output is None:
         click.echo(text, nl=False)
-        return 0
-    out = Path(output)
-    if out.suffix.lower() not in PICTURES:
-        out.write_text(text)
-        return 0
-    exe = shutil.which("dot")
-    if exe is None:
-        dot_file = out.with_suffix(".dot")
-        dot_file.write_text(text)
-        _say("warning", f"Graphviz's dot program is not installed: wrote DOT text to "
-                        f"{dot_file} instead of {out}")
-        return 0
-    done = subprocess.run([exe, f"-T{out.suffix[1:].lower()}", "-o", str(out)], input=text,
-                          text=True, capture_output=True)
-    if done.returncode:
-        raise TargetError(f"dot failed ({done.returncode}): {done.stderr.strip()}")
+    else:
+        render_file(text, output)
     return 0
 
 

@@ -1,4 +1,4 @@
-"""The error model (DESIGN §5).
+"""The error model (docs/architecture.md: errors).
 
 Every error tangentlike raises on purpose is a ``TangentlikeError``. Errors
 about the user's source carry a location (file, line, column, the source line)
@@ -7,9 +7,40 @@ and render it with a caret; errors about API arguments are also ``TypeError`` or
 """
 from __future__ import annotations
 
+import functools
+import os
+import sys
+import types
+from typing import Any, Callable, TypeVar
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
 
 class TangentlikeError(Exception):
     """Base class of every error tangentlike raises on purpose."""
+
+
+def cell_name(filename: str) -> str | None:
+    """``"Cell In[3]"`` when ``filename`` is the file IPython compiled input cell 3 to (as
+    IPython's own tracebacks name it), else None. IPython is only asked if imported."""
+    ipython = sys.modules.get("IPython")
+    shell = getattr(ipython, "get_ipython", lambda: None)() if ipython else None
+    compiler = getattr(shell, "compile", None)
+    if compiler is None:
+        return None
+    fmt = getattr(compiler, "format_code_name", None)
+    try:
+        named = fmt(filename) if fmt is not None else None
+        if named is None and filename in getattr(compiler, "_filename_map", {}):
+            named = ("Cell", f"In[{compiler._filename_map[filename]}]")
+    except Exception:  # noqa: BLE001 - a naming nicety must never fail an error
+        return None
+    return f"{named[0]} {named[1]}" if named else None
+
+
+def place(filename: str, lineno: int) -> str:
+    """``"path/to/file.py, line 12"``, or ``"Cell In[3], line 2"`` for an IPython cell."""
+    return f"{cell_name(filename) or filename}, line {lineno}"
 
 
 class Loc:
@@ -37,7 +68,7 @@ class LocatedError(TangentlikeError):
 
     def __init__(self, message: str, loc: Loc | None = None):
         self.message, self.loc = message, loc
-        where = f"{loc.filename}, line {loc.lineno}: " if loc else ""
+        where = f"{place(loc.filename, loc.lineno)}: " if loc else ""
         super().__init__(where + message + (loc.caret() if loc else ""))
 
 
@@ -94,7 +125,7 @@ class InternalError(TangentlikeError):
 
     def __init__(self, stage: str, func: str, loc: Loc | None, cause: BaseException):
         self.stage, self.func, self.loc, self.cause = stage, func, loc, cause
-        where = f" at {loc.filename}, line {loc.lineno}" if loc and loc.lineno else ""
+        where = f" at {place(loc.filename, loc.lineno)}" if loc and loc.lineno else ""
         super().__init__(
             f"internal error in stage '{stage}' while differentiating {func}{where}: "
             f"{type(cause).__name__}: {cause}. This is a bug in tangentlike; please report it.")
@@ -103,3 +134,58 @@ class InternalError(TangentlikeError):
 class EmitError(TangentlikeError):
     """A derivative that cannot be written as a standalone module (``tl.emit``): it refers
     to an object that has no literal form."""
+
+
+# --- What a user sees of an error (the API's entry points) -----------------------------
+
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
+_SETTINGS = {"keep_frames": False}  # the CLI's --debug sets it
+
+
+def keep_frames(keep: bool | None = None) -> bool:
+    """Whether errors keep the compiler's own traceback frames: ``TANGENTLIKE_DEBUG=1`` in
+    the environment, or ``keep_frames(True)`` (the command line's ``--debug``)."""
+    if keep is not None:
+        _SETTINGS["keep_frames"] = bool(keep)
+    return _SETTINGS["keep_frames"] or os.environ.get("TANGENTLIKE_DEBUG", "") not in ("", "0")
+
+
+def _user_frames(tb):
+    """``tb`` without the frames of tangentlike's own files (the user's code, generated
+    code and other libraries stay)."""
+    kept = []
+    while tb is not None:
+        if not tb.tb_frame.f_code.co_filename.startswith(_PACKAGE_DIR):
+            kept.append(tb)
+        tb = tb.tb_next
+    out = None
+    for t in reversed(kept):
+        out = types.TracebackType(out, t.tb_frame, t.tb_lasti, t.tb_lineno)
+    return out
+
+
+def user_error(e: BaseException) -> BaseException:
+    """``e`` ready to be raised from an entry point: a ``TangentlikeError`` other than an
+    ``InternalError`` loses the compiler's frames and the chained exceptions behind it,
+    which say nothing to the user (kept under ``keep_frames()``)."""
+    if isinstance(e, TangentlikeError) and not isinstance(e, InternalError) \
+            and not keep_frames():
+        e.__cause__, e.__suppress_context__ = None, True
+        e.__traceback__ = _user_frames(e.__traceback__)
+    return e
+
+
+def entry_point(fn: _F) -> _F:
+    """Decorate a public function: its errors show the user's frames and this one only."""
+    @functools.wraps(fn)
+    def entry(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except TangentlikeError as e:
+            raise user_error(e)  # tangentlike frames trimmed; TANGENTLIKE_DEBUG=1 keeps them
+    try:
+        entry.__code__ = entry.__code__.replace(co_name=fn.__name__,
+                                                co_qualname=fn.__qualname__)
+    except TypeError:  # Python 3.10 has no co_qualname
+        entry.__code__ = entry.__code__.replace(co_name=fn.__name__)
+    return entry  # type: ignore[return-value]

@@ -10,11 +10,16 @@ Jacobians have shape ``out.shape + arg.shape``.
 """
 from __future__ import annotations
 
+from typing import Any, Callable, Sequence
+
 import numpy as np
 
-from .api import (_copy_lists, _kind, check_differentiable, differentiable_mask,
+from .admissible import check_arguments
+from .api import (Wrt, _copy_lists, _kind, check_differentiable, differentiable_mask,
                   function_for, grad, normalize_wrt, signature_of)
-from .errors import ArgumentError
+from .analysis.shapes import pattern
+from .errors import ArgumentError, entry_point
+from .ir.callees import register_jvp
 from .pipeline import compile_derivative
 
 
@@ -38,7 +43,9 @@ def _like(x, flat):
     return float(flat[()]) if np.ndim(x) == 0 and np.ndim(flat) == 0 else flat
 
 
-def jvp(fn, primals, tangents):
+@entry_point
+def jvp(fn: Callable[..., Any], primals: Sequence[Any],
+        tangents: Sequence[Any]) -> tuple[Any, Any]:
     """``(out, out_tangent)`` by one forward sweep. A tangent of ``None`` marks an argument
     that is not differentiated; an integer argument's tangent must be zero."""
     sig = signature_of(fn)
@@ -52,6 +59,8 @@ def jvp(fn, primals, tangents):
         raise ArgumentError(f"bad primals for {getattr(fn, '__name__', fn)}: {e}") from None
     bound.apply_defaults()
     primals = tuple(bound.arguments.values())
+    check_arguments(primals, names)
+    check_arguments([t for t in tangents if t is not None], ["(a tangent)"] * len(tangents))
     tangents = tuple(tangents) + (None,) * (len(names) - len(tangents))
     vals, mask, ts = list(primals), [], []
     for i, (x, t) in enumerate(zip(primals, tangents)):
@@ -67,7 +76,8 @@ def jvp(fn, primals, tangents):
                                 f"{np.shape(x)}")
         mask.append(True)
         ts.append(check_differentiable(t, names[i]))
-    compiled = compile_derivative(function_for(fn, vals), mask, [_kind(v) for v in vals], "jvp")
+    compiled = compile_derivative(function_for(fn, vals), mask, [_kind(v) for v in vals], "jvp",
+                                  patterns=[pattern(v) for v in vals])
     return compiled.fn(*vals, *ts)
 
 
@@ -81,6 +91,7 @@ def _prepare(fn, wrt, args):
         raise ArgumentError(f"bad arguments to {getattr(fn, '__name__', fn)}: {e}") from None
     bound.apply_defaults()  # the compiled code takes every parameter
     vals = list(bound.arguments.values())
+    check_arguments(vals, names)
     for i in idx:
         vals[i] = check_differentiable(vals[i], names[i])
         if isinstance(vals[i], (list, tuple, dict)):
@@ -103,13 +114,15 @@ def _restorer(compiled, vals):
     return restore
 
 
-def jacfwd(fn, wrt=0):
+@entry_point
+def jacfwd(fn: Callable[..., Any], wrt: Wrt = 0) -> Callable[..., Any]:
     """The Jacobian by forward sweeps (one per element of the ``wrt`` arguments)."""
-    def jac(*args):
+    @entry_point
+    def jac(*args: Any) -> Any:
         vals, idx, single = _prepare(fn, wrt, args)
         mask = [i in idx for i in range(len(vals))]
-        compiled = compile_derivative(function_for(fn, vals), mask,
-                                      [_kind(v) for v in vals], "jvp")
+        compiled = compile_derivative(function_for(fn, vals), mask, [_kind(v) for v in vals],
+                                      "jvp", patterns=[pattern(v) for v in vals])
         jvp_fn, restore = compiled.fn, _restorer(compiled, vals)
         out_jacs = []
         for i in idx:
@@ -126,9 +139,11 @@ def jacfwd(fn, wrt=0):
     return jac
 
 
-def jacrev(fn, wrt=0):
+@entry_point
+def jacrev(fn: Callable[..., Any], wrt: Wrt = 0) -> Callable[..., Any]:
     """The Jacobian by reverse sweeps (one per element of the output)."""
-    def jac(*args):
+    @entry_point
+    def jac(*args: Any) -> Any:
         vals, idx, single = _prepare(fn, wrt, args)
         names = list(signature_of(fn).parameters)
         mask = [i in idx for i in range(len(vals))]
@@ -149,15 +164,25 @@ def jacrev(fn, wrt=0):
     return jac
 
 
-def hessian(fn, wrt=0):
+@entry_point
+def hessian(fn: Callable[..., Any], wrt: Wrt = 0) -> Callable[..., Any]:
     """The dense Hessian, forward over reverse: ``jacfwd(grad(fn))``."""
     return jacfwd(grad(fn, wrt=wrt), wrt=wrt)
 
 
-def hvp(fn, primals, v, wrt=0):
+@entry_point
+def hvp(fn: Callable[..., Any], primals: Sequence[Any], v: Any, wrt: int | str = 0) -> Any:
     """The Hessian-vector product H·v by one forward sweep over the generated gradient
     (Pearlmutter's R-operator); costs a small multiple of one gradient."""
     names = list(signature_of(fn).parameters)
     (i,), _ = normalize_wrt(fn, wrt, names)
     tangents = [v if j == i else None for j in range(len(primals))]
     return jvp(grad(fn, wrt=i), primals, tangents)[1]
+
+
+def _compiled_jvp(fn, mask):
+    f = function_for(fn, [None] * len(mask))
+    return compile_derivative(f, list(mask), ["unk"] * len(mask), "jvp").fn
+
+
+register_jvp(jvp, _compiled_jvp)

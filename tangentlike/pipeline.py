@@ -14,31 +14,45 @@ function and its line.
 from __future__ import annotations
 
 import os
+import weakref
 
-from . import __version__, cache
+import numpy as np
+
+from . import __version__, cache, progress
+from .backend.emit import one_line
 from .backend.exprs import is_literal
-from .backend.load import emit_module
-from .cachekey import source_digest
-from .errors import InternalError, TangentlikeError
-from .frontend.source import spec_of
-from .ir.verifier import verify
+from .backend.load import emit_module, rebind
+from .cachekey import closure, guards, source_digest
+from .errors import InternalError, TangentlikeError, cell_name
+from .frontend.source import fresh, lookup, spec_of, too_deep
+from .limits import deep_recursion
 from .transforms import forward as _forward, reverse as _reverse
 from .transforms.fgrad import assemble_forward_grad
-from .transforms.unit import GenRef, Unit, assemble_grad, assemble_split, lower_cached, run_passes
+from .transforms.passes import record
+from .transforms.unit import GenRef, Unit, assemble_grad, assemble_split, lower_cached
 
 _MEMORY: dict = {}
 STATS = {"compiled": 0, "disk_hits": 0}  # compile_derivative calls that built / loaded code
 
 
 def stage(name, fn_name, loc, thunk):
+    progress.entered(name, fn_name)
     try:
-        return thunk()
+        with deep_recursion():
+            return thunk()
     except TangentlikeError:
         raise
-    except RecursionError as e:
-        raise InternalError(name, fn_name, loc, e) from e
+    except RecursionError:
+        raise too_deep(loc) from None
     except Exception as e:  # noqa: BLE001 - anything else is a compiler bug
         raise InternalError(name, fn_name, loc, e) from e
+
+
+def defined_at(filename, lineno) -> str:
+    """Where a function was defined, for a generated docstring: ``path:line``, or
+    ``Cell In[3], line 2`` for an IPython cell."""
+    cell = cell_name(filename)
+    return f"{cell}, line {lineno}" if cell else f"{filename}:{lineno}"
 
 
 def _ref_name(fn):
@@ -46,9 +60,53 @@ def _ref_name(fn):
 
 
 class Compiled:
-    def __init__(self, source, module, entry, fwd=None, bwd=None):
-        self.source, self.module, self.fn = source, module, entry
-        self.fwd, self.bwd = fwd, bwd
+    """A loaded derivative module and what it was compiled from: ``guards`` (reads
+    ``(kind, scope, name, object)``, ``cachekey.guards``) say whether it still is what
+    compiling now would give; ``objects`` are its bound names."""
+
+    def __init__(self, source, module, top, mode, guards=(), objects=None):
+        self.source, self.module, self.top, self.mode = source, module, list(top), mode
+        self.guards, self.objects = tuple(guards), dict(objects or {})
+        self.fn = getattr(module, top[0])
+        self.fwd, self.bwd = (self.fn, getattr(module, top[1])) if mode == "vjp" else (None, None)
+        for name in self.top:  # a derivative of this code depends on what it depends on
+            _GENERATED[getattr(module, name)] = self.guards
+
+    def rebound(self):
+        """The same code with its arrays rebound, when every read that changed was a plain
+        array now bound to another of the same dtype and shape, with the same objects
+        shared between names (the code depends on nothing else of them); else None."""
+        swaps, guards = {}, []
+        for kind, scope, name, old in self.guards:
+            new = lookup(kind, scope, name)
+            if new is not old:
+                same = type(old) is np.ndarray and type(new) is np.ndarray and \
+                    old.dtype == new.dtype and old.shape == new.shape
+                if not same or swaps.setdefault(id(old), new) is not new:
+                    return None
+            guards.append((kind, scope, name, new))
+        objects = {n: swaps.get(id(o), o) for n, o in self.objects.items()}
+        before = [g[3] for g in self.guards] + list(self.objects.values())
+        after = [g[3] for g in guards] + list(objects.values())
+        if _sharing(before) != _sharing(after):
+            return None
+        module = rebind(self.module, objects)
+        return Compiled(self.source, module, self.top, self.mode, guards, objects)
+
+
+_GENERATED: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()  # generated fn -> guards
+
+
+def _sharing(objs) -> list:
+    """For each object, the position of the first one identical to it."""
+    first = {}
+    return [first.setdefault(id(o), i) for i, o in enumerate(objs)]
+
+
+def _guards(funcs) -> tuple:
+    extra = [g for s, _ in funcs if s.pyfunc is not None
+             for g in _GENERATED.get(s.pyfunc, ())]  # s is itself generated code
+    return guards(funcs) + tuple(extra)
 
 
 _DOCS = {"grad": "Gradient", "vjp": "Vector-Jacobian product", "jvp": "Jacobian-vector product",
@@ -59,7 +117,8 @@ def _transform(mode, func, name, mask, kinds, unit, single, with_value, checkpoi
                patterns=None):
     """The top-level derivative functions of ``func`` for ``mode``."""
     if mode in ("jvp", "fgrad"):
-        top = _forward.forward_function(func, mask, kinds, unit)
+        top = _forward.forward_function(func, mask, kinds, unit,
+                                        patterns if mode == "jvp" else None)
         top.name = f"jvp_{name}"
         if mode == "jvp":
             return [top]
@@ -77,14 +136,20 @@ def _transform(mode, func, name, mask, kinds, unit, single, with_value, checkpoi
 
 def build(spec, mask, kinds, mode, single=True, with_value=False, optimize=True,
           standalone=False, checkpoint=None, patterns=None):
-    """``(unit, top)``: the derivative IR of ``spec``; ``optimize=False`` runs the verifier
-    instead of the passes; ``standalone`` copies every user function called as a primal;
+    """``(unit, top)``: the derivative IR of ``spec``; ``optimize=False`` runs none of
+    the optional passes (transforms/passes.py); ``standalone`` copies every user function called as a primal;
     ``patterns`` (``analysis.shapes.pattern`` of each argument) specialise a gradient."""
+    with progress.compiling(spec.name):
+        return _build(spec, mask, kinds, mode, single, with_value, optimize, standalone,
+                      checkpoint, patterns)
+
+
+def _build(spec, mask, kinds, mode, single, with_value, optimize, standalone, checkpoint,
+           patterns):
     loc = spec.loc(spec.node)
     name = spec.name
-    func = stage("lower", name, loc, lambda: lower_cached(spec))
-    passes = run_passes if optimize else verify
-    unit = Unit(passes)
+    func = stage("lower", name, loc, lambda: lower_cached(spec, optimize))
+    unit = Unit(optimize)
     # The top-level names are taken first: a recursive call's pair must not reuse them.
     unit.names.update({f"grad_{name}", f"jvp_{name}", f"{name}_fwd", f"{name}_bwd"})
     stage_name = "forward" if mode in ("jvp", "fgrad") else "reverse"
@@ -92,8 +157,11 @@ def build(spec, mask, kinds, mode, single=True, with_value=False, optimize=True,
                 lambda: _transform(mode, func, name, mask, kinds, unit, single, with_value,
                                    checkpoint, patterns))
 
+    for f in top:
+        record(stage_name, f)
+
     def finish():
-        unit.funcs += [passes(f) for f in top]
+        unit.funcs += [unit.passes(f) for f in top]
         unit.names.update(f.name for f in top)
         unit.add_primal_copies(standalone)
 
@@ -102,8 +170,16 @@ def build(spec, mask, kinds, mode, single=True, with_value=False, optimize=True,
 
 
 def generate(spec, mask, kinds, mode, single=True, with_value=False, optimize=True,
-             standalone=False, doc=None, checkpoint=None, patterns=None):
-    """``(source, objects to bind at load, top-level function names)``."""
+             standalone=False, doc=None, checkpoint=None, patterns=None, backend="numpy"):
+    """``(source, objects to bind at load, top-level function names)``; ``backend`` is
+    ``numpy`` or ``array_api`` (the namespace taken from the arguments)."""
+    with progress.compiling(spec.name):
+        return _generate(spec, mask, kinds, mode, single, with_value, optimize, standalone,
+                         doc, checkpoint, patterns, backend)
+
+
+def _generate(spec, mask, kinds, mode, single, with_value, optimize, standalone, doc,
+              checkpoint, patterns, backend):
     unit, top = build(spec, mask, kinds, mode, single, with_value, optimize, standalone,
                       checkpoint, patterns)
     if standalone and mode in ("grad", "fgrad"):  # called directly: keep literal defaults
@@ -111,66 +187,76 @@ def generate(spec, mask, kinds, mode, single=True, with_value=False, optimize=Tr
         top[0].defaults = {p.name: p.default for p in params
                            if p.default is not p.empty and is_literal(p.default)}
     loc = spec.loc(spec.node)
-    doc = doc or (f"{_DOCS[mode]} of {spec.qualname} ({spec.filename}:{loc.lineno}), "
+    where = defined_at(spec.filename, loc.lineno)
+    doc = doc or (f"{_DOCS[mode]} of {spec.qualname} ({where}), "
                   f"generated by tangentlike {__version__}.")
     names = [f.name for f in top]
     exports = names + [f.name for f in unit.funcs if f.name not in names] if standalone else None
     src, objs = stage("emit", spec.name, loc,
-                      lambda: emit_module(unit.funcs, doc, _ref_name, exports))
+                      lambda: emit_module(unit.funcs, doc, _ref_name, exports, backend))
     return src, objs, names
 
 
 def compile_derivative(fn, mask, kinds, mode, single=True, with_value=False,
-                       optimize=True, checkpoint=None, patterns=None) -> Compiled:
+                       optimize=True, checkpoint=None, patterns=None,
+                       backend="numpy") -> Compiled:
     """The derivative of ``fn``: ``mode`` is ``grad`` (one function running both sweeps),
     ``vjp`` (a forward and a backward function), ``jvp`` (forward mode) or ``fgrad``
     (a gradient by forward sweeps). ``patterns`` (one per argument, ``grad`` only)
-    specialise the code to which axes have size 1. Memory cache, then disk cache
+    specialise the code to which axes have size 1; ``backend`` (``numpy`` or
+    ``array_api``) is part of both cache keys. Memory cache, then disk cache
     (``cache``), then build."""
     spec = stage("frontend", getattr(fn, "__name__", repr(fn)), None, lambda: spec_of(fn))
     key = (fn, spec.hash, tuple(mask), tuple(kinds), mode, single, with_value, optimize,
-           checkpoint, None if patterns is None else tuple(patterns), __version__)
+           checkpoint, None if patterns is None else tuple(patterns), backend, __version__)
     hit = _MEMORY.get(key)
     if hit is not None:
-        return hit
+        hit = hit if fresh(hit.guards) else hit.rebound()
+        if hit is not None:
+            _MEMORY[key] = hit
+            return hit
     loc = spec.loc(spec.node)
     name = spec.name
     options = {"mask": list(mask), "kinds": [str(k) for k in kinds], "mode": mode,
                "single": single, "with_value": with_value, "optimize": optimize,
                "checkpoint": repr(checkpoint), "patterns": repr(patterns)}
-    entry = stage("lower", name, loc, lambda: cache.lookup(spec, options))
-    if entry.module is None:
-        STATS["compiled"] += 1
-        src, objs, top = generate(spec, mask, kinds, mode, single, with_value, optimize,
-                                  checkpoint=checkpoint, patterns=patterns)
-        stage("load", name, loc, lambda: entry.store(src, objs, top))
-    else:
-        STATS["disk_hits"] += 1
-    module, top = entry.module, entry.top
-    out = Compiled(entry.source, module, getattr(module, top[0]))
-    if mode == "vjp":
-        out.fwd, out.bwd = getattr(module, top[0]), getattr(module, top[1])
+    if backend != "numpy":  # the NumPy back end keeps the keys it always had
+        options["backend"] = backend
+    with progress.compiling(name):
+        funcs = stage("lower", name, loc, lambda: closure(spec))
+        reads = _guards(funcs or stage("lower", name, loc, lambda: closure(spec, strict=False)))
+        entry = stage("lower", name, loc, lambda: cache.lookup(spec, options, funcs))
+        if entry.module is None:
+            STATS["compiled"] += 1
+            src, objs, top = generate(spec, mask, kinds, mode, single, with_value, optimize,
+                                      checkpoint=checkpoint, patterns=patterns, backend=backend)
+            stage("load", name, loc, lambda: entry.store(src, objs, top))
+        else:
+            STATS["disk_hits"] += 1
+    out = Compiled(entry.source, entry.module, entry.top, mode, reads, entry.objects)
     _MEMORY[key] = out
     return out
 
 
 def standalone_module(fn, mask, kinds, mode, single, with_value, optimize, options: str,
-                      origin=None, checkpoint=None) -> str:
+                      origin=None, checkpoint=None, backend="numpy") -> str:
     """The source of a standalone module for the derivative of ``fn`` (``tl.emit``); the
     header names ``origin`` (the user's function, when ``fn`` is generated code)."""
     spec = stage("frontend", getattr(fn, "__name__", repr(fn)), None, lambda: spec_of(fn))
     doc = None
     if origin is not None and origin is not fn:
         first = spec_of(origin)
-        doc = (f"{_DOCS[mode]} of a derivative of {first.qualname} ({first.filename}:"
-               f"{first.loc(first.node).lineno}), generated by tangentlike {__version__}.")
+        doc = (f"{_DOCS[mode]} of a derivative of {first.qualname} "
+               f"({defined_at(first.filename, first.loc(first.node).lineno)}), "
+               f"generated by tangentlike {__version__}.")
     src, _, _ = generate(spec, mask, kinds, mode, single, with_value, optimize, True, doc,
-                         checkpoint)
+                         checkpoint, backend=backend)
     spec = spec_of(origin) if doc else spec
     shown = spec.filename
     if os.path.isabs(shown) and shown.startswith(os.getcwd() + os.sep):
         shown = os.path.relpath(shown)
-    return (f"# Generated by tangentlike {__version__} from {shown}, function {spec.qualname}.\n"
-            f"# Options: {options}.\n"
+    return (f"# Generated by tangentlike {__version__} from {one_line(shown)}, function "
+            f"{one_line(spec.qualname)}.\n"
+            f"# Options: {one_line(options)}.\n"
             f"# Source sha256: {source_digest(spec)}. Regenerate instead of editing.\n"
             + src)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib
+import importlib.machinery
 import importlib.util
 import inspect
 import os
@@ -56,7 +57,9 @@ def load_module(where: str) -> types.ModuleType:
             return importlib.import_module(where)
     except ModuleNotFoundError as e:
         raise TargetError(f"no module named {e.name!r} (importing {where})") from None
-    except Exception as e:  # noqa: BLE001 - the user's module failed
+    except KeyboardInterrupt:
+        raise
+    except BaseException as e:  # noqa: BLE001 - the user's module failed (sys.exit too)
         raise TargetError(_import_failure(where, e)) from None
 
 
@@ -66,7 +69,9 @@ def _run_file(path: Path) -> types.ModuleType:
     path = path.resolve()
     name = path.stem if path.stem.isidentifier() and path.stem not in sys.modules \
         else f"_tangentlike_target_{len(sys.modules)}"
-    spec = importlib.util.spec_from_file_location(name, path)
+    # An explicit loader: a file without the .py suffix runs too, as ``python FILE`` does.
+    loader = importlib.machinery.SourceFileLoader(name, str(path))
+    spec = importlib.util.spec_from_file_location(name, path, loader=loader)
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
     if str(path.parent) not in sys.path:
@@ -77,13 +82,18 @@ def _run_file(path: Path) -> types.ModuleType:
     except SyntaxError as e:
         del sys.modules[name]
         raise TargetError(f"{e.filename or path}, line {e.lineno}: {e.msg}") from None
-    except Exception as e:  # noqa: BLE001 - the user's file failed
+    except KeyboardInterrupt:
+        del sys.modules[name]
+        raise
+    except BaseException as e:  # noqa: BLE001 - the user's file failed (sys.exit too)
         del sys.modules[name]
         raise TargetError(_import_failure(str(path), e)) from None
     return module
 
 
 def _import_failure(where, e) -> str:
+    if isinstance(e, SystemExit):
+        return f"running {where} called sys.exit({e.code!r}) at import"
     text = (str(e).splitlines() or [""])[0]
     return f"running {where} raised {type(e).__name__}: {text}"
 

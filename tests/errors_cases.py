@@ -1,4 +1,4 @@
-"""Bad functions for tests/test_errors.py: one mistake each (DESIGN §5).
+"""Bad functions for tests/test_errors.py: one mistake each (docs/architecture.md: errors).
 
 They live in their own module so that their source and line numbers are
 stable. Each function has exactly one line marked ``# <- ...``: the line the
@@ -118,17 +118,17 @@ def uses_import(x):
 
 # ---------------------------------------------------------------- missing derivative rule
 
-def calls_erf(x):
+def calls_gamma(x):
     y = x * 2.0
-    return math.erf(y)  # <- erf (a C function: no rule, no source)
+    return math.gamma(y)  # <- gamma (a C function: no rule, no source)
 
 
-def _erf_helper(t):
-    return math.erf(t) * 2.0  # <- erf, inside a callee
+def _gamma_helper(t):
+    return math.gamma(t) * 2.0  # <- gamma, inside a callee
 
 
-def calls_erf_in_helper(x):
-    return _erf_helper(x * x)
+def calls_gamma_in_helper(x):
+    return _gamma_helper(x * x)
 
 
 # ---------------------------------------------------------------- API misuse

@@ -1,4 +1,4 @@
-"""The public API (DESIGN §3): grad's spellings, wrt, call-time keywords, the
+"""The public API (docs/architecture.md: API): grad's spellings, wrt, call-time keywords, the
 types of gradients, stop_gradient, the memory cache, the generated file, tl.ir.
 
 Programs are plain module-level defs (the frontend reads their source); a test

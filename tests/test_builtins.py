@@ -1,7 +1,11 @@
 """Builtins on numbers, lists and arrays inside differentiated functions (issue 15):
 sum, min, max, abs, len, enumerate, zip, sorted, reversed, range in all its forms,
 isinstance, the constructors tuple/list/dict, print and assert; derivatives in both
-modes against finite differences (tolerances: tests/usercode_check.py)."""
+modes against finite differences (tolerances: tests/usercode_check.py).
+
+PYTEST_DONT_REWRITE: pytest's assertion rewriting would change the code of the
+differentiated functions that hold asserts, and tangentlike's source check (the code
+that runs must be the code in the file) rightly refuses such functions."""
 import sys
 from pathlib import Path
 

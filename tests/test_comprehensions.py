@@ -145,11 +145,9 @@ def test_hessian_of_a_comprehension_inside_a_loop():
     np.testing.assert_allclose(h, want, rtol=1e-12, atol=1e-12)
 
 
-@pytest.mark.xfail(strict=True, raises=TypeError, reason=(
-    "reverse over reverse (jacrev of grad) of nested loops with a branch: the cotangent "
-    "of a taped tuple adds None + None in the adjoint of tape.append; the same with "
-    "written-out for loops, not specific to comprehensions"))
 def test_second_derivative_of_a_nested_comprehension_with_a_condition():
+    # Was a strict xfail (None + None in the adjoint of a taped tuple's append, reverse
+    # over reverse); main's tapes (rt.Tape / rt.IndexTape, issue 16) fixed it.
     check_grad(nested_for, X, second=True)
 
 

@@ -137,3 +137,22 @@ def _fuzz_sample_test():
 
 def test_fuzz_sample_compiles_the_same_every_time(no_disk_cache):
     _fuzz_sample_test()()
+
+
+def test_no_pass_keys_facts_by_address():
+    """``id()`` of an IR object outlives the object; the passes key by the object."""
+    import ast
+    allowed = {("transforms/cse.py", "fn"), ("ir/nodes.py", "self"),  # a callee; a repr
+               # the user's scopes and functions, each held by the record keyed by it
+               ("frontend/source.py", "scope"), ("frontend/source.py", "module"),
+               ("frontend/source.py", "fn")}
+    pkg = pathlib.Path(tl.__file__).resolve().parent
+    found = []
+    for sub in ("analysis", "transforms", "ir", "frontend"):
+        for path in sorted((pkg / sub).glob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "id":
+                    arg = ast.unparse(node.args[0]) if node.args else ""
+                    if (f"{sub}/{path.name}", arg) not in allowed:
+                        found.append(f"{sub}/{path.name}:{node.lineno} id({arg})")
+    assert found == []

@@ -1,4 +1,4 @@
-"""The error model (DESIGN §5): what a user mistake raises, and what it says.
+"""The error model (docs/architecture.md: errors): what a user mistake raises, and what it says.
 
 Every bad function lives in tests/errors_cases.py with the offending line
 marked ``# <- ...``; the expected line number is read from the marker, never
@@ -136,19 +136,19 @@ def test_unsupported_syntax_shows_the_source_line_and_a_caret(fn, construct):
 # ---------------------------------------------------------------- 2. missing derivative rule
 
 @pytest.mark.parametrize("fn, where", [
-    (cases.calls_erf, cases.calls_erf),
-    (cases.calls_erf_in_helper, cases._erf_helper),  # the line is in the callee
+    (cases.calls_gamma, cases.calls_gamma),
+    (cases.calls_gamma_in_helper, cases._gamma_helper),  # the line is in the callee
 ], ids=["direct", "in-callee"])
 def test_missing_rule_names_the_function_and_the_calling_line(fn, where):
     from tangentlike.rules import registry
-    assert registry.lookup(math.erf) is None and not registry.is_nondiff(math.erf), \
-        "math.erf has a rule now: make errors_cases.calls_erf call a C function without one"
+    assert registry.lookup(math.gamma) is None and not registry.is_nondiff(math.gamma), \
+        "math.gamma has a rule now: make errors_cases.calls_gamma call a C function without one"
     line, _ = marked_line(where)
     with pytest.raises(tl.MissingRuleError) as info:
         grad_call(fn, 0.5)
     err = info.value
     assert isinstance(err, tl.TangentlikeError)
-    assert "erf" in err.message, err.message  # the message proper, not the quoted line
+    assert "math.gamma" in err.message, err.message  # the message proper (module prefix kept)
     assert err.loc is not None and err.loc.lineno == line, str(err)
     assert f"line {line}" in str(err)
     assert CASES_FILE in str(err)
@@ -281,8 +281,8 @@ def _case(fn, args, expected, **options):
 
 BAD_CALLS = [
     *[_case(fn, (2.0,), tl.UnsupportedSyntaxError) for fn, _ in SYNTAX],
-    _case(cases.calls_erf, (0.5,), tl.MissingRuleError),
-    _case(cases.calls_erf_in_helper, (0.5,), tl.MissingRuleError),
+    _case(cases.calls_gamma, (0.5,), tl.MissingRuleError),
+    _case(cases.calls_gamma_in_helper, (0.5,), tl.MissingRuleError),
     _case(cases.vector_output, (np.ones(3),), tl.NonScalarOutputError),
     _case(cases.two_params, (1.0, 2.0), tl.ArgumentError, wrt="z"),
     _case(cases.two_params, (1.0, 2.0), tl.ArgumentError, wrt=5),

@@ -1,4 +1,4 @@
-"""Derivatives of derivatives (DESIGN §1 closure property) and nested differentiation.
+"""Derivatives of derivatives (the closure property, docs/architecture.md) and nested differentiation.
 
 Hessians and Hessian-vector products are checked against central finite
 differences of the (exact, reverse-mode) gradient: with h = 1e-6 the truncation

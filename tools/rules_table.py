@@ -21,14 +21,16 @@ from pathlib import Path
 
 START, END = "<!-- rules-table:start -->", "<!-- rules-table:end -->"
 README = Path(__file__).resolve().parents[1] / "README.md"
-FAMILIES = ["arithmetic", "elementwise", "trigonometric", "reductions", "products", "linalg",
-            "shape", "indexing", "runtime", "nondiff", "random"]
+FAMILIES = ["arithmetic", "elementwise", "trigonometric", "mathmod", "reductions", "products",
+            "einsum", "linalg", "shape", "splitting", "signal", "indexing", "runtime", "nondiff",
+            "random"]
 YES, NO, ZERO = "✓", "—", "0"
 
 
 def _library(fn) -> bool:
     mod = getattr(fn, "__module__", None) or ""
-    return mod.split(".")[0] in ("numpy", "tangentlike", "operator", "_operator", "builtins") \
+    return mod.split(".")[0] in ("numpy", "tangentlike", "operator", "_operator", "builtins",
+                                 "math") \
         or getattr(builtins, getattr(fn, "__name__", ""), None) is fn \
         or type(fn).__name__ == "method" and mod.startswith("numpy")
 

@@ -64,18 +64,51 @@ def varied(func, active_params, kinds_=None) -> set:
         if v not in blocked and any(s in out for s in sources):
             out.add(v)
 
+    tapes = set()  # tapes that some push gives a varied value
+
     def visit(block):
         for op in block.ops:
             if op.regions:
                 _fixpoint_regions(op, visit, transfer_in, lambda v: v in out)
+                continue
+            if op.kind in ("push", "pop"):
+                _tape_flow(op, out, tapes, blocked)
                 continue
             if _stops(op):
                 continue
             if any(a in out for a in _differentiable_args(op)):
                 out.update(r for r in op.results if r not in blocked)
 
-    visit(func.body)
-    return out
+    while True:  # a pop is varied when any push to its tape is: until that settles
+        before = len(tapes)
+        visit(func.body)
+        if len(tapes) == before:
+            return out
+
+
+def varied_tapes(func, varied_) -> set:
+    """The tapes that carry a varied value: forward mode gives each a tape of tangents,
+    reverse mode a tape of cotangents."""
+    from ..ir.nodes import walk_ops
+    return {op.args[0] for op in walk_ops(func.body) if op.kind == "push"
+            and not is_index_tape(op.args[0]) and any(a in varied_ for a in op.args[1:])}
+
+
+def is_index_tape(tape) -> bool:
+    """A tape of values that carry no derivative (``rt.IndexTape``)."""
+    return bool(getattr(tape.owner, "attrs", {}).get("nondiff"))
+
+
+def _tape_flow(op, out, tapes, blocked):
+    """Every value on a tape that carries a varied one is varied (all its slots get a
+    tangent); a tape of index values carries none."""
+    tape = op.args[0]
+    if is_index_tape(tape):
+        return
+    if op.kind == "push" and any(a in out for a in op.args[1:]):
+        tapes.add(tape)
+    elif op.kind == "pop" and tape in tapes:
+        out.update(r for r in op.results if r not in blocked)
 
 
 def _differentiable_args(op):
@@ -141,14 +174,46 @@ def kinds(func, param_kinds, callee_kind=None) -> dict:
             if op.kind == "unpack":
                 out.update(zip(op.results, _unpacked_kinds(op, out)))
                 continue
+            if op.kind == "pop" and op.args[0] in pushed:
+                out.update(zip(op.results, _popped_kinds(op, pushed[op.args[0]], out)))
+                continue
             k = _kind_of(op, out)
             if k == "unk" and op.kind == "call" and callee_kind is not None:
                 k = callee_kind(op.attrs["fn"], [out.get(a, "unk") for a in op.args])
             for r in op.results:
                 out[r] = k
 
+    pushed = {}
     visit(func.body)
+    from ..ir.nodes import walk_ops
+    for op in walk_ops(func.body):  # kinds flow from pushes to pops: a second pass
+        if op.kind == "push" and not is_index_tape(op.args[0]):
+            pushed.setdefault(op.args[0], []).append([out.get(a) or "unk" for a in op.args[1:]])
+    if pushed:  # afresh: a loop carry joined with a first-pass "unk" would keep it
+        params = {p: out[p] for p in func.params}
+        out.clear()
+        out.update(params)
+        visit(func.body)
     return out
+
+
+def _popped_kinds(op, pushes, out):
+    """Kinds of what a pop gives: joined over every push onto its tape that it may pop
+    (one of as many values, or one tuple of that many); "unk" where unsure."""
+    n = len(op.results)
+    ks = [None] * n
+    for args in pushes:
+        if len(args) == 1 and n > 1:
+            one = args[0]
+            args = list(one) if isinstance(one, tuple) and len(one) == n else None
+        elif len(args) > 1 and n == 1:
+            args = [tuple(args)]
+        if args is None or len(args) != n:
+            if args is None:
+                return ["unk"] * n
+            continue
+        ks = [_join(a, b) for a, b in zip(ks, args)]
+    return [k or "unk" for k in ks]
 
 
 def _unpacked_kinds(op, out):
@@ -174,23 +239,22 @@ def _kind_of(op, out):
         return "scalar" if isinstance(v, (int, float, complex, np.generic)) else "num"
     if op.kind == "call":
         return call_kind(op, [out.get(a) for a in op.args])
+    if op.kind == "pop" and is_index_tape(op.args[0]):
+        return "nd"
     return "unk"
-
-
-# Functions whose result has the shape of their first argument / is a full reduction.
-_SHAPE_OF_SECOND = (rt.unbroadcast, rt.sum_vjp, rt.as_float_grad)
-_REDUCTIONS = (np.sum, np.mean, np.max, np.min, np.amax, np.amin, float, len)
 
 
 def call_kind(op, arg_kinds):
     """The kind of a call's result from its arguments' kinds."""
     fn = op.attrs["fn"]
     npos = len(op.args) - len(op.attrs.get("kw", ()))
-    if fn in _INTEGRAL or fn in _COMPARISONS:
+    if registry.has(fn, "integral") or registry.has(fn, "comparison"):
         return "nd"
     size = registry.result_size(fn)
     if size:  # np.linalg.qr and friends: a tuple of arrays
         return ("num",) * size
+    if registry.returns_sequence(fn):  # np.split and friends: a list of arrays
+        return "seq"
     if fn is operator.getitem:
         base = arg_kinds[0]
         if base == "nd":
@@ -203,16 +267,17 @@ def call_kind(op, arg_kinds):
         return "num" if base in ("num", "scalar") else "unk"
     if fn is operator.add and len(arg_kinds) == 2 and all(is_container(k) for k in arg_kinds):
         return "seq"  # list + list (tuples too): concatenation
-    if fn in _SHAPE_OF_SECOND and len(arg_kinds) > 1:
+    if registry.has(fn, "structure_of_second") and len(arg_kinds) > 1:
         return arg_kinds[1] or "unk"
-    if fn in _SAME_AS_FIRST and arg_kinds:
+    if registry.has(fn, "structure_of_first") and arg_kinds:
         return arg_kinds[0] or "unk"
     if (getattr(fn, "__module__", "") or "").startswith(rt.__name__) and not all(
             k in ("scalar", "num", "nd", "none") for k in arg_kinds):
         return "unk"  # a runtime helper given a container may well return one
-    if fn in _REDUCTIONS and npos == 1 and not op.attrs.get("kw"):
+    if (registry.has(fn, "reduction") or registry.has(fn, "scalar_result")) and npos == 1 \
+            and not op.attrs.get("kw"):
         return "scalar"
-    elementwise = isinstance(fn, np.ufunc) or fn in _ARITHMETIC
+    elementwise = isinstance(fn, np.ufunc) or registry.has(fn, "scalar_closed")
     if elementwise and all(k == "scalar" for k in arg_kinds):
         return "scalar"
     if registry.lookup(fn) or registry.is_nondiff(fn):
@@ -227,12 +292,3 @@ def _const(v):
     return False, None
 
 
-# Runtime helpers whose result has the structure of their first argument.
-_SAME_AS_FIRST = (rt.add_at, rt.copy, rt.zeros_like, rt.restore_item)
-# Results that never carry a derivative (integers, shapes, ranges, booleans).
-_INTEGRAL = (range, len, np.shape, np.ndim, np.size, int, bool, reversed)
-_COMPARISONS = (operator.lt, operator.le, operator.gt, operator.ge, operator.eq, operator.ne,
-                operator.not_, operator.is_, operator.is_not, operator.contains)
-
-_ARITHMETIC = (operator.add, operator.sub, operator.mul, operator.truediv, operator.pow,
-               operator.neg, operator.pos, abs)

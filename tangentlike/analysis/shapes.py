@@ -19,6 +19,7 @@ import operator
 import numpy as np
 
 from .. import runtime as rt
+from ..rules import registry
 
 PY = "py"
 SCALAR = "0d"  # a Python number on some paths, a NumPy scalar on others
@@ -66,7 +67,7 @@ def broadcast(patterns):
 
 def is_elementwise(fn) -> bool:
     """A broadcasting elementwise function: its result has the broadcast shape."""
-    return isinstance(fn, np.ufunc) or fn in _ELEMENTWISE
+    return isinstance(fn, np.ufunc) or registry.has(fn, "elementwise")
 
 
 def join(a, b):
@@ -87,8 +88,28 @@ def shapes(func, param_patterns, callee=None) -> dict:
     """``value -> pattern`` for the values of ``func``; ``callee(fn, patterns)`` gives
     the pattern of what a user function returns."""
     out = {p: s for p, s in zip(func.params, param_patterns)}
+    out[_PUSHED] = {}
     _visit(func.body, out, callee)
+    del out[_PUSHED]
     return out
+
+
+_PUSHED = object()  # out[_PUSHED]: tape -> the patterns of each push onto it, so far
+
+
+def _pop(op, out):
+    """What a pop gives: joined over the pushes onto its tape of as many values (a pop
+    comes after its pushes in program order); None where a push of a tuple may match."""
+    n = len(op.results)
+    got = [_BOTTOM] * n
+    for ps in out[_PUSHED].get(op.args[0], ()):
+        if len(ps) != n:
+            if len(ps) == 1 or n == 1:
+                return
+            continue
+        got = [join(a, b) for a, b in zip(got, ps)]
+    for r, p in zip(op.results, got):
+        out[r] = None if p is _BOTTOM else p
 
 
 def returned(func, param_patterns, callee=None):
@@ -115,6 +136,10 @@ def _visit(block, out, callee):
             out[op.result] = ("dims", tuple(p[1] for p in ps)) if dims else None
         elif op.kind == "setitem":
             out[op.result] = out.get(op.args[0])
+        elif op.kind == "push":
+            out[_PUSHED].setdefault(op.args[0], []).append([out.get(a) for a in op.args[1:]])
+        elif op.kind == "pop":
+            _pop(op, out)
         elif op.kind == "call" and len(op.results) == 1:
             ps = [out.get(a) for a in op.args]
             p = _call(op, ps)
@@ -212,26 +237,26 @@ def _call(op, ps):
         return ("dim", ps[0][0])
     if fn is operator.getitem:
         return _getitem(op, ps)
-    if fn in _REDUCTIONS:
+    if registry.has(fn, "reduction"):
         return _reduce(op, ps)
     if kw:  # a dtype= keyword keeps the pattern; others are not modelled
         if not set(kw) <= {"dtype"}:
             return None
         ps = ps[:len(ps) - len(kw)]
-    if fn in _CREATORS and len(ps) == 1:
+    if registry.has(fn, "creator") and len(ps) == 1:
         p = ps[0]
         if isinstance(p, tuple) and p[:1] in (("dims",), ("dim",)):
             return tuple(p[1]) if p[0] == "dims" else (p[1],)
         return None
-    if fn in _SAME and ps:
+    if registry.has(fn, "shape_of_first") and ps:
         return ps[0]
-    if fn in _MATMUL and len(ps) == 2:
+    if registry.has(fn, "matmul") and len(ps) == 2:
         return _matmul(ps)
     if fn in (np.transpose, rt.T) and len(ps) == 1 and is_array(ps[0]):
         return ps[0][::-1]
     if fn is float and len(ps) == 1:
         return PY
-    if isinstance(fn, np.ufunc) and fn.nout == 1 and len(ps) == fn.nin or fn in _ELEMENTWISE:
+    if isinstance(fn, np.ufunc) and fn.nout == 1 and len(ps) == fn.nin or registry.has(fn, "elementwise"):
         return broadcast(ps)
     return None
 
@@ -246,12 +271,17 @@ def _getitem(op, ps):
         return None
     if is_array(base) and base and isinstance(idx, tuple) and idx[:1] == ("dim",):
         return base[1:]  # an integer index drops the first axis
+    if _is_range(op.args[0]) and isinstance(idx, tuple) and idx[:1] == ("dim",):
+        return ("dim", None)  # an item of a range (a reversed one: generated code)
     return None
 
 
-_REDUCTIONS = (np.sum, np.mean, np.max, np.min, np.amax, np.amin, np.prod)
-_CREATORS = (np.zeros, np.ones, np.empty)
-_SAME = (rt.copy, rt.stop_gradient, np.zeros_like, np.ones_like, rt.zeros_like, np.negative)
-_MATMUL = (operator.matmul, np.matmul)
-_ELEMENTWISE = (operator.add, operator.sub, operator.mul, operator.truediv, operator.pow,
-                operator.neg, operator.pos, abs, operator.floordiv, operator.mod, np.where)
+def _is_range(v) -> bool:
+    """``range(...)``, or a slice of one (``rng[::-1]``)."""
+    o = v.owner
+    if getattr(o, "kind", None) != "call":
+        return False
+    if o.attrs["fn"] is range:
+        return True
+    return o.attrs["fn"] is operator.getitem and \
+        getattr(o.args[1].owner, "kind", None) == "slice" and _is_range(o.args[0])

@@ -13,12 +13,28 @@ from __future__ import annotations
 import ast
 import re
 
+from ..errors import EmitError
 from ..ir.nodes import INPLACE_OPS, Block, walk_ops
 from ..transforms.dce import is_pure
+from . import array_api
 from .exprs import Globals, call_expr, const_expr, subscript_index
 from .naming import Names
 
 _MARK = "#@@ "
+
+
+def one_line(text: str) -> str:
+    """``text`` with every character that is not printable (newlines, carriage returns,
+    tabs, other separators) written as its escape: a comment or docstring built from a
+    path or a source line can never end early and start code of its own."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
+def comment(text: str) -> ast.Expr:
+    """A statement that ``unparse`` writes as the comment ``# text``."""
+    return ast.Expr(ast.Constant(_MARK + one_line(text)))
 
 
 def _uses(func):
@@ -63,8 +79,9 @@ def _inlinable(block, counts, user, out, depth=None):
 
 
 class FuncEmitter:
-    def __init__(self, func, globals_: Globals, ref_name):
+    def __init__(self, func, globals_: Globals, ref_name, backend="numpy"):
         self.func, self.g, self.ref_name = func, globals_, ref_name
+        self.xp, self.op = backend == array_api.NAME, None
         self.counts, self.user = _uses(func)
         self.inl = set()
         _inlinable(func.body, self.counts, self.user, self.inl)
@@ -74,7 +91,18 @@ class FuncEmitter:
 
     def target(self, fn):
         ref = self.ref_name(fn)
-        return ref if ref else self.g.path(fn)
+        return ref if ref else self.spelled(self.g.path(fn))
+
+    def spelled(self, path):
+        """``path`` in this back end's namespace (``np.exp`` is ``xp.exp`` for the array API)."""
+        if self.xp and path == "len":
+            return array_api.LENGTH
+        if self.xp and (path.startswith("np.") or path == "np"):
+            try:
+                return array_api.spelling(path)
+            except EmitError as e:
+                raise array_api.located(e, self.op, self.func) from None
+        return path
 
     def expr(self, v):
         if v in self.inl and not isinstance(v.owner, Block):
@@ -83,11 +111,17 @@ class FuncEmitter:
 
     def op_expr(self, op):
         k = op.kind
+        self.op = op
         if k == "const":
-            return const_expr(op.attrs["value"], self.g)
+            node = const_expr(op.attrs["value"], self.g)
+            if self.xp and isinstance(node, ast.Attribute) and ast.unparse(node).startswith("np."):
+                node = ast.parse(self.spelled(ast.unparse(node)), mode="eval").body
+            return node
         args = [self.expr(a) for a in op.args]
+        self.op = op
         if k == "call":
-            return call_expr(op.attrs["fn"], args, op.attrs.get("kw", ()), self.target)
+            return call_expr(op.attrs["fn"], args, op.attrs.get("kw", ()), self.target,
+                             array_api.call if self.xp else None)
         if k == "tuple" or k == "unpack":
             return ast.Tuple(args, ast.Load()) if k == "tuple" else args[0]
         if k == "list":
@@ -113,6 +147,8 @@ class FuncEmitter:
         args = ast.arguments([], [ast.arg(self.names.name(p)) for p in f.params],
                              None, [], [], None, defaults)
         body = self.block(self.func.body)
+        if self.xp:
+            body.insert(0, array_api.prologue([a.arg for a in args.args]))
         return ast.FunctionDef(self.func.name, args, body or [ast.Pass()], [], None, None)
 
     def block(self, block):
@@ -133,7 +169,7 @@ class FuncEmitter:
             self.last_line = op.loc.lineno
             text = op.loc.text.strip()
             what = "tangent" if op.attrs["adjoint"] == "tangent" else "adjoint"
-            out.append(ast.Expr(ast.Constant(f"{_MARK}{what} of line {op.loc.lineno}: {text}")))
+            out.append(comment(f"{what} of line {op.loc.lineno}: {text}"))
 
     def assign(self, targets, values):
         """Parallel assignment ``targets = values``, skipping self-assignments."""
@@ -181,7 +217,9 @@ class FuncEmitter:
         return [ast.Expr(ast.Call(ast.Attribute(lst, "pop", ast.Load()), [], []))]
 
     def s_tape(self, op):
-        return [ast.Assign([self.store(op.results)], ast.List([], ast.Load()))]
+        cls = "IndexTape" if op.attrs.get("nondiff") else "Tape"
+        new = ast.Call(ast.Attribute(ast.Name("rt", ast.Load()), cls, ast.Load()), [], [])
+        return [ast.Assign([self.store(op.results)], new)]
 
     def s_push(self, op):
         vals = [self.expr(a) for a in op.args[1:]]
@@ -232,14 +270,28 @@ class FuncEmitter:
         return pre + [ast.While(test, stmts or [ast.Pass()], [])]
 
 
-def unparse(module: ast.Module) -> str:
+def unparse(module: ast.Module, doc: str | None = None) -> str:
+    """The source of ``module`` (after the docstring ``doc``, made one line) with each
+    ``comment`` statement written as a comment. Every string constant ``ast.unparse``
+    writes is one line (``repr``; docstrings and comments are ``one_line``), so a line that
+    is a whole string literal starting with the marker is one of those statements."""
+    docstring = ast.Module([ast.Expr(ast.Constant(one_line(doc or "")))], [])
+    head = ast.unparse(docstring) + "\n" if doc is not None else ""
     src = ast.unparse(ast.fix_missing_locations(module))
     out = []
-    for line in src.splitlines():
-        m = re.match(r"^(\s*)(['\"])" + re.escape(_MARK), line)
-        if m:
-            text = ast.literal_eval(line.strip())[len(_MARK):]
-            out.append(f"{m.group(1)}# {text}")
-        else:
-            out.append(line)
-    return "\n".join(out) + "\n"
+    for line in src.split("\n"):
+        m = _MARKED.match(line)
+        text = _marked_text(line) if m else None
+        out.append(line if text is None else f"{m.group(1)}# {text}")
+    return head + "\n".join(out) + "\n"
+
+
+_MARKED = re.compile(r"^(\s*)(['\"])" + re.escape(_MARK))
+
+
+def _marked_text(line):
+    try:
+        value = ast.literal_eval(line.strip())
+    except (SyntaxError, ValueError):
+        return None
+    return value[len(_MARK):] if isinstance(value, str) and value.startswith(_MARK) else None

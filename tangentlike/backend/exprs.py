@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import keyword
 import inspect
 import math
 import operator
@@ -17,16 +18,12 @@ import operator
 import numpy as np
 
 from .. import runtime as rt
+from ..rules import registry
 
-BIN = {operator.add: ast.Add, operator.sub: ast.Sub, operator.mul: ast.Mult,
-       operator.truediv: ast.Div, operator.pow: ast.Pow, operator.matmul: ast.MatMult,
-       operator.floordiv: ast.FloorDiv, operator.mod: ast.Mod, operator.and_: ast.BitAnd,
-       operator.or_: ast.BitOr, operator.xor: ast.BitXor}
-UN = {operator.neg: ast.USub, operator.pos: ast.UAdd, operator.not_: ast.Not,
-      operator.invert: ast.Invert}
-CMP = {operator.lt: ast.Lt, operator.le: ast.LtE, operator.gt: ast.Gt, operator.ge: ast.GtE,
-       operator.eq: ast.Eq, operator.ne: ast.NotEq, operator.is_: ast.Is,
-       operator.is_not: ast.IsNot}
+def python_operator(fn):
+    """``(form, ast node class)`` when ``fn`` is written as a Python operator (the
+    primitive's ``python`` spelling, rules/facts.py): form is binary, unary or compare."""
+    return registry.spelling(fn, "python")
 
 
 def _name(n):
@@ -41,7 +38,10 @@ def dotted(path: str):
     return node
 
 
-def _literal(v):
+MAX_LITERAL_DEPTH = 32  # deeper tuples are bound by name: their text would be as deep
+
+
+def _literal(v, depth=0):
     if v is None or v is Ellipsis or isinstance(v, (bool, str, bytes)):
         return ast.Constant(v)
     if isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool):
@@ -54,8 +54,8 @@ def _literal(v):
         if v < 0:
             return ast.UnaryOp(ast.USub(), ast.Constant(-v))
         return ast.Constant(v)
-    if isinstance(v, tuple):
-        elts = [_literal(e) for e in v]
+    if isinstance(v, tuple) and depth < MAX_LITERAL_DEPTH:
+        elts = [_literal(e, depth + 1) for e in v]
         return None if any(e is None for e in elts) else ast.Tuple(elts, ast.Load())
     return None
 
@@ -77,7 +77,10 @@ class Globals:
         if id(obj) in self.by_id:
             return self.by_id[id(obj)]
         base = getattr(obj, "__name__", None) or hint or "const"
+        base = base if isinstance(base, str) else "const"
         base = "".join(c if c.isalnum() or c == "_" else "_" for c in base) or "const"
+        if not base.isidentifier() or keyword.iskeyword(base):
+            base = "const_" + base
         name, k = base, 1
         while name in self.taken or hasattr(builtins, name):
             k += 1
@@ -99,6 +102,8 @@ def _known_path(obj):
             return f"np.linalg.{name}"
         if getattr(rt, name, None) is obj:
             return f"rt.{name}"
+        if getattr(np.random.Generator, name, None) is obj:
+            return f"np.random.Generator.{name}"
         if getattr(builtins, name, None) is obj:
             return name
     return None
@@ -145,19 +150,42 @@ def _is_default(fn, name, node) -> bool:
     return type(v) is type(node.value) and v == node.value
 
 
-def call_expr(fn, args, kw, target_name):
+def _trim_none(fn, pos):
+    """A runtime helper's trailing positional ``None``s that are its defaults, left out
+    (``rt.einsum_into(plan, t, a, b)`` rather than ``..., b, None, None, None``)."""
+    if not (getattr(fn, "__module__", "") or "").startswith("tangentlike.runtime"):
+        return pos
+    try:
+        params = list(inspect.signature(fn).parameters.values())
+    except (TypeError, ValueError):
+        return pos
+    n = len(pos)
+    while n and n <= len(params) and params[n - 1].default is None \
+            and params[n - 1].kind is params[n - 1].POSITIONAL_OR_KEYWORD \
+            and isinstance(pos[n - 1], ast.Constant) and pos[n - 1].value is None:
+        n -= 1
+    return pos[:n]
+
+
+def call_expr(fn, args, kw, target_name, spell=None):
     """The expression for calling ``fn`` on rendered ``args`` (keywords last; keywords
-    passed their default value are left out)."""
+    passed their default value are left out, and a runtime helper's trailing ``None``
+    defaults); ``spell(fn, pos, kws)``, a back end's own syntax for some calls, is asked
+    first."""
     npos = len(args) - len(kw)
-    pos = args[:npos]
+    pos = args[:npos] if kw else _trim_none(fn, args[:npos])
     kws = [ast.keyword(k, a) for k, a in zip(kw, args[npos:]) if not _is_default(fn, k, a)]
+    special = spell(fn, pos, kws) if spell is not None else None
+    if special is not None:
+        return special
     if not kws:
-        if fn in BIN and len(pos) == 2:
-            return ast.BinOp(pos[0], BIN[fn](), pos[1])
-        if fn in UN and len(pos) == 1:
-            return ast.UnaryOp(UN[fn](), pos[0])
-        if fn in CMP and len(pos) == 2:
-            return ast.Compare(pos[0], [CMP[fn]()], [pos[1]])
+        form, node = python_operator(fn) or (None, None)
+        if form == "binary" and len(pos) == 2:
+            return ast.BinOp(pos[0], node(), pos[1])
+        if form == "unary" and len(pos) == 1:
+            return ast.UnaryOp(node(), pos[0])
+        if form == "compare" and len(pos) == 2:
+            return ast.Compare(pos[0], [node()], [pos[1]])
         if fn is operator.contains:
             return ast.Compare(pos[1], [ast.In()], [pos[0]])
         if fn is operator.getitem:
@@ -166,6 +194,6 @@ def call_expr(fn, args, kw, target_name):
             return ast.Call(ast.Attribute(pos[0], "pop", ast.Load()), [], [])
     if fn in (rt.T, rt.size) and len(pos) == 1 and not kws:
         return ast.Attribute(pos[0], fn.__name__, ast.Load())
-    if fn is rt.sum_axes and len(pos) == 1:
+    if fn is rt.sum_axes and len(pos) == 1 and spell is None:
         return ast.Call(ast.Attribute(pos[0], "sum", ast.Load()), [], kws)
     return ast.Call(dotted(target_name(fn)), pos, kws)

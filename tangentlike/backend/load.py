@@ -14,40 +14,41 @@ from __future__ import annotations
 
 import ast
 import hashlib
-import operator
 import os
+import stat
 import tempfile
 import types
+import weakref
 from pathlib import Path
 
 import numpy as np
 
 from ..errors import EmitError
-from .emit import FuncEmitter, unparse
-from .exprs import BIN, CMP, UN, Globals, _literal, dotted, is_literal
+from . import array_api
+from .emit import FuncEmitter, comment, unparse
+from .exprs import MAX_LITERAL_DEPTH, Globals, _literal, dotted, is_literal, python_operator
 
-_SYNTAX = (operator.getitem, operator.contains, list.pop)
 _HEADER = "import numpy as np\nfrom tangentlike import runtime as rt"
 MAX_LITERAL_ARRAY = 4096  # elements written out in a standalone module
 
 
-def emit_module(funcs, doc: str, ref_name, exports=None) -> tuple:
-    """(source text, objects to bind at load) of a module defining ``funcs``."""
-    g = Globals(reserved=[f.name for f in funcs])
+def emit_module(funcs, doc: str, ref_name, exports=None, backend="numpy") -> tuple:
+    """(source text, objects to bind at load) of a module defining ``funcs``; ``backend``
+    ``"array_api"`` takes each function's namespace from its arguments (``array_api``)."""
+    extra = [array_api.NAMESPACE] if backend == array_api.NAME else []
+    g = Globals(reserved=[f.name for f in funcs] + extra)
     users = {}
     for f in funcs:
         _reserve_objects(f, g, ref_name, users)
-    defs = [FuncEmitter(f, g, ref_name).emit() for f in funcs]
-    head = [ast.Expr(ast.Constant(doc))] + ast.parse(_HEADER).body
+    defs = [FuncEmitter(f, g, ref_name, backend).emit() for f in funcs]
+    head = ast.parse(_HEADER).body
     if exports is not None:
         names = ast.List([ast.Constant(n) for n in exports], ast.Load())
         head.append(ast.Assign([ast.Name("__all__", ast.Store())], names))
         head += [_constant(name, obj, users[name]) for name, obj in g.objects.items()]
-    src = unparse(ast.Module(head + defs, []))
-    if g.objects and exports is None:
-        note = "# Bound by tangentlike when loaded: " + ", ".join(sorted(g.objects)) + "\n"
-        top, sep, rest = src.partition("from tangentlike import runtime as rt\n")
-        src = top + sep + note + rest
+    elif g.objects:
+        head.append(comment("Bound by tangentlike when loaded: " + ", ".join(sorted(g.objects))))
+    src = unparse(ast.Module(head + defs, []), doc)
     return src, ({} if exports is not None else dict(g.objects))
 
 
@@ -58,7 +59,7 @@ def _reserve_objects(func, g, ref_name, users):
         if op.kind == "call" and not ref_name(op.attrs["fn"]):
             fn = op.attrs["fn"]
             try:
-                known = fn in BIN or fn in UN or fn in CMP or fn in _SYNTAX
+                known = python_operator(fn) is not None
             except TypeError:
                 known = False
             if not known:
@@ -90,17 +91,19 @@ def _describe(obj) -> str:
     return f"a {type(obj).__name__}"
 
 
-def _value_literal(v):
-    """An expression rebuilding ``v``, or None."""
+def _value_literal(v, depth=0):
+    """An expression rebuilding ``v``, or None (also when nested past ``MAX_LITERAL_DEPTH``)."""
     if isinstance(v, np.ndarray):
         return _array_literal(v)
+    if depth >= MAX_LITERAL_DEPTH:
+        return None
     if isinstance(v, (list, tuple)):
-        elts = [_value_literal(e) for e in v]
+        elts = [_value_literal(e, depth + 1) for e in v]
         if any(e is None for e in elts):
             return None
         return ast.List(elts, ast.Load()) if isinstance(v, list) else ast.Tuple(elts, ast.Load())
     if isinstance(v, dict) and all(is_literal(k) for k in v):
-        vals = [_value_literal(e) for e in v.values()]
+        vals = [_value_literal(e, depth + 1) for e in v.values()]
         return None if any(e is None for e in vals) else \
             ast.Dict([_literal(k) for k in v], vals)
     return _literal(v)
@@ -134,12 +137,27 @@ def write_atomic(path: Path, text: str):
         raise
 
 
+_CODE: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()  # module -> its code
+
+
 def load_source(text: str, path: Path, objects: dict, stem: str):
     """A new module: ``objects`` bound, then ``text`` (the content of ``path``) run."""
-    module = types.ModuleType(f"tangentlike_generated.{stem}")
-    module.__file__ = str(path)
+    return _run(compile(text, str(path), "exec"), str(path), objects,
+                f"tangentlike_generated.{stem}")
+
+
+def rebind(module, objects: dict):
+    """A new module running ``module``'s code with other ``objects`` bound (the same
+    generated source, for globals rebound to arrays of the same dtype and shape)."""
+    return _run(_CODE[module], module.__file__, objects, module.__name__)
+
+
+def _run(code, path, objects, name):
+    module = types.ModuleType(name)
+    module.__file__ = path
     module.__dict__.update(objects)
-    exec(compile(text, str(path), "exec"), module.__dict__)  # noqa: S102 - our own output
+    _CODE[module] = code
+    exec(code, module.__dict__)  # noqa: S102 - our own output
     return module
 
 
@@ -147,10 +165,21 @@ def load_module(source: str, objects: dict, stem: str, directory: Path):
     """Write ``source`` to ``directory/<stem>_<digest>.py`` (if needed) and load it."""
     digest = hashlib.sha256(source.encode()).hexdigest()[:16]
     path = Path(directory) / f"{stem}_{digest}.py"
-    try:
-        same = path.read_text(encoding="utf-8") == source
-    except (OSError, UnicodeDecodeError):
-        same = False
+    same = _read_regular(path) == source.encode("utf-8")
     if not same:
         write_atomic(path, source)
     return load_source(source, path, objects, f"{stem}_{digest}")
+
+
+def _read_regular(path: Path):
+    """The bytes of ``path`` if it is a regular file, else None (never waits on a FIFO)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)
+                     | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as fh:
+        try:
+            return fh.read() if stat.S_ISREG(os.fstat(fh.fileno()).st_mode) else None
+        except OSError:
+            return None

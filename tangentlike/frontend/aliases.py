@@ -6,7 +6,9 @@ name for the same data: ``u = w``, a view ``u = w[1:]``, a list or dict holding
 ``w``, or the caller's array when a function writes into its parameter. NumPy would
 show the change there; a derivative that did not would be silently wrong. So such a
 write is an ``UnsupportedSyntaxError`` naming both names, unless the other name is
-never read afterwards. The analysis is conservative: a value may share data with
+never read afterwards. Code that tangentlike generated is not checked: it writes
+in place only into buffers it owns (and undoes each write before an old version
+is read), the rules it was generated under. The analysis is conservative: a value may share data with
 the values it was indexed, reshaped or collected from, and a user function's
 result with its arguments.
 """
@@ -15,15 +17,12 @@ from __future__ import annotations
 import operator
 
 import gast
-import numpy as np
 
 from .. import runtime as rt
 from ..errors import UnsupportedSyntaxError
 from ..ir.nodes import Block, Op
+from ..rules import registry
 
-_VIEWS = (np.reshape, np.transpose, np.ravel, np.squeeze, np.asarray, np.expand_dims,
-          np.swapaxes, np.moveaxis, np.broadcast_to, np.diagonal, np.atleast_1d,
-          np.atleast_2d, np.atleast_3d)
 _KEEP = ("setitem", "append", "listpop")
 
 
@@ -34,6 +33,9 @@ class AliasCheck:
             if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load):
                 self.loads.setdefault(n.id, []).append(n.lineno)
         self.loop_spans, self.carry_init, self._memo = [], {}, {}
+        # tangentlike's own output (a derivative read back: derivatives of derivatives)
+        name = str(self.spec.globals.get("__name__", "")) if self.spec.globals else ""
+        self.generated = name.startswith("tangentlike_generated.")
 
     def roots(self, v, weak=False, held=True) -> frozenset:
         """What ``v`` may share data with; ``weak`` adds what an integer index may share
@@ -74,6 +76,8 @@ class AliasCheck:
     def check_inplace(self, name, node, what="change", params_ok=False, at_run_time=False):
         """``name`` is about to be changed in place: may another name see it? With
         ``at_run_time`` (``+=``, most often on numbers) only NumPy's answer counts."""
+        if self.generated:
+            return  # a derivative's code obeys the ownership rules it was generated under
         shared = self.roots(self.env[name], held=False)  # what the change writes into
         loc = self.spec.loc(node)
         for pname, p in self.param_values.items():
@@ -116,7 +120,7 @@ def _shares(op, weak) -> bool:
     fn = op.attrs["fn"]
     if fn is operator.getitem:
         return weak or _is_slice(op.args[1])
-    return fn in _VIEWS or is_user_function(fn)
+    return registry.has(fn, "view") or is_user_function(fn)
 
 
 def _is_slice(idx) -> bool:

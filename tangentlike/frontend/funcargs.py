@@ -20,7 +20,8 @@ import gast
 
 from ..errors import UnsupportedSyntaxError
 from . import scan
-from .source import FuncSpec, lambda_def, spec_of
+from .lambdas import lambda_def
+from .source import FuncSpec, spec_of
 
 
 class FuncArgs:
@@ -116,7 +117,7 @@ class FuncArgs:
         key = []
         for param, (kind, f) in sorted(by_param.items()):
             if kind == "global":
-                closure[param] = f
+                closure[param] = types.CellType(f)  # name -> cell, as read from a closure
                 key.append((param, f))
                 continue
             for v in f.spec.lifted:

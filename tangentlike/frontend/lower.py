@@ -23,11 +23,13 @@ from ..ir.nodes import Block, Func, Op, append_op
 from ..ir.verifier import verify
 from . import scan
 from .aliases import AliasCheck
-from .lower_expr import ExprLowering, LocalFunc
-from .source import lambda_def, nested_spec
 from .funcargs import FuncArgs
+from .lower_expr import ExprLowering, LocalFunc
+from .lambdas import lambda_def
+from .source import nested_spec
 from .sugar import SugarLowering, clean_hint
 from .sugar_builtins import BuiltinSugar
+from .tapes import is_tape, local_tapes, tape_pop
 from .subset import check_subset
 
 FLAGS = (".brk", ".cont")
@@ -41,6 +43,7 @@ class Lowerer(SugarLowering, BuiltinSugar, FuncArgs, ExprLowering, AliasCheck):
         self.locals = scan.local_names(spec.node) | set(spec.lifted)
         self.env.update(spec.local_funcs)
         self.init_aliases(spec.node)
+        self.tape_names, self.new_tape = local_tapes(spec.node), False
 
     def lower(self) -> Func:
         check_subset(self.spec)
@@ -147,7 +150,9 @@ class Lowerer(SugarLowering, BuiltinSugar, FuncArgs, ExprLowering, AliasCheck):
     def _carries(self, s):
         defs = scan.def_names(s.body)
         names = sorted(n for n in scan.assigned_names(s.body) - defs
-                       if not isinstance(self.env.get(n), LocalFunc))
+                       if (n in self.locals or n.startswith("."))  # ".": desugared temporaries
+                       and not isinstance(self.env.get(n), LocalFunc)
+                       and not is_tape(self.env.get(n)))
         if isinstance(s, gast.For):
             names = sorted(set(names) | scan.target_names(s.target))
         if scan.has_return(s):
@@ -299,7 +304,15 @@ class Lowerer(SugarLowering, BuiltinSugar, FuncArgs, ExprLowering, AliasCheck):
             for target, v in zip(t.elts, values):
                 self.assign(target, v)
             return
+        if len(s.targets) == 1 and isinstance(t, gast.Tuple) and tape_pop(s.value, self.env):
+            items = self.tape_op(tape_pop(s.value, self.env), s.value, len(t.elts))
+            for target, v in zip(t.elts, items):
+                self.assign(target, v)
+            return
+        self.new_tape = len(s.targets) == 1 and isinstance(t, gast.Name) \
+            and t.id in self.tape_names
         value = self.expr(s.value)
+        self.new_tape = False
         for t in s.targets:
             self.assign(t, value)
 

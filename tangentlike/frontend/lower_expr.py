@@ -17,9 +17,14 @@ import gast
 import numpy as np
 
 from .. import runtime as rt
+from ..admissible import complex_type, unsupported
 from ..errors import LocatedError, UnsupportedSyntaxError
+from ..ir.callees import Checkpointed, DerivativeBase, is_compile_time
 from ..rules import registry
-from .sugar import clean_hint
+from . import rewrites
+from .nested import is_jvp, lower_jvp
+from .sugar import REFS
+from .tapes import ListMethods
 
 BINOPS = {gast.Add: operator.add, gast.Sub: operator.sub, gast.Mult: operator.mul,
           gast.Div: operator.truediv, gast.Pow: operator.pow, gast.MatMult: operator.matmul,
@@ -38,10 +43,11 @@ METHODS = {"sum": np.sum, "mean": np.mean, "max": np.max, "min": np.min, "dot": 
            "flatten": rt.flatten, "clip": np.clip, "swapaxes": np.swapaxes, "trace": np.trace,
            "diagonal": np.diagonal, "repeat": np.repeat, "take": np.take,
            "argmax": np.argmax, "argmin": np.argmin, "argsort": np.argsort, "all": np.all,
-           "any": np.any, "round": np.round, "nonzero": np.nonzero}
+           "any": np.any, "round": np.round, "nonzero": np.nonzero, "conj": np.conjugate,
+           "conjugate": np.conjugate}
 VARARG_METHODS = ("reshape", "transpose")
 ATTRIBUTES = {"shape": np.shape, "T": np.transpose, "ndim": np.ndim, "size": np.size,
-              "real": np.real, "mT": np.matrix_transpose}
+              "real": np.real, "imag": np.imag, "mT": np.matrix_transpose}
 PRIMITIVE_MODULES = ("numpy", "tangentlike", "builtins", "operator", "math", "_operator")
 
 
@@ -58,19 +64,15 @@ class LocalFunc:
 
 
 def _is_derivative(obj) -> bool:
-    from ..api import Derivative
-    return isinstance(obj, Derivative)
+    return isinstance(obj, DerivativeBase)
 
 
 def _compile_time(fn) -> bool:
     """The API transforms that return a derivative function (evaluated at compile time)."""
-    from .. import api
-    from ..transforms.checkpoint import checkpoint
-    return fn is api.grad or fn is api.value_and_grad or fn is checkpoint
+    return is_compile_time(fn)
 
 
 def is_user_function(fn) -> bool:
-    from ..transforms.checkpoint import Checkpointed
     if isinstance(fn, (LocalFunc, Checkpointed)) or _is_derivative(fn):
         return True
     if isinstance(fn, types.MethodType):  # a bound method of a user class: model.loss
@@ -83,7 +85,7 @@ def is_user_function(fn) -> bool:
     return mod not in PRIMITIVE_MODULES
 
 
-class ExprLowering:
+class ExprLowering(ListMethods):
     def expr(self, node):
         method = getattr(self, "e_" + type(node).__name__, None)
         if method is None:
@@ -92,7 +94,27 @@ class ExprLowering:
         return method(node)
 
     def e_Constant(self, node):
-        return self.b.const(node.value)
+        return self.b.const(self.admissible(node.value, node))
+
+    def admissible(self, value, node, name=None):
+        """``value``, unless it is complex or an ndarray subclass (``admissible``); the
+        rules' own bodies may hold complex constants (they run on what the user passes)."""
+        if (self.spec.globals.get("__name__") or "").startswith("tangentlike.rules."):
+            return value
+        real = "tangentlike differentiates real functions of real ndarrays and numbers"
+        if isinstance(value, (complex, np.complexfloating)) or complex_type(value):
+            what = (f"the complex type {getattr(value, '__name__', value)}" if complex_type(value)
+                    else "a complex number")
+            raise UnsupportedSyntaxError(what if name is None else f"'{name}', {what}",
+                                         self.spec.loc(node), real)
+        if isinstance(value, np.ndarray) and unsupported(value):
+            kind = "a complex array" if value.dtype.kind == "c" else (
+                f"a {type(value).__module__}.{type(value).__qualname__}, a subclass of "
+                "np.ndarray whose operators may differ (np.matrix: '*' is a matrix product)")
+            raise UnsupportedSyntaxError(f"'{name}', {kind}", self.spec.loc(node),
+                                         real if value.dtype.kind == "c"
+                                         else "convert it with np.asarray at module level")
+        return value
 
     def e_Name(self, node):
         name = node.id
@@ -105,10 +127,9 @@ class ExprLowering:
         if name in self.locals:
             raise LocatedError(f"variable '{name}' may be used before it is assigned",
                                self.spec.loc(node))
-        return self.b.const(self.resolve_name(name, node), hint=name)
+        return self.b.const(self.admissible(self.resolve_name(name, node), node, name), hint=name)
 
     def resolve_name(self, name, node):
-        from .sugar import REFS
         return REFS[name] if name in REFS else self.spec.resolve(name, node)
 
     def static(self, node):
@@ -122,13 +143,16 @@ class ExprLowering:
                 if not hasattr(base, node.attr):
                     raise LocatedError(f"module '{base.__name__}' has no attribute '{node.attr}'",
                                        self.spec.loc(node))
-                return True, getattr(base, node.attr)
+                value = getattr(base, node.attr)
+                if (base.__name__ or "").split(".")[0] not in PRIMITIVE_MODULES:
+                    self.spec.note_attribute(base, node.attr, value)  # a user module's name
+                return True, value
         return False, None
 
     def e_Attribute(self, node):
         ok, obj = self.static(node)
         if ok:
-            return self.b.const(obj, hint=node.attr)
+            return self.b.const(self.admissible(obj, node, node.attr), hint=node.attr)
         fn = ATTRIBUTES.get(node.attr)
         ok, base = self.static(node.value)
         if fn is None and (ok or not _array_attribute(node.attr)):
@@ -198,6 +222,9 @@ class ExprLowering:
         return self.b.op("slice", parts, ("s",)).result
 
     def e_Subscript(self, node):
+        joined = rewrites.index_join(self, node)
+        if joined is not None:
+            return joined
         base = self.expr(node.value)
         return self.b.call(operator.getitem, [base, self.expr(node.slice)])
 
@@ -213,6 +240,8 @@ class ExprLowering:
         ok, fn = self.static_callee(f)
         if ok and _compile_time(fn):
             return self.b.const(self.evaluate_transform(fn, node), hint="d" + _hint(fn))
+        if ok and is_jvp(fn):
+            return lower_jvp(self, node)
         if not ok:
             if isinstance(f, gast.Attribute):
                 return self.method_call(node)
@@ -223,6 +252,13 @@ class ExprLowering:
             return sugared
         if is_user_function(fn):
             return self.call_user(fn, node)
+        if (fn is rt.Tape or fn is rt.IndexTape) and not node.args and not node.keywords:
+            if getattr(self, "new_tape", False):
+                return self.b.op("tape", [], ["tape"], {"nondiff": fn is rt.IndexTape}).result
+            return self.b.op("list", [], ["tape"]).result  # it escapes: a list like any
+        fn, node, done = rewrites.rewrite_call(self, fn, node)
+        if done is not None:
+            return done
         args = [self.expr(a) for a in node.args]
         kw = [k.arg for k in node.keywords]
         args += [self.expr(k.value) for k in node.keywords]
@@ -281,10 +317,11 @@ class ExprLowering:
         name = f.attr
         if name in ("append", "pop"):
             return self.append(node)
-        fn = METHODS.get(name)
+        fn = METHODS.get(name) or _generator_method(name)
         if fn is None:
             raise UnsupportedSyntaxError(f"method .{name}()", self.spec.loc(node),
-                                         "supported: append, " + ", ".join(METHODS))
+                                         "supported: append, " + ", ".join(METHODS)
+                                         + ", and numpy.random.Generator's methods")
         recv = self.expr(f.value)
         args = [self.expr(a) for a in node.args]
         if name in VARARG_METHODS and len(args) > 1:
@@ -292,25 +329,6 @@ class ExprLowering:
         kw = [k.arg for k in node.keywords]
         args += [self.expr(k.value) for k in node.keywords]
         return self.b.call(fn, [recv] + args, hint=name, kw=kw)
-
-    def append(self, node):
-        """``lst.append(v)`` / ``lst.pop()`` on a local list, in place."""
-        f = node.func
-        nargs = 1 if f.attr == "append" else 0
-        if not isinstance(f.value, gast.Name) or f.value.id not in self.env \
-                or len(node.args) != nargs or node.keywords:
-            raise UnsupportedSyntaxError(f"{f.attr} on something other than a local list, or "
-                                         "with arguments", self.spec.loc(node))
-        lst = self.env[f.value.id]
-        self.check_inplace(f.value.id, node, f".{f.attr}()")
-        if f.attr == "pop":
-            out = self.b.call(operator.getitem, [lst, self.b.const(-1)], hint="item")
-            self.env[f.value.id] = self.b.op("listpop", [lst, out], (clean_hint(f.value.id),)).result
-            return out
-        new = self.b.op("append", [lst, self.expr(node.args[0])],
-                         (clean_hint(f.value.id),)).result
-        self.env[f.value.id] = new
-        return self.b.const(None)
 
     def call_user(self, fn, node):
         fn, node = self.specialize_call(fn, node)
@@ -350,6 +368,13 @@ class ExprLowering:
 def _array_attribute(name) -> bool:
     """Is ``name`` an attribute of NumPy arrays (``x.imag``: not an object's field)?"""
     return hasattr(np.ndarray, name)
+
+
+def _generator_method(name):
+    """``rng.normal(...)`` on a ``numpy.random.Generator``: the unbound method, called with
+    the generator first (no derivative; kept in order as an effect)."""
+    from ..rules.nondiff import GENERATOR_METHODS
+    return getattr(np.random.Generator, name) if name in GENERATOR_METHODS else None
 
 
 def _is_value(v) -> bool:

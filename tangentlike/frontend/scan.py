@@ -54,7 +54,9 @@ def target_names(t) -> set:
     return set()
 
 
-def assigned_names(stmts) -> set:
+def assigned_names(stmts, methods=True) -> set:
+    """Names the statements bind; with ``methods``, also the receivers of ``.append()`` /
+    ``.pop()`` (a list changed in place; the caller keeps those that are locals)."""
     out = set()
     for n in _walk(_stmts(stmts)):
         if isinstance(n, gast.Assign):
@@ -62,7 +64,7 @@ def assigned_names(stmts) -> set:
                 out |= target_names(t)
         elif isinstance(n, (gast.AugAssign, gast.AnnAssign, gast.For)):
             out |= target_names(n.target)
-        elif isinstance(n, gast.Call) and isinstance(n.func, gast.Attribute) \
+        elif methods and isinstance(n, gast.Call) and isinstance(n.func, gast.Attribute) \
                 and n.func.attr in ("append", "pop") and isinstance(n.func.value, gast.Name):
             out.add(n.func.value.id)
         elif isinstance(n, gast.FunctionDef):
@@ -90,11 +92,12 @@ def is_lambda_def(s) -> bool:
 
 def local_names(fn_node) -> set:
     """Parameters, assigned names and comprehension variables (local to their
-    comprehension, but never a global inside the function)."""
+    comprehension, but never a global inside the function). ``x.append(v)`` alone does
+    not make ``x`` local: it may be a module (``np.append``, a user module's ``pop``)."""
     names = {a.id for a in fn_node.args.args}
     comps = {n for c in _walk(fn_node.body) if isinstance(c, gast.comprehension)
              for n in target_names(c.target)}
-    return names | assigned_names(fn_node.body) | comps
+    return names | assigned_names(fn_node.body, methods=False) | comps
 
 
 def free_locals(fn_node, outer_locals) -> set:

@@ -14,16 +14,46 @@ import builtins
 import functools
 import hashlib
 import inspect
+import io
+import keyword
 import linecache
+import os
+import stat
 import textwrap
+import tokenize
 import types
 import weakref
 
 import gast
 
 from ..errors import LocatedError, Loc, NoSourceError, UnsupportedSyntaxError
+from ..limits import DEPTH, deep_recursion
+from .lambdas import lambda_node
+from .unchanged import check_unchanged
 
 _MISSING = object()
+DICT, CELL, ATTR = 0, 1, 2  # how a read is looked up again: scope.get, cell, getattr
+
+
+def lookup(kind, scope, name):
+    """What ``name`` denotes in ``scope`` now (``_MISSING``: nothing)."""
+    if kind == DICT:
+        return scope.get(name, _MISSING)
+    if kind == CELL:
+        try:
+            return scope.cell_contents
+        except ValueError:  # an empty cell: the name falls through to the globals
+            return _MISSING
+    return getattr(scope, name, _MISSING)
+
+
+def fresh(reads) -> bool:
+    """Does every read ``(kind, scope, name, object)`` still find the same object? (A
+    rebound global, a redefined helper, a new code object: no.)"""
+    for kind, scope, name, obj in reads:
+        if (scope.get(name, _MISSING) if kind == DICT else lookup(kind, scope, name)) is not obj:
+            return False
+    return True
 
 
 class FuncSpec:
@@ -36,6 +66,9 @@ class FuncSpec:
         self.lifted = tuple(lifted)  # free variables of a nested def, passed as parameters
         self.key, self.parent, self.pyfunc = key, parent, pyfunc
         self.local_funcs = {}  # sibling and own nested defs a nested def may call
+        # Every non-local name the lowering looked up, with what it found (``fresh``):
+        # (kind, scope, name) -> (kind, scope, name, object); see ``lookup``.
+        self.reads = {} if parent is None else parent.reads
         self.text = gast.dump(node)
         self.hash = hashlib.sha256(self.text.encode()).hexdigest()[:16]
 
@@ -51,12 +84,25 @@ class FuncSpec:
         return Loc(self.filename, line, col, text, self.qualname)
 
     def resolve(self, name, node):
-        """The object a free name denotes, or a located error."""
-        for scope in (self.closure, self.globals, vars(builtins)):
-            v = scope.get(name, _MISSING)
+        """The object a free name denotes (closure cells, the module's globals, builtins, as
+        Python looks it up when the function runs), or a located error. Each look-up is
+        recorded in ``reads``; a builtin as the absence of a global of that name."""
+        cell = self.closure.get(name)
+        for kind, scope in ((CELL, cell), (DICT, self.globals)):
+            if scope is None:
+                continue
+            v = lookup(kind, scope, name)
+            self.reads[kind, id(scope), name] = (kind, scope, name, v)
             if v is not _MISSING:
                 return v
+        v = vars(builtins).get(name, _MISSING)
+        if v is not _MISSING:
+            return v
         raise LocatedError(f"name '{name}' is not defined", self.loc(node))
+
+    def note_attribute(self, module, name, value):
+        """Record that ``module.name`` was read as ``value``."""
+        self.reads[ATTR, id(module), name] = (ATTR, module, name, value)
 
     def param_names(self) -> list:
         return [a.id for a in self.node.args.args] + list(self.lifted)
@@ -99,15 +145,43 @@ def spec_of(fn) -> FuncSpec:
         hit = _SPECS.get(fn)
     except TypeError:
         hit = None
-    code = getattr(fn, "__code__", None)
+    inner = unwrap(fn)
+    code = getattr(inner, "__code__", None)  # a partial has none
     if hit is not None and hit[0] is code:
         return hit[1]
-    spec = _read_spec(fn)
+    try:
+        with deep_recursion():
+            spec = _read_spec(fn, inner)
+    except RecursionError:
+        raise too_deep(code and Loc(code.co_filename, code.co_firstlineno, 0,
+                                    linecache.getline(code.co_filename, code.co_firstlineno),
+                                    inner.__qualname__)) from None
     try:
         _SPECS[fn] = (code, spec)
     except TypeError:  # an object without weak references: not memoized
         pass
     return spec
+
+
+def too_deep(loc):
+    return UnsupportedSyntaxError(
+        f"an expression or constant nested too deeply (past {DEPTH} levels of recursion in "
+        "the compiler)", loc, "split it into several statements, or bind the constant to a "
+        "module-level name")
+
+
+def unwrap(fn):
+    """The function a decorator chain built with ``functools.wraps`` wraps (its
+    ``__wrapped__``, repeatedly): its source, globals and closure are the ones to read. Such
+    a decorator is taken to call the wrapped function unchanged (README)."""
+    seen = set()
+    while isinstance(fn, types.FunctionType) and id(fn) not in seen:
+        seen.add(id(fn))
+        inner = fn.__dict__.get("__wrapped__")
+        if not isinstance(inner, types.FunctionType):
+            break
+        fn = inner
+    return fn
 
 
 def _source_lines(fn):
@@ -118,7 +192,8 @@ def _source_lines(fn):
     code = fn.__code__
     ends = [end for c in _code_objects(code) for _, end, _, _ in getattr(c, "co_positions",
                                                                         lambda: ())() if end]
-    lines = linecache.getlines(code.co_filename, fn.__globals__)
+    linecache.checkcache(code.co_filename)  # a file edited or reloaded since it was read
+    lines = linecache.getlines(code.co_filename, fn.__globals__) or _read_lines(code.co_filename)
     first = code.co_firstlineno
     if ends and lines and fn.__name__ != "<lambda>":
         block = lines[first - 1:max(ends)]
@@ -126,9 +201,28 @@ def _source_lines(fn):
             node = ast.parse(textwrap.dedent("".join(block))).body[0]
         except (SyntaxError, IndexError, ValueError):
             node = None
-        if isinstance(node, ast.FunctionDef) and node.name == fn.__name__:
+        if isinstance(node, ast.FunctionDef) and node.name == code.co_name:
             return block, first
     return inspect.getsourcelines(fn)
+
+
+def _read_lines(filename) -> list:
+    """The lines of a file in the encoding Python reads it with (its coding declaration,
+    else UTF-8), undecodable bytes (which Python allows in comments) replaced; kept in
+    ``linecache`` so located errors show the line. [] when there is no such file."""
+    try:
+        with open(filename, "rb") as fh:
+            st = os.fstat(fh.fileno())
+            if not stat.S_ISREG(st.st_mode):
+                return []
+            data = fh.read()
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        text = data.decode(encoding, errors="replace")
+    except (OSError, SyntaxError, LookupError):
+        return []
+    lines = io.StringIO(text, newline=None).readlines()
+    linecache.cache[filename] = (st.st_size, st.st_mtime, lines, filename)
+    return lines
 
 
 def _code_objects(code):
@@ -138,16 +232,21 @@ def _code_objects(code):
             yield from _code_objects(c)
 
 
-def _read_spec(fn) -> FuncSpec:
+def _read_spec(outer, fn) -> FuncSpec:
     if isinstance(fn, (types.MethodType, functools.partial)):
         return bound_spec(fn)
     if isinstance(fn, types.FunctionType) and fn.__name__ == "<lambda>":
-        return lambda_spec(fn)
+        return lambda_spec(outer, fn)
     if not isinstance(fn, types.FunctionType):
         kind = type(fn).__name__
         raise NoSourceError(
             f"cannot differentiate {getattr(fn, '__name__', fn)!r}: its source is not available "
             f"(it is a {kind}, not a Python function); wrap it in a Python function")
+    name = outer.__name__
+    if name != "<lambda>" and (not isinstance(name, str) or not name.isidentifier()
+                               or keyword.iskeyword(name)):
+        raise NoSourceError(f"cannot differentiate a function whose __name__ {name!r} is not a "
+                            "Python identifier; give it a plain name")
     try:
         lines, lineno = _source_lines(fn)
     except (OSError, TypeError):
@@ -155,6 +254,7 @@ def _read_spec(fn) -> FuncSpec:
             f"the source of {fn.__qualname__} is not available (functions made by eval/exec "
             "or in an interactive session without a file cannot be read); define it in a "
             ".py file") from None
+    check_unchanged(fn, lines, lineno)
     raw = "".join(lines)
     src = textwrap.dedent(raw)
     col0 = len(lines[0]) - len(lines[0].lstrip()) if lines else 0
@@ -169,15 +269,10 @@ def _read_spec(fn) -> FuncSpec:
                 "async def", Loc(fn.__code__.co_filename, lineno, col0, lines[0], fn.__qualname__),
                 "differentiate a plain def")
         raise NoSourceError(f"could not find the definition of {fn.__qualname__} in its source")
-    closure = {}
-    for name, cell in zip(fn.__code__.co_freevars, fn.__closure__ or ()):
-        try:
-            closure[name] = cell.cell_contents
-        except ValueError:
-            pass
+    closure = dict(zip(fn.__code__.co_freevars, fn.__closure__ or ()))  # name -> cell
     # Dedent keeps line numbers; line0 maps parsed line 1 to the file's line.
     return FuncSpec(node, fn.__code__.co_filename, lineno - 1, col0, fn.__globals__, closure,
-                    fn.__name__, key=fn, pyfunc=fn)
+                    name, key=outer, pyfunc=outer)
 
 
 def nested_spec(parent: FuncSpec, node, free: list) -> FuncSpec:
@@ -215,91 +310,21 @@ def bound_spec(fn) -> FuncSpec:
                            None, [])
     gast.copy_location(new, node)
     new.end_lineno, new.end_col_offset = node.end_lineno, node.end_col_offset
-    closure = dict(inner.closure)
-    closure.update(zip(names, bound))
+    closure = dict(inner.closure)  # name -> cell
+    closure.update((n, types.CellType(v)) for n, v in zip(names, bound))
     spec = FuncSpec(new, inner.filename, inner.line0, inner.col0, inner.globals, closure,
                     inner.name, key=fn, pyfunc=fn)
     return spec
 
 
-_PARSED: dict = {}
-
-
-def _file_tree(filename, lines):
-    text = "".join(lines)
-    hit = _PARSED.get(filename)
-    if hit is None or hit[0] != text:
-        try:
-            hit = _PARSED[filename] = (text, ast.parse(text))
-        except SyntaxError:
-            raise NoSourceError(f"the source of {filename} could not be parsed") from None
-    return hit[1]
-
-
-def _inside(pos, node) -> bool:
-    line, end_line, col, end_col = pos
-    return (node.lineno, node.col_offset) <= (line, col) and \
-        (end_line, end_col) <= (node.end_lineno, node.end_col_offset)
-
-
-def _find_lambda(fn, tree):
-    """The ``ast.Lambda`` that made ``fn``: on its first line, with its parameters, and
-    whose body spans every instruction position its code records; the innermost if they
-    nest. Never a guess: no match or several is a ``NoSourceError``."""
+def lambda_spec(outer, fn) -> FuncSpec:
+    """The spec of a lambda, found in its file by position (``lambdas.find_lambda``)."""
     code = fn.__code__
-    params = list(code.co_varnames[:code.co_argcount + code.co_kwonlyargcount])
-    found = [n for n in ast.walk(tree) if isinstance(n, ast.Lambda)
-             and n.lineno == code.co_firstlineno
-             and [a.arg for a in n.args.posonlyargs + n.args.args + n.args.kwonlyargs] == params]
-    positions = [p for p in getattr(code, "co_positions", lambda: ())()
-                 if None not in p and (p[0], p[2]) != (p[1], p[3])]
-    if len(found) > 1 and positions:
-        found = [n for n in found if all(_inside(p, n.body) for p in positions)]
-        found = [n for n in found if not any(m is not n and _inside(
-            (m.lineno, m.end_lineno, m.col_offset, m.end_col_offset), n.body) for m in found)]
-    where = f"{code.co_filename}, line {code.co_firstlineno}"
-    if not found:
-        raise NoSourceError(f"could not find the source of the lambda at {where}")
-    if len(found) > 1:
-        raise NoSourceError(f"several lambdas at {where} could have made this function; "
-                            "define it with def (or put each lambda on its own line)")
-    return found[0]
-
-
-def _lambda_name(lam, tree) -> str:
-    for n in ast.walk(tree):
-        if isinstance(n, ast.Assign) and n.value is lam and len(n.targets) == 1 \
-                and isinstance(n.targets[0], ast.Name):
-            return n.targets[0].id
-    return "lambda_"
-
-
-def lambda_def(lam, name):
-    """A gast ``FunctionDef`` ``name`` equivalent to the gast ``Lambda`` ``lam``."""
-    ret = gast.Return(lam.body)
-    gast.copy_location(ret, lam.body)
-    ret.end_lineno, ret.end_col_offset = lam.body.end_lineno, lam.body.end_col_offset
-    node = gast.FunctionDef(name, lam.args, [ret], [], None, None, [])
-    gast.copy_location(node, lam)
-    node.end_lineno, node.end_col_offset = lam.end_lineno, lam.end_col_offset
-    return node
-
-
-def lambda_spec(fn) -> FuncSpec:
-    """The spec of a lambda, found in its file by position (see ``_find_lambda``)."""
-    code = fn.__code__
-    lines = linecache.getlines(code.co_filename, fn.__globals__)
+    lines = linecache.getlines(code.co_filename, fn.__globals__) or _read_lines(code.co_filename)
     if not lines:
         raise NoSourceError(f"the source of the lambda at {code.co_filename}, line "
                             f"{code.co_firstlineno} is not available; define it in a .py file")
-    tree = _file_tree(code.co_filename, lines)
-    lam = _find_lambda(fn, tree)
-    node = lambda_def(gast.ast_to_gast(lam), _lambda_name(lam, tree))
-    closure = {}
-    for name, cell in zip(code.co_freevars, fn.__closure__ or ()):
-        try:
-            closure[name] = cell.cell_contents
-        except ValueError:
-            pass
+    node = lambda_node(fn, lines)
+    closure = dict(zip(code.co_freevars, fn.__closure__ or ()))  # name -> cell
     return FuncSpec(node, code.co_filename, 0, 0, fn.__globals__, closure, node.name,
-                    key=fn, pyfunc=fn)
+                    key=outer, pyfunc=outer)

@@ -26,6 +26,10 @@ from ..errors import UnsupportedSyntaxError
 REFS = {"@len": len, "@range": range, "@min": min, "@zip": zip, "@sort_order": rt.sort_order,
         "@pick_index": rt.pick_index, "@stop_gradient": rt.stop_gradient,
         "@items": rt.items, "@as_list": rt.as_list, "@assert_failed": rt.assert_failed}
+# The builtins ``sugar_builtins`` desugars, by the name its methods use.
+BUILTINS = {sum: "sum", min: "min", max: "max", sorted: "sorted", zip: "zip",
+            enumerate: "enumerate", reversed: "reversed", list: "list", tuple: "tuple",
+            dict: "dict", map: "map"}
 _COUNTER = itertools.count(1)
 
 
@@ -133,7 +137,6 @@ class SugarLowering:
     def consume(self, fn, node):
         """Note that ``fn(node's first argument)`` consumes it at once (a generator
         expression, or an iterator: ``zip``, ``enumerate``, ``reversed``, ``map``)."""
-        from .sugar_builtins import BUILTINS
         try:
             ok = fn in BUILTINS or fn in (any, all)
         except TypeError:

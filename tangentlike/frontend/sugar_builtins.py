@@ -15,7 +15,7 @@ import gast
 
 from .. import runtime as rt
 from ..errors import UnsupportedSyntaxError
-from .sugar import _assign, _at, _call, _for, _index, _load, _store
+from .sugar import BUILTINS, _assign, _at, _call, _for, _index, _load, _store
 
 
 class BuiltinSugar:
@@ -199,9 +199,6 @@ def _index_const(seq, i):
     return gast.Subscript(_load(seq), gast.Constant(i, None), gast.Load())
 
 
-BUILTINS = {sum: "sum", min: "min", max: "max", sorted: "sorted", zip: "zip",
-             enumerate: "enumerate", reversed: "reversed", list: "list", tuple: "tuple",
-             dict: "dict", map: "map"}
 _KEYWORD_HINTS = {
     "min": "key= is supported",
     "max": "key= is supported",

@@ -1,4 +1,4 @@
-"""Structured SSA IR (DESIGN §1.2).
+"""Structured SSA IR (docs/architecture.md: the IR).
 
 A ``Func`` owns a ``Block``; a block is a list of ``Op``s whose last op is a
 terminator (``yield`` in nested blocks, ``return`` in a function body). ``if``,
@@ -33,7 +33,7 @@ while      *inits                          regions: cond(*carries) yields a bool
 yield      values                          terminator of a nested block
 return     value                           terminator of a function body
 unpack     value                           results: its items (``a, b = value``)
-tape       -                               a fresh tape (a list)
+tape       -                               a fresh tape (attr nondiff: of index values)
 push       tape, *values                   -
 pop        tape                            results: the values, in push order
 =========  ==============================  ================================

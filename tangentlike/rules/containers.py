@@ -1,7 +1,7 @@
 """Rules of the runtime helpers that move list cotangents around (``lst.append`` /
 ``lst.pop`` in reverse mode). All are linear in their list argument, so each JVP is
 the helper applied to the tangent; they exist so derivatives of derivatives of code
-with lists work (DESIGN §1, closure)."""
+with lists work (docs/architecture.md: closure)."""
 from .. import runtime as rt
 from .registry import defjvp, defvjp, nondiff
 
@@ -95,6 +95,11 @@ def items_jvp(d, out, x):
     return rt.items(d)
 
 
+@defjvp(rt.save_item)
+def save_item_jvp(d, out, x, idx):
+    return rt.save_item(d, idx)
+
+
 @defvjp(rt.as_list)
 def as_list(ct, out, x):
     return rt.unpack_vjp(ct, x)
@@ -118,5 +123,4 @@ def as_dict_jvp(d, out, x):
 nondiff(rt.sort_order, rt.pick_index)
 # No derivative (they stop it, both modes) and effects (kept where they are, in the
 # primal sweep): print, a failed assert, the write back into a parameter.
-nondiff(rt.assert_failed, rt.write_back, print)
-nondiff(rt.assert_failed, rt.write_back, print, effects=True)
+nondiff(rt.assert_failed, rt.write_back, print, effects=True, stops=True)

@@ -12,7 +12,7 @@ the position argsort gives them.
 
 The helpers' own rules are their adjoints: scattering (``getitem_vjp``,
 ``take_vjp``, ``take_along_axis_vjp``) and gathering are adjoint to each
-other, so derivative code can be differentiated again (DESIGN §1, closure).
+other, so derivative code can be differentiated again (docs/architecture.md: closure).
 """
 import operator
 

@@ -31,7 +31,7 @@ nondiff(
     np.isnan, np.isfinite, np.isinf, np.isclose, np.allclose, np.array_equal,
     # constructors of constants
     np.zeros, np.ones, np.zeros_like, np.ones_like, np.empty, np.empty_like,
-    np.full, np.full_like, np.arange, np.linspace, np.eye, np.identity,
+    np.full, np.full_like, np.arange, np.eye, np.identity,
     # indices
     np.argmax, np.argmin, np.argsort, np.argwhere, np.nonzero, np.count_nonzero,
     np.searchsorted,
@@ -52,7 +52,7 @@ nondiff(
     np.argpartition, np.lexsort, np.digitize, np.flatnonzero, np.unravel_index,
     np.ravel_multi_index, np.indices, np.tril_indices, np.triu_indices, np.diag_indices,
     # runtime helpers of the wider surface: subscripts, exponents, masks, indices
-    rt.einsum_subscripts, rt.tensordot_subscripts, rt.inner_subscripts, rt.kron_subscripts,
+    rt.tensordot_subscripts, rt.inner_subscripts, rt.kron_subscripts,
     rt.norm_p, rt.norm_share, rt.clip_share, rt.repeat_index, rt.dtype_passes,
 )
 
@@ -70,3 +70,15 @@ nondiff(*(getattr(np.random, name) for name in (
     "wald", "weibull", "zipf", "rayleigh", "pareto", "power", "hypergeometric",
     "negative_binomial", "noncentral_chisquare", "noncentral_f", "f", "logseries", "bytes",
     "get_state", "set_state", "default_rng") if hasattr(np.random, name)), effects=True)
+
+# numpy.random.Generator methods, called on a generator (``rng.normal(size=3)``): the
+# lowering calls the unbound method, ``np.random.Generator.normal(rng, size=3)``.
+GENERATOR_METHODS = tuple(name for name in (
+    "random", "integers", "choice", "bytes", "shuffle", "permutation", "permuted", "normal",
+    "standard_normal", "uniform", "exponential", "standard_exponential", "gamma",
+    "standard_gamma", "beta", "binomial", "poisson", "multinomial", "multivariate_normal",
+    "dirichlet", "geometric", "gumbel", "laplace", "logistic", "lognormal", "chisquare",
+    "standard_t", "standard_cauchy", "triangular", "vonmises", "wald", "weibull", "zipf",
+    "rayleigh", "pareto", "power", "hypergeometric", "negative_binomial", "logseries",
+    "noncentral_chisquare", "noncentral_f", "f", "spawn") if hasattr(np.random.Generator, name))
+nondiff(*(getattr(np.random.Generator, name) for name in GENERATOR_METHODS), effects=True)

@@ -4,11 +4,11 @@ Promises: ``matmul`` (and ``@``, registered in ``arithmetic``) handles 1-d,
 2-d and batched operands with broadcasting; ``dot`` handles scalar·array and
 1-d/2-d operands (where it agrees with ``matmul``). The case analysis on ranks
 lives in ``rt.matmul_vjp_left``/``right`` and ``rt.dot_vjp_left``/``right``.
-``tensordot``, ``inner``, ``einsum`` (one or two operands, ellipses and
-implicit output included) and ``kron`` are einsum contractions and share one
-runtime primitive, ``rt.contract``, whose cotangents are the same contraction
-with the roles exchanged. A bilinear product's JVP is the product with one
-operand replaced by its tangent.
+``tensordot``, ``inner`` and ``kron`` are einsum contractions and share one
+runtime primitive, ``rt.contract`` (``einsum`` itself has its own table,
+``einsum``), whose cotangents are the same contraction with the roles
+exchanged. A bilinear product's JVP is the product with one operand replaced
+by its tangent.
 
 Those helpers are multilinear, so their own rules close the table under
 differentiation: with ``L(g, a, b)`` the cotangent of ``a`` in ``<g, a @ b>``,
@@ -113,25 +113,6 @@ def tensordot_jvp0(d, ans, a, b, axes=2):
 @defjvp(np.tensordot, argnum=1)
 def tensordot_jvp1(d, ans, a, b, axes=2):
     return np.tensordot(a, d, axes)
-
-
-# np.einsum(subscripts, *operands): the rule names the first two operands.
-@defvjp(np.einsum, argnums=(1, 2))
-def einsum(g, ans, subscripts, op0, op1=None):
-    s = rt.einsum_subscripts(subscripts, op0, op1)
-    return rt.contract(s[2], s[1], s[0], g, op1, op0), rt.contract(s[0], s[2], s[1], op0, g, op1)
-
-
-@defjvp(np.einsum, argnum=1)
-def einsum_jvp1(d, ans, subscripts, op0, op1=None):
-    s = rt.einsum_subscripts(subscripts, op0, op1)
-    return rt.contract(s[0], s[1], s[2], d, op1, ans)
-
-
-@defjvp(np.einsum, argnum=2)
-def einsum_jvp2(d, ans, subscripts, op0, op1=None):
-    s = rt.einsum_subscripts(subscripts, op0, op1)
-    return rt.contract(s[0], s[1], s[2], op0, d, ans)
 
 
 @defvjp(np.kron, argnums=(0, 1))

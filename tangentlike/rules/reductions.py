@@ -3,9 +3,11 @@
 Promises: each VJP rule returns the cotangent of ``a`` with ``a``'s shape, for
 any ``axis`` (None, int, negative int or tuple), ``keepdims`` and ``ddof``; each
 JVP rule returns a tangent with the shape of ``ans``. ``mean`` is ``sum``
-divided by the count of reduced elements (DESIGN §2: reduce to existing
+divided by the count of reduced elements (docs/architecture.md: rules: reduce to existing
 primitives); ``var`` and ``std`` use the centred values ``a - mean`` (the
-``mean``'s own derivative cancels, since centred values sum to zero).
+``mean``'s own derivative cancels, since centred values sum to zero); where
+``std`` is 0 (one element, or all equal) the centred values are 0 and so is the
+derivative (``rt.recip0``: no 0/0).
 ``max``/``min`` send ``g`` to the positions that attain the extremum, split
 evenly between ties (autograd's convention), as ``sum``'s cotangent times a
 non-differentiable weight ``rt.extremum_share``.
@@ -84,13 +86,13 @@ def var_jvp(d, ans, a, axis=None, ddof=0, keepdims=False):
 @defvjp(np.std)
 def std(g, ans, a, axis=None, ddof=0, keepdims=False):
     c = a - np.mean(a, axis=axis, keepdims=True)
-    return rt.sum_vjp(g / ans, a, axis, keepdims) * c / (rt.count(a, axis) - ddof)
+    return rt.sum_vjp(g * rt.recip0(ans), a, axis, keepdims) * c / (rt.count(a, axis) - ddof)
 
 
 @defjvp(np.std)
 def std_jvp(d, ans, a, axis=None, ddof=0, keepdims=False):
     c = a - np.mean(a, axis=axis, keepdims=True)
-    return np.sum(d * c, axis=axis, keepdims=keepdims) / (ans * (rt.count(a, axis) - ddof))
+    return np.sum(d * c, axis=axis, keepdims=keepdims) * rt.recip0(ans) / (rt.count(a, axis) - ddof)
 
 
 @defvjp(np.cumsum)

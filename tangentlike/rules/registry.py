@@ -1,4 +1,4 @@
-"""The derivative-rule registry (DESIGN §2).
+"""The derivative-rule registry (docs/architecture.md: rules).
 
 A VJP rule is a plain Python function in the accepted subset::
 
@@ -82,10 +82,18 @@ derivative that uses them (the cache key includes the rules' source).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any, Callable, TypeVar
+
+_R = TypeVar("_R", bound=Callable[..., Any])
 
 
 @dataclass(eq=False)
-class Rule:
+class Primitive:
+    """Everything the compiler knows about one function (JAX's primitives): its rules,
+    whether it is differentiable or has effects, what it returns, and the named
+    ``facts`` the analyses and passes ask for (``FACTS``). One record per function;
+    every pass asks the registry, none keeps its own table of functions."""
+
     fn: object
     name: str
     vjp: object = None
@@ -93,16 +101,57 @@ class Rule:
     jvps: dict = field(default_factory=dict)  # argnum -> JVP rule
     family: str = ""
     params: tuple = field(default=())  # primal parameter names, from the rule
+    nondiff: bool = False  # its outputs carry no derivative
+    effects: bool = False  # calls are kept and never merged (dce, cse)
+    stops: bool = False  # an effect that takes derivatives and stops them (print)
+    tuple_size: int | None = None  # returns a tuple of this many arrays
+    sequence: bool = False  # returns a list of arrays whose length depends on its arguments
+    facts: frozenset = frozenset()
+    spellings: dict = field(default_factory=dict)  # back end -> how it is written
+
+    @property
+    def has_rule(self) -> bool:
+        return self.vjp is not None or bool(self.jvps)
 
 
-_RULES: dict = {}
-_NONDIFF: dict = {}
-_EFFECTS: dict = {}
-_TUPLES: dict = {}
+Rule = Primitive  # the name the rule tables and tests use
+
+# The facts a primitive can have, and who asks for them.
+FACTS = {
+    "elementwise": "result has the broadcast shape of the arguments (analysis.shapes)",
+    "scalar_closed": "scalar arguments give a scalar result (analysis.activity)",
+    "reduction": "one positional argument, no keywords: a full reduction to a scalar",
+    "scalar_result": "always returns a Python scalar (float, len)",
+    "integral": "returns integers, shapes, ranges: never a derivative",
+    "comparison": "returns a bool (simplify's selects, activity)",
+    "creator": "np.zeros(shape)-like: the result's shape is the argument's value",
+    "shape_of_first": "the result has the shape of the first argument",
+    "structure_of_first": "the result has the structure (kind) of the first argument",
+    "structure_of_second": "the result has the structure (kind) of the second argument",
+    "shape_of_second": "(ans, x, ...) -> a result shaped like x (specialize)",
+    "matmul": "a matrix product",
+    "foldable": "Python arithmetic folded on Python number constants (inline_calls)",
+    "negation": "unary minus (signs)",
+    "addition": "binary plus (signs, shift)",
+    "subtraction": "binary minus (signs)",
+    "scaling": "a product or quotient (signs, specialize)",
+    "linear_first": "linear in the first argument, the others being shapes or axes (signs)",
+    "product_vjp_left": "the cotangent helper of a product's left operand (specialize)",
+    "product_vjp_right": "the cotangent helper of a product's right operand (specialize)",
+    "view": "may return a view of its first argument (frontend.aliases)",
+    "per_argument": "given several arrays, one call per array (frontend.rewrites)",
+}
+
+_PRIMS: dict = {}
+STATE = {"generation": 0}  # counts registrations: compiled code made before one is stale
+
+
+def _changed():
+    STATE["generation"] += 1
 
 
 def _key(fn):
-    return id(fn)
+    return id(fn)  # the record holds ``fn``, so the address is never reused
 
 
 def _name(fn) -> str:
@@ -113,6 +162,8 @@ def _name(fn) -> str:
     for prefix, space in (("np.", np), ("np.linalg.", np.linalg), ("np.random.", np.random)):
         if vars(space).get(short) is fn:  # vars: no module __getattr__ warnings
             return prefix + short
+    if mod.startswith("numpy.random") and getattr(np.random.Generator, short, None) is fn:
+        return f"np.random.Generator.{short}"
     if mod.startswith("numpy") or isinstance(fn, np.ufunc):
         sub = "linalg." if "linalg" in mod else ""
         return f"np.{sub}{short}"
@@ -125,76 +176,159 @@ def _name(fn) -> str:
     return f"{mod}.{name}" if mod else name
 
 
+def display_name(fn) -> str:
+    """How messages name ``fn``: with its module (``np.sin``, ``math.exp``, ``rt.T``)."""
+    return _name(fn)
+
+
 def _family(rule_fn) -> str:
     return (getattr(rule_fn, "__module__", "") or "").rsplit(".", 1)[-1]
 
 
-def _entry(fn) -> Rule:
-    r = _RULES.get(_key(fn))
+def _entry(fn) -> Primitive:
+    r = _PRIMS.get(_key(fn))
     if r is None:
-        r = _RULES[_key(fn)] = Rule(fn=fn, name=_name(fn))
+        r = _PRIMS[_key(fn)] = Primitive(fn=fn, name=_name(fn))
     return r
 
 
-def defvjp(*fns, argnums=(0,)):
+def defvjp(*fns: Any, argnums: tuple[int, ...] = (0,)) -> Callable[[_R], _R]:
     """Register the decorated function as the VJP rule of each of ``fns``."""
     def register(rule):
         import inspect
         params = tuple(inspect.signature(rule).parameters)[2:]
+        _check_argnums(rule, params, argnums)
         for fn in fns:
             r = _entry(fn)
             r.vjp, r.vjp_argnums, r.family, r.params = rule, tuple(argnums), _family(rule), params
+        _changed()
         return rule
     return register
 
 
-def defjvp(*fns, argnum=0):
+def _check_argnums(rule, params, argnums):
+    """Each position names one of the rule's primal parameters (after ``g`` and ``ans``):
+    a rule for an argument it cannot see would be applied to the wrong one."""
+    from ..errors import ArgumentError
+    name = getattr(rule, "__qualname__", repr(rule))
+    if not isinstance(argnums, (tuple, list)) or not argnums:
+        raise ArgumentError(f"argnums of rule {name} must be a non-empty tuple of positions, "
+                            f"not {argnums!r}")
+    for a in argnums:
+        if isinstance(a, bool) or not isinstance(a, int) or not 0 <= a < len(params):
+            raise ArgumentError(
+                f"rule {name}: argument position {a!r} is not one of its primal parameters "
+                f"({', '.join(f'{i}: {p}' for i, p in enumerate(params)) or 'none'}; the first "
+                "two parameters are the cotangent or tangent and the output)")
+    if len(set(argnums)) != len(argnums):
+        raise ArgumentError(f"rule {name}: argnums {tuple(argnums)} repeats a position")
+
+
+def defjvp(*fns: Any, argnum: int = 0) -> Callable[[_R], _R]:
     """Register the decorated function as the JVP rule of argument ``argnum`` of each
     of ``fns``."""
     def register(rule):
+        import inspect
+        _check_argnums(rule, tuple(inspect.signature(rule).parameters)[2:], (argnum,))
         for fn in fns:
             _entry(fn).jvps[argnum] = rule
+        _changed()
         return rule
     return register
 
 
-def nondiff(*fns, effects=False):
+def nondiff(*fns, effects=False, stops=False):
     """Declare that the outputs of ``fns`` carry no derivative (``effects=True``: and that
-    their calls must be kept and not merged; see the module docstring)."""
+    their calls must be kept and not merged; see the module docstring). ``stops=True``
+    (with ``effects``): an effect whose arguments may carry derivatives, which it drops
+    (``print``, a failed ``assert``): ``is_nondiff`` although it has effects."""
     for fn in fns:
-        (_EFFECTS if effects else _NONDIFF)[_key(fn)] = fn
+        r = _entry(fn)
+        r.nondiff, r.effects, r.stops = True, r.effects or effects, r.stops or stops
+    _changed()
 
 
-def lookup(fn) -> Rule | None:
-    """The rule of ``fn``, or None."""
-    return _RULES.get(_key(fn))
+def declare(facts, *fns, effects=False, **spellings):
+    """Give each of ``fns`` the named ``facts`` (a name or a tuple of names from
+    ``FACTS``); ``effects=True`` marks calls that must be kept (a differentiable runtime
+    helper that writes into its argument); ``spellings`` say how a back end writes it."""
+    facts = (facts,) if isinstance(facts, str) else tuple(facts)
+    unknown = [f for f in facts if f not in FACTS]
+    if unknown:
+        raise ValueError(f"unknown primitive facts {unknown}; known: {sorted(FACTS)}")
+    for fn in fns:
+        r = _entry(fn)
+        r.facts = r.facts | frozenset(facts)
+        r.effects = r.effects or effects
+        r.spellings.update(spellings)
+    _changed()
+
+
+def primitive(fn) -> Primitive | None:
+    """The record of ``fn``, or None (a function the registry knows nothing of)."""
+    return _PRIMS.get(_key(fn))
+
+
+def has(fn, fact: str) -> bool:
+    """Whether ``fn`` has the named fact (``FACTS``)."""
+    r = _PRIMS.get(_key(fn))
+    return r is not None and fact in r.facts
+
+
+def spelling(fn, backend: str):
+    r = _PRIMS.get(_key(fn))
+    return None if r is None else r.spellings.get(backend)
+
+
+def lookup(fn) -> Primitive | None:
+    """The record of ``fn`` if it has a derivative rule, or None."""
+    r = _PRIMS.get(_key(fn))
+    return r if r is not None and r.has_rule else None
 
 
 def is_nondiff(fn) -> bool:
-    return _key(fn) in _NONDIFF
+    r = _PRIMS.get(_key(fn))
+    return r is not None and r.nondiff and (r.stops or not r.effects)
 
 
 def tuple_result(size, *fns):
     """Declare that each of ``fns`` returns a tuple of ``size`` arrays (``np.linalg.qr``:
     ``(Q, R)``), so that kind inference can treat its result as a container."""
     for fn in fns:
-        _TUPLES[_key(fn)] = size
+        _entry(fn).tuple_size = size
+    _changed()
 
 
 def result_size(fn):
     """The tuple size declared with ``tuple_result``, or None for a single value."""
-    return _TUPLES.get(_key(fn))
+    r = _PRIMS.get(_key(fn))
+    return None if r is None else r.tuple_size
+
+
+def sequence_result(*fns):
+    """Declare that each of ``fns`` returns a list of arrays whose length depends on its
+    arguments (``np.split``), so that kind inference treats its result as a container."""
+    for fn in fns:
+        _entry(fn).sequence = True
+    _changed()
+
+
+def returns_sequence(fn) -> bool:
+    r = _PRIMS.get(_key(fn))
+    return r is not None and r.sequence
 
 
 def has_effects(fn) -> bool:
-    return _key(fn) in _EFFECTS
+    r = _PRIMS.get(_key(fn))
+    return r is not None and r.effects
 
 
 def all_rules() -> list:
-    return list(_RULES.values())
+    return [r for r in _PRIMS.values() if r.has_rule]
 
 
 def all_nondiff() -> list:
     """``(name, fn, effects)`` of every function registered with ``nondiff``."""
-    return [(_name(fn), fn, _key(fn) in _EFFECTS) for fn in _NONDIFF.values()] + \
-        [(_name(fn), fn, True) for k, fn in _EFFECTS.items() if k not in _NONDIFF]
+    prims = [r for r in _PRIMS.values() if r.nondiff]
+    return [(r.name, r.fn, False) for r in prims if not r.effects] + \
+        [(r.name, r.fn, True) for r in prims if r.effects]

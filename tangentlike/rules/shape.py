@@ -4,8 +4,9 @@ linear runtime helpers they use.
 Promises: every VJP rule returns a cotangent with the structure of its primal
 argument: ``reshape``/``squeeze``/``ravel`` reshape ``g`` back, ``transpose``
 applies the inverse permutation, ``concatenate``/``stack`` split ``g`` into a
-tuple or list matching ``arrays``, ``tile`` sums the tiles, ``pad`` sends each
-padded entry's cotangent to the entry it copies. Every JVP rule applies the
+tuple or list matching ``arrays`` (their keyword-only ``dtype``: an integer type
+has derivative 0), ``tile`` sums the tiles, ``pad`` sends each padded entry's
+cotangent to the entry it copies. Every JVP rule applies the
 (linear) function to the tangent, so it has the shape of ``ans``. ``astype``
 to an integer or boolean type has derivative 0 (``rt.dtype_passes``).
 
@@ -13,7 +14,7 @@ The second half gives rules to the ``rt`` helpers that derivative code calls
 and that are linear in their cotangent argument (``unbroadcast``,
 ``broadcast_like``, ``concatenate_vjp``, ...): each VJP rule is the adjoint
 linear map and each JVP the helper applied to the tangent, so ``grad(grad(f))``
-and forward-over-reverse need nothing beyond this table (DESIGN §1, closure).
+and forward-over-reverse need nothing beyond this table (docs/architecture.md: closure).
 Their first parameter is named ``ct`` because the helper's own first parameter
 is ``g``. Indexing is in ``indexing``.
 """
@@ -178,43 +179,43 @@ def pad_jvp(d, ans, array, pad_width, mode="constant", constant_values=0):
 
 
 @defvjp(np.concatenate)
-def concatenate(g, ans, arrays, axis=0):
-    return rt.concatenate_vjp(g, arrays, axis)
+def concatenate(g, ans, arrays, axis=0, dtype=None, casting="same_kind"):
+    return rt.concatenate_vjp(g * rt.dtype_passes(dtype), arrays, axis)
 
 
 @defjvp(np.concatenate)
-def concatenate_jvp(d, ans, arrays, axis=0):
-    return np.concatenate(d, axis=axis)
+def concatenate_jvp(d, ans, arrays, axis=0, dtype=None, casting="same_kind"):
+    return np.concatenate(d, axis=axis) * rt.dtype_passes(dtype)
 
 
 @defvjp(np.stack)
-def stack(g, ans, arrays, axis=0):
-    return rt.stack_vjp(g, arrays, axis)
+def stack(g, ans, arrays, axis=0, dtype=None, casting="same_kind"):
+    return rt.stack_vjp(g * rt.dtype_passes(dtype), arrays, axis)
 
 
 @defjvp(np.stack)
-def stack_jvp(d, ans, arrays, axis=0):
-    return np.stack(d, axis=axis)
+def stack_jvp(d, ans, arrays, axis=0, dtype=None, casting="same_kind"):
+    return np.stack(d, axis=axis) * rt.dtype_passes(dtype)
 
 
 @defvjp(np.vstack)
-def vstack(g, ans, tup):
-    return rt.vstack_vjp(g, tup)
+def vstack(g, ans, tup, dtype=None, casting="same_kind"):
+    return rt.vstack_vjp(g * rt.dtype_passes(dtype), tup)
 
 
 @defjvp(np.vstack)
-def vstack_jvp(d, ans, tup):
-    return np.vstack(d)
+def vstack_jvp(d, ans, tup, dtype=None, casting="same_kind"):
+    return np.vstack(d) * rt.dtype_passes(dtype)
 
 
 @defvjp(np.hstack)
-def hstack(g, ans, tup):
-    return rt.hstack_vjp(g, tup)
+def hstack(g, ans, tup, dtype=None, casting="same_kind"):
+    return rt.hstack_vjp(g * rt.dtype_passes(dtype), tup)
 
 
 @defjvp(np.hstack)
-def hstack_jvp(d, ans, tup):
-    return np.hstack(d)
+def hstack_jvp(d, ans, tup, dtype=None, casting="same_kind"):
+    return np.hstack(d) * rt.dtype_passes(dtype)
 
 
 @defvjp(np.copy)

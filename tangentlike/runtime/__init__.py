@@ -2,7 +2,10 @@
 
 Promises. Every helper is a plain function of NumPy values and Python
 containers (tuple, list, dict); it never imports the compiler, only ``numpy``
-and ``tangentlike.errors``. Cotangents have the structure of their primal: a
+and ``tangentlike.errors`` (and, for arrays of other libraries, ``array_api_compat``
+and ``dask`` when they are installed). A helper given a foreign array (Dask, the
+array API back end's strict, JAX, CuPy arrays: ``namespace``) keeps it in its own
+library: nothing is converted to NumPy, a Dask graph stays lazy and in its chunks. Cotangents have the structure of their primal: a
 Python float for a Python number, a float (or complex) ndarray of the primal's
 shape for an array, the same container type for a container; ``None`` stands
 for a zero cotangent wherever one is accepted. Helpers that build a cotangent
@@ -12,8 +15,8 @@ helper that mutates: its caller must own ``acc``.
 
 Each helper a derivative rule calls is either registered as non-differentiable
 (masks, counts, axes) or linear in its cotangent argument with a VJP rule of its
-own (``tangentlike.rules``), so derivative code stays differentiable (DESIGN §1,
-closure property). The adjoints are the textbook ones (Griewank & Walther,
+own (``tangentlike.rules``), so derivative code stays differentiable
+(docs/architecture.md: closure property). The adjoints are the textbook ones (Griewank & Walther,
 *Evaluating Derivatives*, 2nd ed., ch. 3). Ties in ``max``, ``min``,
 ``maximum`` and ``minimum`` follow autograd: the cotangent is split evenly
 among the tied positions.
@@ -22,9 +25,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from tangentlike.errors import NonScalarOutputError, TangentlikeError
+from tangentlike.errors import NonScalarOutputError
+
+from .namespace import (array_namespace, broadcast, copy_of, float_dtype, is_foreign,  # noqa: F401
+                        length, namespace, xp_transpose, xp_where)
 
 _PY_SCALARS = (bool, int, float, complex)
+_REAL_SCALARS = frozenset({float, np.float64, np.float32, np.float16, np.longdouble})
 
 
 def _is_py_scalar(x) -> bool:
@@ -59,11 +66,20 @@ def _axes(axis, ndim):
 
 def unbroadcast(g, x):
     """Sum the cotangent ``g`` down to the shape of ``x``, undoing NumPy broadcasting."""
-    if type(g) is np.ndarray and type(x) is np.ndarray and g.shape == x.shape:
+    tg = type(g)
+    if tg is np.ndarray and type(x) is np.ndarray and g.shape == x.shape:
         return g  # the common case, kept to a few attribute loads
-    if _is_py_scalar(x):
-        if type(g) is float:
+    if tg in _REAL_SCALARS:  # scalar code: v[1], np.sum(v) are NumPy scalars (issue 20)
+        tx = type(x)
+        if tx is float or tx is int:
+            return g if tg is float else float(g)
+        if tx in _REAL_SCALARS:
             return g
+    if _is_py_scalar(x):
+        if tg is float:
+            return g
+        if is_foreign(g):  # a lazy or traced sum stays in its library
+            return namespace(g).sum(g)
         s = np.sum(g)
         return complex(s) if isinstance(x, complex) else float(np.real(s))
     if x is None or isinstance(x, (tuple, list, dict)):
@@ -71,14 +87,22 @@ def unbroadcast(g, x):
     shape, gshape = np.shape(x), np.shape(g)
     if gshape == shape:
         return g
+    return _sum_to(g, x, shape, gshape)
+
+
+def _sum_to(g, x, shape, gshape):
+    """``unbroadcast`` of an array ``g`` whose shape differs from ``x``'s ``shape``."""
     lead = len(gshape) - len(shape)
     if lead < 0:  # g was a scalar placeholder: spread it over x
-        return np.zeros(shape) + g
+        if is_foreign(x) or is_foreign(g):
+            return broadcast(namespace(g, x), g, x)
+        return np.array(np.broadcast_to(g, shape), dtype=np.result_type(g, 0.0))
+    xp = namespace(g)
     if lead:
-        g = np.sum(g, axis=tuple(range(lead)))
+        g = xp.sum(g, axis=tuple(range(lead)))
     ones = tuple(i for i, n in enumerate(shape) if n == 1 and np.shape(g)[i] != 1)
     if ones:
-        g = np.sum(g, axis=ones, keepdims=True)
+        g = xp.sum(g, axis=ones, keepdims=True)
     return g
 
 
@@ -99,7 +123,9 @@ def sum_axes(g, axis=None, keepdims=False):
 
 
 def zeros_like(x):
-    """The zero cotangent of ``x``: 0.0, a float zeros array, or the same container of zeros."""
+    """The zero cotangent of ``x``: 0.0, a float zeros array, or the same container of zeros
+    (a foreign array gets zeros of its own library, its dtype if floating: a Dask array's
+    are lazy and in its chunks)."""
     if x is None:
         return None
     if isinstance(x, dict):
@@ -114,6 +140,9 @@ def zeros_like(x):
         return 0.0
     if isinstance(x, range):  # a taped loop range: its items (ints) have zero tangents
         return np.zeros(len(x))
+    if is_foreign(x):
+        xp = namespace(x)
+        return xp.zeros_like(x, dtype=float_dtype(xp, x))
     return None  # strings, functions, ...: no cotangent
 
 
@@ -153,10 +182,10 @@ def add_at(acc, idx, g):
 
 
 def copy(x):
-    """A shallow copy of an ndarray, list or dict; ``x`` itself otherwise."""
+    """A shallow copy of an ndarray, list, dict or foreign array; ``x`` itself otherwise."""
     if isinstance(x, (np.ndarray, list, dict)):
         return x.copy()
-    return x
+    return copy_of(x) if is_foreign(x) else x
 
 
 def as_float_grad(g, x):
@@ -182,13 +211,15 @@ def as_float_grad(g, x):
 
 
 def check_scalar(y, fname):
-    """Return ``y`` if it is a scalar; otherwise raise NonScalarOutputError naming ``fname``."""
+    """Return ``y`` if it is a scalar (a 0-d array of any library: a lazy Dask scalar is
+    not computed); otherwise raise NonScalarOutputError naming ``fname``."""
     if isinstance(y, (_PY_SCALARS, np.generic)):
         return y
-    if isinstance(y, np.ndarray):
+    shape = getattr(y, "shape", None)
+    if isinstance(y, np.ndarray) or (shape is not None and hasattr(y, "ndim")):
         if y.ndim == 0:
             return y
-        found = f"an array of shape {y.shape}"
+        found = f"an array of shape {tuple(shape)}"
     else:
         found = f"a value of type {type(y).__name__}"
     raise NonScalarOutputError(
@@ -207,10 +238,9 @@ def setitem_vjp(g, idx):
     """For ``x[idx] = v`` done in place: fresh ``(g_before, g_value)``; ``g`` is not mutated."""
     if g is None:
         return None, None
-    value = g[idx]
-    value = value.copy() if isinstance(value, (np.ndarray, list, dict)) else value
-    if isinstance(g, np.ndarray):
-        before = g.copy()
+    value = copy(g[idx])
+    if isinstance(g, np.ndarray) or is_foreign(g):
+        before = copy(g)
         before[idx] = 0
         return before, value
     before = list(g) if isinstance(g, tuple) else g.copy()
@@ -221,19 +251,25 @@ def setitem_vjp(g, idx):
 def concatenate_vjp(g, arrays, axis=0):
     """Cotangents of the pieces of ``np.concatenate(arrays, axis)``, in ``arrays``' container type."""
     if axis is None:
-        ends = np.cumsum([np.size(a) for a in arrays])[:-1]
-        pieces = [np.reshape(p, np.shape(a)) for p, a in zip(np.split(g, ends), arrays)]
-    else:
-        ax = axis % np.ndim(arrays[0])
-        ends = np.cumsum([np.shape(a)[ax] for a in arrays])[:-1]
-        pieces = np.split(g, ends, axis=ax)
+        flat, start, pieces = np.reshape(g, (-1,)), 0, []
+        for a in arrays:
+            n = np.size(a)
+            pieces.append(np.reshape(flat[start:start + n], np.shape(a)))
+            start += n
+        return _pieces(pieces, arrays)
+    ax = axis % np.ndim(arrays[0])
+    lead, start, pieces = (slice(None),) * ax, 0, []
+    for a in arrays:
+        n = np.shape(a)[ax]
+        pieces.append(g[lead + (slice(start, start + n),)])  # a view: _pieces copies it
+        start += n
     return _pieces(pieces, arrays)
 
 
 def stack_vjp(g, arrays, axis=0):
     """Cotangents of the pieces of ``np.stack(arrays, axis)``, in ``arrays``' container type."""
-    ax = axis % np.ndim(g)
-    return _pieces([np.take(g, i, axis=ax) for i in range(len(arrays))], arrays)
+    lead = (slice(None),) * (axis % np.ndim(g))
+    return _pieces([g[lead + (i,)] for i in range(len(arrays))], arrays)  # views, copied once
 
 
 def _pieces(pieces, arrays):
@@ -248,13 +284,30 @@ def _pieces(pieces, arrays):
 # --- Reductions ---------------------------------------------------------------
 
 def sum_vjp(g, x, axis=None, keepdims=False):
-    """Cotangent of ``x`` for ``np.sum(x, axis, keepdims=keepdims)``: ``g`` broadcast back."""
+    """Cotangent of ``x`` for ``np.sum(x, axis, keepdims=keepdims)``: ``g`` broadcast back
+    (one allocation, no zeros; a foreign array's cotangent is a lazy broadcast in its
+    library, for Dask in ``x``'s chunks)."""
     if _is_py_scalar(x):
         return unbroadcast(g, x)
     shape = np.shape(x)
     if not keepdims and axis is not None:
-        g = np.expand_dims(g, _axes(axis, len(shape)))
-    return np.zeros(shape, dtype=np.result_type(np.asarray(g).dtype, float)) + g
+        g = np.expand_dims(g, _axes(axis, len(shape))) if not is_foreign(g) else \
+            _expand(g, _axes(axis, len(shape)))
+    if is_foreign(x) or is_foreign(g):
+        xp = namespace(g, x)
+        return broadcast(xp, g, x, float_dtype(xp, g) if is_foreign(g) else None)
+    dtype = np.result_type(x.dtype if isinstance(x, (np.ndarray, np.generic)) else 0.0, g, 0.0)
+    out = np.empty(shape, dtype=dtype)
+    out[...] = g
+    return out if shape else out[()]  # a NumPy scalar for a 0-d primal, as zeros + g gave
+
+
+def _expand(g, axes):
+    """``g`` with new axes of size 1 at ``axes`` (array-API spelling of ``np.expand_dims``)."""
+    idx = []
+    for i in range(g.ndim + len(axes)):
+        idx.append(None if i in axes else slice(None))
+    return g[tuple(idx)]
 
 
 def count(x, axis=None):
@@ -273,6 +326,8 @@ def extremum_share(ans, x, axis=None, keepdims=False):
         n = np.count_nonzero(hit)
         share = hit.astype(complex if x.dtype.kind == "c" else float)
         return share if n == 1 else share / n
+    if is_foreign(x):
+        return _extremum_share_xp(ans, x, axis, keepdims)
     xa = np.asarray(x)
     a = np.asarray(ans)
     if not keepdims and axis is not None:
@@ -282,6 +337,15 @@ def extremum_share(ans, x, axis=None, keepdims=False):
     return float(share) if _is_py_scalar(x) else share
 
 
+def _extremum_share_xp(ans, x, axis, keepdims):
+    """``extremum_share`` of an array of another library, in that library."""
+    xp = namespace(x)
+    if not keepdims and axis is not None:
+        ans = _expand(ans, _axes(axis, x.ndim))
+    hit = xp.astype(x == ans, float_dtype(xp, x))
+    return hit / xp.sum(hit, axis=axis, keepdims=True)
+
+
 def max_vjp(g, ans, x, axis=None, keepdims=False):
     """Cotangent of ``x`` for ``ans = np.max(x, axis, keepdims)``; ties share ``g`` evenly (autograd)."""
     return sum_vjp(g, x, axis, keepdims) * extremum_share(ans, x, axis, keepdims)
@@ -289,6 +353,10 @@ def max_vjp(g, ans, x, axis=None, keepdims=False):
 
 def tie_split(a, b):
     """Share of ``a`` in ``np.maximum(a, b)``: 1 where a > b, 0.5 where a == b, 0 where a < b."""
+    if is_foreign(a) or is_foreign(b):
+        xp = namespace(a, b)
+        dt = float_dtype(xp, a if is_foreign(a) else b)
+        return xp.astype(a > b, dt) + 0.5 * xp.astype(a == b, dt)
     return np.where(np.greater(a, b), 1.0, np.where(np.equal(a, b), 0.5, 0.0))
 
 
@@ -300,69 +368,26 @@ def inverse_axes(axes, x):
     return tuple(int(i) for i in np.argsort([int(a) % nd for a in axes]))
 
 
-# --- Products -----------------------------------------------------------------
-
-def matmul_vjp_left(g, a, b):
-    """Cotangent of ``a`` for ``ans = a @ b`` (1-d operands promoted as ``np.matmul`` does)."""
-    if np.ndim(b) == 1:
-        if np.ndim(a) == 1:
-            return g * b
-        return unbroadcast(np.expand_dims(g, -1) * b, a)
-    bt = np.swapaxes(b, -1, -2)
-    if np.ndim(a) == 1:
-        return unbroadcast((np.expand_dims(g, -2) @ bt)[..., 0, :], a)
-    return unbroadcast(g @ bt, a)
-
-
-def matmul_vjp_right(g, a, b):
-    """Cotangent of ``b`` for ``ans = a @ b`` (1-d operands promoted as ``np.matmul`` does)."""
-    if np.ndim(a) == 1:
-        if np.ndim(b) == 1:
-            return g * a
-        return unbroadcast(np.expand_dims(a, -1) * np.expand_dims(g, -2), b)
-    at = np.swapaxes(a, -1, -2)
-    if np.ndim(b) == 1:
-        return unbroadcast((at @ np.expand_dims(g, -1))[..., 0], b)
-    return unbroadcast(at @ g, b)
-
-
-def _dot_check(a, b):
-    """Reject the N-d ``np.dot`` cases whose semantics differ from ``np.matmul``."""
-    if np.ndim(a) >= 2 and np.ndim(b) >= 3:
-        raise TangentlikeError(
-            f"no derivative for np.dot of arrays with {np.ndim(a)} and {np.ndim(b)} "
-            "dimensions (its semantics differ from np.matmul there); use np.matmul instead")
-
-
-def dot_vjp_left(g, a, b):
-    """Cotangent of ``a`` for ``ans = np.dot(a, b)`` (scalar, 1-d and 2-d operands)."""
-    if np.ndim(a) == 0 or np.ndim(b) == 0:
-        return unbroadcast(g * b, a)
-    _dot_check(a, b)
-    return matmul_vjp_left(g, a, b)
-
-
-def dot_vjp_right(g, a, b):
-    """Cotangent of ``b`` for ``ans = np.dot(a, b)`` (scalar, 1-d and 2-d operands)."""
-    if np.ndim(a) == 0 or np.ndim(b) == 0:
-        return unbroadcast(g * a, b)
-    _dot_check(a, b)
-    return matmul_vjp_right(g, a, b)
-
-
 # Helpers of the wider NumPy surface live in submodules; generated code reaches them as rt.*.
+from .products import (dot_vjp_left, dot_vjp_right, matmul_vjp_left,  # noqa: E402,F401
+                       matmul_vjp_right)
 from .arrays import (astype, broadcast_like, clip_share, cumsum_vjp, diag_vjp,  # noqa: E402
                      diagonal_vjp, dtype_passes, flatten, hstack_vjp, norm_p, norm_share,
                      pad_vjp, prod_others, repeat_index, reshape_as, take_along_axis_vjp,
                      take_vjp, tile_vjp, trace_vjp, vstack_vjp)
-from .algebra import (contract, diag_embed, diag_part, einsum_subscripts, inner_subscripts,  # noqa: E402
+from .algebra import (contract, diag_embed, diag_part, inner_subscripts,  # noqa: E402
                       inv_gaps, kron_subscripts, phi, skew_lower, tensordot_subscripts)
 
 from .schedule import (binomial_schedule, snapshot_count, snapshot_slots,  # noqa: E402,F401
                        sum_slots)
 
-from .containers import (MISSING, UNBOUND, append_vjp, basis, check_unshared, drop_last,  # noqa: E402,F401
-                         as_dict, as_list, assert_failed, items, pick_index, sort_order,
-                         write_back,
+from .containers import (MISSING, UNBOUND, IndexTape, Tape, append_vjp, basis,  # noqa: E402,F401
+                         as_dict, as_list, assert_failed, check_unshared, drop_last, items,
+                         pick_index, sort_order, write_back,
                          join_last, restore_item, save_item, stop_gradient, unpack_vjp,
                          unpop_vjp)
+from .pieces import (axis_concat, axis_concat_lin, axis_concat_vjp, column_stack_vjp,  # noqa: E402,F401
+                     dstack_vjp, einsum_into, einsum_plan, np_append_vjp, plan_swap)
+from .signal import (angle_scale, as_matrix, conv_pad, diff_vjp, gradient_of, gradient_vjp,  # noqa: E402,F401
+                     linspace_weights, log_of, match_complex, or_one, partition_index, recip0,
+                     rollaxis_dest, select_rest, select_vjp, spacing)

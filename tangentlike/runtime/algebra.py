@@ -4,7 +4,7 @@ Promises. ``contract`` is one multilinear primitive for every tensor product
 (``einsum``, ``tensordot``, ``inner``, ``kron``): the product of ``x`` and ``y``
 with einsum subscripts, written into the subscripts and shape of a target. Its
 cotangent in either operand is the same contraction with the roles exchanged,
-so its rule is one line and closes the table (DESIGN §1, closure). The
+so its rule is one line and closes the table (docs/architecture.md: closure). The
 ``*_subscripts`` helpers turn a NumPy call's arguments into such subscripts
 (ellipses expanded); they and the shapes they compute carry no derivative.
 
@@ -33,9 +33,11 @@ def contract(sx, sy, st, x, y, t):
     None, an absent operand) gives None, the zero cotangent."""
     if t is None:
         return None
-    subs, ops = [sx], [x]
-    if sy is not None:
-        subs, ops = [sx, sy], [x, y]
+    return contract_n([sx] if sy is None else [sx, sy], [x] if sy is None else [x, y], st, t)
+
+
+def contract_n(subs, ops, st, t):
+    """``contract`` of any number of operands ``ops`` with subscripts ``subs``."""
     sizes = {}
     for s, o in zip(subs, ops):
         for c, n in zip(s, np.shape(o)):
@@ -57,30 +59,6 @@ def contract(sx, sy, st, x, y, t):
             for i, c in enumerate(uniq)}
     out[tuple(grid[c] for c in st)] = r
     return out
-
-
-def einsum_subscripts(subscripts, op0, op1=None):
-    """``(s0, s1, out)`` of ``np.einsum(subscripts, op0[, op1])``, ellipses replaced by
-    letters and the implicit output made explicit (``s1`` is None for one operand)."""
-    ops = [op0] if op1 is None else [op0, op1]
-    spec = subscripts.replace(" ", "")
-    ins, arrow, out = spec.partition("->")
-    ins = ins.split(",")
-    if len(ins) != len(ops):
-        raise TangentlikeError(f"np.einsum subscripts {subscripts!r} name {len(ins)} operands "
-                               f"but {len(ops)} were given (derivatives support one or two)")
-    used = set(spec) - set(".,->")
-    free = (c for c in string.ascii_letters if c not in used)
-    counts = [np.ndim(o) - len(s.replace("...", "")) for s, o in zip(ins, ops)]
-    nell = max([n for s, n in zip(ins, counts) if "..." in s], default=0)
-    ell = "".join(next(free) for _ in range(nell))
-    ins = [s.replace("...", ell[nell - n:]) for s, n in zip(ins, counts)]
-    if arrow:
-        out = out.replace("...", ell)
-    else:
-        joined = "".join(ins)
-        out = ell + "".join(sorted(c for c in set(joined) if joined.count(c) == 1 and c not in ell))
-    return ins[0], (ins[1] if len(ins) > 1 else None), out
 
 
 def tensordot_subscripts(a, b, axes=2):

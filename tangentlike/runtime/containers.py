@@ -1,11 +1,16 @@
 """Runtime helpers for lists, tuples and dicts in derivative code: undoing
 ``append``/``pop``/item assignment in the adjoint sweep, splitting and joining list
 cotangents, unit tangents. Imported into ``tangentlike.runtime``."""
+from typing import TypeVar
+
 import numpy as np
 
 from . import _rebuild, copy, zeros_like  # defined before this module is imported
 
-def stop_gradient(x):
+_T = TypeVar("_T")
+
+
+def stop_gradient(x: _T) -> _T:
     """``x`` itself; its derivative is zero (the compiler treats it as a constant)."""
     return x
 
@@ -170,3 +175,18 @@ def as_dict(x):
         raise TypeError(f"dict() of a {type(x).__name__} inside a differentiated function: "
                         "write {k: v for k, v in pairs} instead")
     return dict(x)
+
+
+class Tape(list):
+    """The tape of a reverse sweep (Griewank & Walther, ch. 4): ``append`` pushes, ``pop``
+    pops. Its values may carry derivatives; read again by the compiler, a ``Tape`` is a
+    tape, not a list, so forward mode gives it a parallel tape of tangents."""
+
+    __slots__ = ()
+
+
+class IndexTape(list):
+    """A tape of values that carry no derivative (ranges, integers, flags, index tuples):
+    derivatives of the code that uses it give it no tangent."""
+
+    __slots__ = ()

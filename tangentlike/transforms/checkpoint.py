@@ -20,64 +20,10 @@ differentiated again (higher-order derivatives with checkpointing).
 from __future__ import annotations
 
 import operator
-from dataclasses import dataclass
-
 from .. import runtime as rt
-from ..errors import ArgumentError
 from ..ir.builder import Builder, clone_block
+from ..ir.callees import Binomial, Checkpointed, Periodic, checkpoint  # noqa: F401 (re-exported)
 from ..ir.nodes import Block, Op, Value, free_values
-
-
-@dataclass(frozen=True)
-class Periodic:
-    """Store the loop state every ``every`` iterations; recompute the segments."""
-
-    every: int
-
-    def __post_init__(self):
-        if not isinstance(self.every, int) or isinstance(self.every, bool) or self.every < 1:
-            raise ArgumentError(f"Periodic(every={self.every!r}): every must be an int >= 1")
-
-
-class Checkpointed:
-    """A function whose tape is not kept: reverse mode recomputes its forward sweep from
-    its arguments when the adjoint reaches the call (``@tl.checkpoint``)."""
-
-    def __init__(self, fn):
-        self.fn = fn
-        self.__name__ = getattr(fn, "__name__", "f")
-        self.__wrapped__ = fn
-
-    def __call__(self, *args, **kwargs):
-        return self.fn(*args, **kwargs)
-
-    def __repr__(self):
-        return f"checkpoint({self.__name__})"
-
-
-def checkpoint(fn):
-    """Decorator (or call-site wrapper ``tl.checkpoint(f)(x)``): differentiate ``fn`` by
-    recomputation instead of keeping its tape."""
-    return fn if isinstance(fn, Checkpointed) else Checkpointed(fn)
-
-
-@dataclass(frozen=True)
-class Binomial:
-    """Keep at most ``snapshots`` loop states; recompute by the binomial (revolve) schedule."""
-
-    snapshots: int
-
-    def __post_init__(self):
-        s = self.snapshots
-        if not isinstance(s, int) or isinstance(s, bool) or s < 1:
-            raise ArgumentError(f"Binomial(snapshots={s!r}): snapshots must be an int >= 1")
-
-
-def check_policy(policy):
-    if policy is not None and not isinstance(policy, (Periodic, Binomial)):
-        raise ArgumentError(f"checkpoint={policy!r}: use tl.Periodic(every=k), "
-                            "tl.Binomial(snapshots=s) or None")
-    return policy
 
 
 class CheckpointAdjoints:
@@ -108,7 +54,11 @@ class CheckpointAdjoints:
         at = b.call(operator.eq, [b.call(operator.mod, [j, every], hint="r"), b.const(0)],
                     hint="store")
         then = Block()
-        Builder(then, op.loc).op("push", [self.get_tape()] + body.params[off:off + n])
+        carries = body.params[off:off + n]
+        for nondiff in (False, True):
+            group = [c for c in carries if self.no_derivative(c) == nondiff]
+            if group:
+                Builder(then, op.loc).op("push", [self.get_tape(nondiff)] + group)
         Builder(then, op.loc).yield_([])
         other = Block()
         Builder(other, op.loc).yield_([])
@@ -146,6 +96,8 @@ class CheckpointAdjoints:
 
     def _segments_adjoint(self, op, template, n, count):
         b, k = self.b, self.checkpoint.every
+        off = 1 if op.kind == "for" else 0
+        carries = op.regions[-1].params[off:off + n]
         done = self._done(op, count)
         every = b.const(k, hint="every")
         nseg = b.call(operator.floordiv, [b.call(operator.add, [
@@ -154,16 +106,27 @@ class CheckpointAdjoints:
                       hint="segments")
 
         def segment(seg, _):
-            snap = self.b.op("pop", [self.avail(self.get_tape())],
-                             [c.hint for c in template.params[1:1 + n]])
-            self._mark_like(snap.results, template.params[1:1 + n])
+            snap = self._pop_snapshot(carries, template.params[1:1 + n])
             start = self.b.call(operator.mul, [seg, every], hint="start")
             stop = self.b.call(operator.add, [start, every], hint="stop")
             part = self.b.call(operator.getitem, [done, self.b.op(
                 "slice", [start, stop, self.b.const(None)], ["s"]).result], hint="part")
-            return self._copy_loop(op, self.b.block, template, part, snap.results), []
+            return self._copy_loop(op, self.b.block, template, part, snap), []
 
         self._schedule_loop(op, template, n, segs, [], segment, "seg")
+
+    def _pop_snapshot(self, carries, like):
+        """Pop what ``_snapshot_pushes`` pushed of ``carries``, in their order."""
+        out = [None] * len(carries)
+        for nondiff in (False, True):  # one tape each: their order does not matter
+            at = [i for i, c in enumerate(carries) if self.no_derivative(c) == nondiff]
+            if at:
+                pop = self.b.op("pop", [self.avail(self.get_tape(nondiff))],
+                                [like[i].hint for i in at])
+                for i, r in zip(at, pop.results):
+                    out[i] = r
+        self._mark_like(out, like)
+        return out
 
     def _binomial_adjoint(self, op, template, n, count):
         """The adjoint as a loop over the steps of ``rt.binomial_schedule``: restore a

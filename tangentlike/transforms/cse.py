@@ -6,11 +6,13 @@ dominates it (same block, or an enclosing block, earlier). Because arrays and
 lists can be changed in place (item assignment, ``append``, restores in the
 adjoint sweep), the table of available expressions is emptied after every op
 with an effect, and a region's effects empty it for what follows the region.
-Constants are left alone (the backend writes them inline).
+Constants are left alone (the backend writes them inline). Nor is an op whose
+result is later changed in place, directly or as a loop's or branch's initial
+value (two ``zeros_like(y)`` buffers that tangent code fills are two buffers).
 """
 from __future__ import annotations
 
-from ..ir.nodes import walk_ops
+from ..ir.nodes import INPLACE_OPS, walk_ops
 from .dce import is_pure
 
 
@@ -30,9 +32,35 @@ def _effects(op) -> bool:
     return not is_pure(op) and op.kind not in ("yield", "return")
 
 
+def _mutated(func) -> set:
+    """Values whose data an in-place op changes: its target, and what flows into one
+    through loop carries and branch yields (to a fixed point)."""
+    ops = list(walk_ops(func.body))
+    out = {op.args[0] for op in ops if op.kind in INPLACE_OPS}
+    while True:
+        n = len(out)
+        for op in ops:
+            if op.kind in INPLACE_OPS and op.result in out:
+                out.add(op.args[0])
+            elif op.kind in ("for", "while"):
+                body = op.regions[-1]
+                params = body.params[1:] if op.kind == "for" else body.params
+                inits = op.args[1:] if op.kind == "for" else op.args
+                ys = body.ops[-1].args
+                for j, (p, init) in enumerate(zip(params, inits)):
+                    if p in out or (j < len(op.results) and op.results[j] in out):
+                        out.update((init, p, ys[j]))
+            elif op.kind == "if":
+                for i, r in enumerate(op.results):
+                    if r in out:
+                        out.update(reg.ops[-1].args[i] for reg in op.regions)
+        if len(out) == n:
+            return out
+
+
 def cse(func) -> bool:
     replace = {}
-    _block(func.body, {}, replace)
+    _block(func.body, {}, replace, _mutated(func))
     if not replace:
         return False
     for op in walk_ops(func.body):
@@ -40,14 +68,15 @@ def cse(func) -> bool:
     return True
 
 
-def _block(block, outer, replace):
+def _block(block, outer, replace, mutated):
     table = dict(outer)
     keep = []
     for op in block.ops:
         op.args = [replace.get(a, a) for a in op.args]
         for r in op.regions:
-            _block(r, table, replace)
-        k = _key(op) if len(op.results) == 1 and is_pure(op) else None
+            _block(r, table, replace, mutated)
+        k = _key(op) if len(op.results) == 1 and is_pure(op) and op.result not in mutated \
+            else None
         if k is not None and k in table:
             replace[op.result] = table[k]
             continue

@@ -12,7 +12,6 @@ from ..ir.nodes import walk_ops
 from ..rules import registry
 
 _PURE_KINDS = ("const", "tuple", "list", "dict", "slice", "unpack")
-_RUNTIME_EFFECTS = ("add_at", "check_scalar", "restore_item", "check_unshared")
 
 
 def is_pure(op) -> bool:
@@ -21,11 +20,11 @@ def is_pure(op) -> bool:
     if op.kind != "call":
         return False
     fn = op.attrs["fn"]
-    if registry.has_effects(fn):  # np.random.seed, rt.write_back: not to be dropped or merged
+    if registry.has_effects(fn):  # np.random.seed, rt.add_at: not to be dropped or merged
         return False
     mod = getattr(fn, "__module__", "") or ""
     if mod.startswith("tangentlike.runtime"):
-        return fn.__name__ not in _RUNTIME_EFFECTS
+        return True
     return bool(registry.lookup(fn) or registry.is_nondiff(fn))
 
 

@@ -8,14 +8,19 @@ Walther, ch. 3): a rule call per active argument, summed; an ``if`` also yields
 the tangents of its results; a loop also carries the tangents of its carries.
 Values that do not depend on an active input get no tangent; where one is
 needed (a branch joining a varied and a constant value) it is ``zeros_like``.
-No tape: one sweep, the same control flow as the primal.
+No tape of its own: one sweep, the same control flow as the primal. A tape in the
+code differentiated (a reverse sweep's, read back: forward over reverse) gets a
+parallel tape of tangents, pushed and popped where it is, so each slot costs
+O(1); a tape of index values (``rt.IndexTape``) gets none.
 """
 from __future__ import annotations
 
 import operator
 
 from .. import runtime as rt
-from ..analysis.activity import is_container, kinds as infer_kinds, varied as infer_varied
+from ..analysis.activity import (is_container, kinds as infer_kinds, varied as infer_varied,
+                                 varied_tapes)
+from ..analysis.shapes import PY, SCALAR, shapes as infer_shapes
 from ..errors import MissingRuleError
 from ..frontend.lower_expr import is_user_function
 from ..ir.builder import Builder
@@ -27,17 +32,28 @@ from .reverse import clone_func
 
 def _inplace_chain(y, p) -> bool:
     """Is ``y`` the result of in-place writes applied to ``p`` (``p[i] = ...``)?"""
-    while y is not p and not isinstance(y.owner, Block) and y.owner.kind in ("setitem", "append"):
+    while y is not p and not isinstance(y.owner, Block) and (
+            y.owner.kind in ("setitem", "append") or _is_add_at(y.owner)):
         y = y.owner.args[0]
     return y is p
 
 
+def _is_add_at(op) -> bool:
+    return op.kind == "call" and op.attrs.get("fn") is rt.add_at
+
+
 class Forward:
-    def __init__(self, func: Func, mask, param_kinds, unit):
+    def __init__(self, func: Func, mask, param_kinds, unit, patterns=None):
         self.P = clone_func(func)
         self.active = [p for p, m in zip(self.P.params, mask) if m]
         self.kinds = infer_kinds(self.P, param_kinds, unit.return_kind)
+        if patterns is not None:  # the argument shapes are known: sharpen "num" to "scalar"
+            shapes = infer_shapes(self.P, patterns, unit.return_pattern)
+            for v, s in shapes.items():
+                if s in ((), PY, SCALAR) and self.kinds.get(v) in ("num", "unk"):
+                    self.kinds[v] = "scalar"
         self.varied = infer_varied(self.P, self.active, self.kinds)
+        self.vtapes = varied_tapes(self.P, self.varied)
         self.unit = unit
         self.tan, self.owner_of = {}, {}
 
@@ -97,14 +113,20 @@ class Forward:
     # -- straight-line ops ------------------------------------------------------
     def t_call(self, op):
         fn = op.attrs["fn"]
+        if fn is rt.restore_item:
+            return self.t_restore(op)
+        if fn is rt.add_at and len(op.args) == 3 and not op.attrs.get("kw"):
+            return self.t_add_at(op)
         active = [i for i, a in enumerate(op.args) if a in self.varied]
         if not active or not any(r in self.varied for r in op.results):
             return
         if is_user_function(fn):
             return self.call_tangent(op, fn)
         rule = registry.lookup(fn)
+        if rule is None and registry.has_effects(fn):
+            return  # a run-time check (rt.check_unshared): nothing to differentiate
         if rule is None or not rule.jvps:
-            raise MissingRuleError(getattr(fn, "__name__", repr(fn)), op.loc, mode="forward")
+            raise MissingRuleError(registry.display_name(fn), op.loc, mode="forward")
         names, bound, defaults = bind_call(op, rule, next(iter(rule.jvps.values())), 2)
         total, kind = None, self.kinds.get(op.result, "unk")
         for argnum, jvp in sorted(rule.jvps.items()):
@@ -118,10 +140,30 @@ class Forward:
                              lead_kinds=lead_kinds)
             total = c if total is None else self.add(total, c, kind)
         if total is None:
-            raise MissingRuleError(getattr(fn, "__name__", repr(fn)), op.loc, mode="forward")
+            raise MissingRuleError(registry.display_name(fn), op.loc, mode="forward")
         if total.hint in ("t", "c"):
             total.hint = "d" + op.result.hint
         self.tan[op.result] = total
+
+    def t_add_at(self, op):
+        """``rt.add_at(acc, idx, g)`` (a scatter-add in place into a buffer the sweep owns):
+        the same scatter-add into the tangent of ``acc``, in place where it owns it."""
+        acc, idx, g = op.args
+        if acc not in self.varied and g not in self.varied:
+            return
+        buf = self.owned_tangent(acc)
+        new = self.b.call(rt.add_at, [buf, idx, self.tangent_or_zero(g)], hint=buf.hint)
+        self.tan[op.result] = new
+        self.owner_of[new] = op.result
+
+    def t_restore(self, op):
+        """``rt.restore_item(x, idx, old)`` (an adjoint sweep undoing a write, in place):
+        the same undo on the tangent of ``x``, which mirrors ``x``'s writes in place."""
+        x, idx, old = op.args
+        dx = self.tan.get(x)
+        if dx is not None:
+            self.b.op("call", [dx, idx, self.tangent_or_zero(old)], [],
+                      {"fn": rt.restore_item, "kw": ()})
 
     def call_tangent(self, op, fn):
         mask = [a in self.varied for a in op.args]
@@ -236,10 +278,31 @@ class Forward:
     def t_const(self, op):
         pass
 
+    # -- tapes (a reverse sweep's, read back): a parallel tape of tangents ---------
+    def t_tape(self, op):
+        if op.result in self.vtapes:
+            self.tan[op.result] = self.b.op("tape", [], ["d" + op.result.hint]).result
 
-def forward_function(func: Func, mask, param_kinds, unit) -> Func:
-    """The forward-mode (JVP) transform of ``func`` for the masked parameters."""
-    return Forward(func, mask, param_kinds, unit).run()
+    def t_push(self, op):
+        dtape = self.tan.get(op.args[0])
+        if dtape is not None:
+            self.b.op("push", [dtape] + [self.tangent_or_zero(a) for a in op.args[1:]])
+
+    def t_pop(self, op):
+        dtape = self.tan.get(op.args[0])
+        if dtape is None:
+            return
+        new = self.b.op("pop", [dtape], ["d" + r.hint for r in op.results])
+        for r, t in zip(op.results, new.results):
+            if r in self.varied:  # the buffer pushed: changed in place as its primal is
+                self.tan[r] = t
+                self.owner_of[t] = r
+
+
+def forward_function(func: Func, mask, param_kinds, unit, patterns=None) -> Func:
+    """The forward-mode (JVP) transform of ``func`` for the masked parameters; the shape
+    ``patterns`` of the arguments, if known, drop ``broadcast_like`` between scalars."""
+    return Forward(func, mask, param_kinds, unit, patterns).run()
 
 
 __all__ = ["forward_function", "Op"]

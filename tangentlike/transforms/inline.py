@@ -13,7 +13,7 @@ import inspect
 
 from ..errors import UnsupportedSyntaxError
 from ..frontend.lower import lower
-from ..frontend.source import spec_of
+from ..frontend.source import fresh, spec_of
 from ..ir.builder import clone_op_into
 from ..analysis.activity import call_kind, kinds as infer_kinds
 from ..ir.nodes import Op, walk_ops
@@ -23,10 +23,12 @@ _LOWERED: dict = {}
 
 
 def rule_ir(fn):
-    ir = _LOWERED.get(fn)
-    if ir is None:
-        ir = _LOWERED[fn] = lower(spec_of(fn))
-    return ir
+    spec = spec_of(fn)
+    hit = _LOWERED.get(fn)
+    if hit is None or hit[0] is not spec or not fresh(hit[2]):
+        ir = lower(spec)  # again when a global the rule reads changed
+        hit = _LOWERED[fn] = (spec, ir, tuple(spec.reads.values()))
+    return hit[1]
 
 
 def bind_call(op, rule, rule_fn, argnames_offset):
@@ -96,7 +98,8 @@ def _copy_needed(rev, ir, needed, outs, kinds, params, lead, bound, defaults, sh
             looks = [peek(a) for a in op.args]
             arg_kinds = [kinds.get(a) for a in op.args]
             kinds[op.result] = call_kind(op, arg_kinds)  # folding may have sharpened them
-            new = fold(op.attrs["fn"], looks, arg_kinds, rev.b, op.attrs.get("kw", ()))
+            new = fold(op.attrs["fn"], looks, arg_kinds, rev.b, op.attrs.get("kw", ())) \
+                if rev.unit.optimize else None
             if new is None and shaped is not None:
                 primal = [shaped.primal(params.get(a), bound) for a in op.args]
                 new = shaped.fold(op.attrs["fn"], primal, lambda i: resolve(op.args[i]), rev.b)

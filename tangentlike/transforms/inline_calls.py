@@ -21,10 +21,9 @@ import operator
 from ..frontend.lower_expr import LocalFunc, is_user_function
 from ..ir.builder import clone_op_into
 from ..ir.nodes import Block, Op, walk_ops
+from ..rules import registry
 
 MAX_OPS = 40
-_ARITHMETIC = (operator.add, operator.sub, operator.mul, operator.truediv, operator.floordiv,
-               operator.mod, operator.pow, operator.neg, operator.pos)
 
 
 def inline_calls(func, lowered) -> bool:
@@ -81,7 +80,7 @@ def fold_constants(func) -> bool:
     for op in list(walk_ops(func.body)):
         if subst:
             op.args = [subst.get(a, a) for a in op.args]
-        if op.kind != "call" or op.attrs["fn"] not in _ARITHMETIC or op.attrs.get("kw"):
+        if op.kind != "call" or not registry.has(op.attrs["fn"], "foldable") or op.attrs.get("kw"):
             continue
         values = [_number(a) for a in op.args]
         if any(v is None for v in values) or _huge_power(op.attrs["fn"], values):

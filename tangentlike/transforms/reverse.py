@@ -21,18 +21,16 @@ from __future__ import annotations
 import operator
 
 from .. import runtime as rt
-from ..analysis.activity import kinds as infer_kinds, varied as infer_varied
+from ..analysis.activity import kinds as infer_kinds, varied as infer_varied, varied_tapes
 from ..analysis.shapes import PY, SCALAR, is_elementwise, shapes as infer_shapes
-from ..errors import MissingRuleError
+from ..errors import MissingRuleError, NonScalarOutputError
 from ..frontend.lower_expr import is_user_function
 from ..ir.builder import Builder, clone_block
 from ..ir.nodes import Block, Func, Op, Value, defining_block
 from ..rules import registry
 from .inline import bind_call, inline_rule
-from .cse import cse
+from . import passes
 from .dce import is_pure
-from .inline_calls import fold_constants, inline_calls
-from .shift import cut_shifts
 from .specialize import Shaped
 from .checkpoint import CheckpointAdjoints, Checkpointed
 from .reverse_regions import RegionAdjoints
@@ -57,20 +55,24 @@ class Reverser(RegionAdjoints, CheckpointAdjoints):
                  patterns=None):
         self.seed, self.checkpoint = seed, checkpoint
         self.adjoint_blocks = set()  # blocks of the adjoint sweep holding recomputations
-        self.P = clone_func(func)
-        if inline_calls(self.P, unit.callee_ir) | fold_constants(self.P):
-            cse(self.P)  # the copies of a callee's loop-invariant values are one value
-        cut_shifts(self.P)
+        self.P = passes.run(passes.PREPARE, clone_func(func), unit.optimize, unit)
         self.active = [p for p, m in zip(self.P.params, mask) if m]
         self.kinds = infer_kinds(self.P, param_kinds, unit.return_kind)
         self.varied = infer_varied(self.P, self.active, self.kinds)
         self.shapes = infer_shapes(self.P, patterns, unit.return_pattern) if patterns else None
         self.unit = unit
         self.adj, self.owner_of, self.scopes, self.exports = {}, {}, {}, {}
-        self.tape = None
+        self.tape, self.tapes, self.ctapes = None, {}, {}
+        self.vtapes = varied_tapes(self.P, self.varied)
 
     def run(self) -> RevResult:
         out = self.P.body.ops[-1].args[0]
+        kind = self.kinds.get(out)
+        if self.seed is not None and (isinstance(kind, tuple) or kind == "seq"):
+            raise NonScalarOutputError(  # a constant seed cannot be indexed like a container
+                f"grad of {self.P.name} needs a scalar output, but it returns a "
+                f"{'tuple' if isinstance(kind, tuple) else 'list or dict'}; use tl.vjp or "
+                "tl.jacrev for non-scalar outputs")
         self.b = Builder(Block(), self.P.loc, mark=True)
         g = Value("d" + out.hint) if self.seed is None else self.b.const(self.seed, "d" + out.hint)
         if out in self.varied:
@@ -170,12 +172,17 @@ class Reverser(RegionAdjoints, CheckpointAdjoints):
         self.exports[v] = r
         return r
 
-    def get_tape(self):
-        if self.tape is None:
-            op = Op("tape", [], [], {}, [], self.P.loc, self.P.body)
-            self.tape = op.add_result("tape")
+    def get_tape(self, nondiff=False):
+        """The sweep's tape (``nondiff``: its tape of index values), made on first use."""
+        tape = self.tapes.get(nondiff)
+        if tape is None:
+            op = Op("tape", [], [], {"nondiff": True} if nondiff else {}, [], self.P.loc,
+                    self.P.body)
+            tape = self.tapes[nondiff] = op.add_result("itape" if nondiff else "tape")
             self.P.body.ops.insert(0, op)
-        return self.tape
+            if not nondiff:
+                self.tape = tape
+        return tape
 
     # -- straight-line ops ------------------------------------------------------
     def a_const(self, op):
@@ -184,6 +191,11 @@ class Reverser(RegionAdjoints, CheckpointAdjoints):
     a_slice = a_const
 
     def a_call(self, op):
+        if op.attrs["fn"] is rt.restore_item:  # a derivative's undo, read back: undo it too
+            saved = self.save_overwritten(op, False)
+            self.b.op("call", [self.avail(a) for a in op.args[:2]] + [self.avail(saved)], [],
+                      {"fn": rt.restore_item, "kw": ()})
+            return
         if not op.results:  # an effect only (a run-time check): nothing flows back
             return
         g = self.adj.get(op.results[0])
@@ -200,7 +212,7 @@ class Reverser(RegionAdjoints, CheckpointAdjoints):
             return self.call_adjoint(op, g)
         rule = registry.lookup(fn)
         if rule is None or rule.vjp is None:
-            raise MissingRuleError(getattr(fn, "__name__", repr(fn)), op.loc)
+            raise MissingRuleError(registry.display_name(fn), op.loc)
         names, bound, defaults = bind_call(op, rule, rule.vjp, 2)
         wanted = [(k, names[n]) for k, n in enumerate(rule.vjp_argnums)
                   if names[n] in bound and bound[names[n]] in self.varied]

@@ -7,7 +7,11 @@ reverse; its carries are the cotangents of the loop carries and of the outer
 values the body reads (accumulated across iterations, updated in place when
 the sweep owns them). Values of a loop body that the reversed body reads are
 pushed once per iteration, as one tuple, at the end of the body, and popped at
-the start of the reversed body (LIFO matches the nesting).
+the start of the reversed body (LIFO matches the nesting); values that carry no
+derivative (ranges, integers, flags, tuples of them) go on a second tape, the
+index tape, so that a derivative of this code gives them no tangent. A tape in
+the code being differentiated (a derivative read back) gets a tape of
+cotangents: each pop pushes the cotangents of what it popped, each push pops them.
 """
 from __future__ import annotations
 
@@ -34,7 +38,9 @@ class Scope:
 
 
 def _has_inplace(op) -> bool:
-    return any(o.kind in INPLACE_OPS for r in op.regions for o in walk_ops(r))
+    """Does a region change state (in place, or a tape) whose adjoint must run?"""
+    return any(o.kind in INPLACE_OPS or o.kind in ("push", "pop")
+               for r in op.regions for o in walk_ops(r))
 
 
 class RegionAdjoints:
@@ -166,15 +172,54 @@ class RegionAdjoints:
 
     def close_scope(self, scope, body, adj_block):
         del self.scopes[body]
-        if not scope.pops:
+        loc = adj_block.ops[0].loc if adj_block.ops else None
+        for nondiff in (False, True):  # values with no derivative go on the index tape
+            pairs = [(v, new) for v, new in scope.pops if self.no_derivative(v) == nondiff]
+            if not pairs:
+                continue
+            tape = self.get_tape(nondiff)
+            push = Op("push", [tape] + [v for v, _ in pairs], [], {}, [], body.ops[-1].loc, body)
+            body.ops.insert(len(body.ops) - 1, push)
+            pop = Op("pop", [self.avail(tape)], [], {}, [], loc, adj_block)
+            for _, new in pairs:
+                new.owner = pop
+                pop.results.append(new)
+            adj_block.ops.insert(0, pop)
+
+    def no_derivative(self, v) -> bool:
+        """Can ``v`` carry no derivative (a range, an integer, a flag, a tuple of them)?"""
+        k = self.kinds.get(v)
+        return k == "nd" or (isinstance(k, tuple) and bool(k) and all(x == "nd" for x in k))
+
+    # -- tapes of the code being differentiated (a derivative's, read back) ------
+    def a_tape(self, op):
+        pass
+
+    def cotangent_tape(self, tape):
+        """The tape of cotangents of a varied tape: its pops push, its pushes pop."""
+        ct = self.ctapes.get(tape)
+        if ct is None:
+            new = Op("tape", [], [], {}, [], self.P.loc, self.P.body)
+            ct = self.ctapes[tape] = new.add_result("d" + tape.hint)
+            self.P.body.ops.insert(0, new)
+        return ct
+
+    def a_pop(self, op):
+        tape = op.args[0]
+        if tape not in self.vtapes:
             return
-        tape = self.get_tape()
-        vals = [v for v, _ in scope.pops]
-        push = Op("push", [tape] + vals, [], {}, [], body.ops[-1].loc, body)
-        body.ops.insert(len(body.ops) - 1, push)
-        pop = Op("pop", [self.avail(tape)], [], {}, [], adj_block.ops[0].loc if adj_block.ops
-                 else None, adj_block)
-        for _, new in scope.pops:
-            new.owner = pop
-            pop.results.append(new)
-        adj_block.ops.insert(0, pop)
+        cts = [self.adj.get(r) or self.zeros(r) for r in op.results]
+        self.b.op("push", [self.cotangent_tape(tape)] + cts)
+
+    def a_push(self, op):
+        tape = op.args[0]
+        if tape not in self.vtapes:
+            return
+        pop = self.b.op("pop", [self.cotangent_tape(tape)], ["d" + a.hint for a in op.args[1:]])
+        for a, d in zip(op.args[1:], pop.results):
+            old = self.adj.get(a)
+            if a in self.varied and old is not None:  # either may be None (a value a
+                d = self.b.call(rt.add, [old, d], hint=d.hint)  # branch did not make)
+                self.adj[a] = d
+            else:
+                self.accumulate(a, d)

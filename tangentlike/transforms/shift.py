@@ -14,14 +14,12 @@ writes by hand. Anything else (``m`` read elsewhere, a reduction over an axis,
 """
 from __future__ import annotations
 
-import operator
 
 import numpy as np
 
 from .. import runtime as rt
 from ..ir.nodes import Op, walk_ops
-
-_ADD = (operator.add, np.add)
+from ..rules import registry
 
 
 def cut_shifts(func) -> bool:
@@ -39,7 +37,10 @@ def cut_shifts(func) -> bool:
 
 def _only_use(v, uses, fns, nargs=None):
     us = uses.get(v, [])
-    if len(us) != 1 or us[0].kind != "call" or us[0].attrs["fn"] not in fns:
+    if len(us) != 1 or us[0].kind != "call":
+        return None
+    fn = us[0].attrs["fn"]
+    if not (registry.has(fn, fns) if isinstance(fns, str) else fn in fns):
         return None
     op = us[0]
     if op.attrs.get("kw") or (nargs is not None and len(op.args) != nargs):
@@ -48,12 +49,14 @@ def _only_use(v, uses, fns, nargs=None):
 
 
 def _is_shift(m, uses):
+    if m.owner.kind == "call" and m.owner.attrs["fn"] is rt.stop_gradient:
+        return False  # already cut
     us = uses.get(m, [])
     if len(us) != 2 or any(u.kind != "call" or u.attrs.get("kw") for u in us):
         return False
-    subs = [u for u in us if u.attrs["fn"] in (operator.sub, np.subtract)
+    subs = [u for u in us if registry.has(u.attrs["fn"], "subtraction")
             and len(u.args) == 2 and u.args[1] is m and u.args[0] is not m]
-    adds = [u for u in us if u.attrs["fn"] in _ADD and len(u.args) == 2]
+    adds = [u for u in us if registry.has(u.attrs["fn"], "addition") and len(u.args) == 2]
     if len(subs) != 1 or len(adds) != 1:
         return False
     e = _only_use(subs[0].result, uses, (np.exp,), 1)
@@ -65,7 +68,7 @@ def _is_shift(m, uses):
 def _add_root(v, uses):
     """The top of the tree of single-use ``+`` that ``v`` is a leaf of."""
     while True:
-        op = _only_use(v, uses, _ADD, 2)
+        op = _only_use(v, uses, "addition", 2)
         if op is None:
             return v
         v = op.result

@@ -13,18 +13,10 @@ from __future__ import annotations
 
 import operator
 
-import numpy as np
-
-from .. import runtime as rt
 from ..ir.nodes import Op, Value, walk_ops
+from ..rules import registry
 
-_NEG = (operator.neg, np.negative)
-_ADD = (operator.add, np.add)
-_SUB = (operator.sub, np.subtract)
-_SCALE = (operator.mul, np.multiply, operator.truediv, np.divide)
 _DEPTH = 8
-# run-time helpers linear in their first argument, the others being shapes or axes
-_LINEAR = (rt.sum_axes, rt.sum_vjp, rt.unbroadcast, rt.T)
 
 
 def signs(func) -> bool:
@@ -75,7 +67,7 @@ class _Edits:
 
 
 def _is_neg(op) -> bool:
-    return op.kind == "call" and op.attrs.get("adjoint") and op.attrs["fn"] in _NEG \
+    return op.kind == "call" and op.attrs.get("adjoint") and registry.has(op.attrs["fn"], "negation") \
         and len(op.args) == 1 and not op.attrs.get("kw")
 
 
@@ -99,18 +91,18 @@ def _absorbed(neg, uses, depth, edits) -> bool:
         if u.kind != "call" or u.block is not neg.block or not u.attrs.get("adjoint"):
             return False
         fn = u.attrs["fn"]
-        if fn in _LINEAR and u.args[0] is v and v not in u.args[1:]:
+        if registry.has(fn, "linear_first") and u.args[0] is v and v not in u.args[1:]:
             if _absorbed(u, uses, depth + 1, edits):  # linear in it: (-w).sum() = -(w.sum())
                 continue
             return False
-        if u.attrs.get("kw") or len(u.args) != 2 and fn not in _NEG:
+        if u.attrs.get("kw") or len(u.args) != 2 and not registry.has(fn, "negation"):
             return False
-        if fn in _NEG or fn in _ADD and u.args[0] is not u.args[1]:
+        if registry.has(fn, "negation") or registry.has(fn, "addition") and u.args[0] is not u.args[1]:
             continue
-        if fn in _SUB and u.args[1] is v and u.args[0] is not v:
+        if registry.has(fn, "subtraction") and u.args[1] is v and u.args[0] is not v:
             continue
-        passes = (fn in _SUB and u.args[0] is v and u.args[1] is not v) or \
-            (fn in _SCALE and (u.args[0] is v) != (u.args[1] is v))
+        passes = (registry.has(fn, "subtraction") and u.args[0] is v and u.args[1] is not v) or \
+            (registry.has(fn, "scaling") and (u.args[0] is v) != (u.args[1] is v))
         if not (passes and _absorbed(u, uses, depth + 1, edits)):
             return False
     return True
@@ -119,23 +111,23 @@ def _absorbed(neg, uses, depth, edits) -> bool:
 def _rewrite(u, v, w, uses, edits):
     """Make ``u`` read ``w`` where it read ``v = -w``; returns a new negation to push on."""
     fn = u.attrs["fn"]
-    if fn in _NEG:  # --w is w
+    if registry.has(fn, "negation"):  # --w is w
         for o in _users(u.result, uses, edits):
             o.args = [w if a is u.result else a for a in o.args]
             uses.setdefault(w, []).append(o)
         edits.remove(u)
         return None
     uses.setdefault(w, []).append(u)
-    if fn in _LINEAR:
+    if registry.has(fn, "linear_first"):
         u.args = [w] + u.args[1:]
         return _negate_result(u, uses, edits)
     x = u.args[1] if u.args[0] is v else u.args[0]
-    if fn in _ADD:
+    if registry.has(fn, "addition"):
         u.attrs["fn"], u.args = operator.sub, [x, w]
-    elif fn in _SUB and u.args[1] is v:
+    elif registry.has(fn, "subtraction") and u.args[1] is v:
         u.attrs["fn"], u.args = operator.add, [x, w]
     else:  # (-w) - x = -(w + x); (-w) * x = -(w * x), likewise for quotients
-        if fn in _SUB:
+        if registry.has(fn, "subtraction"):
             u.attrs["fn"], u.args = operator.add, [w, x]
         else:
             u.args = [w if a is v else a for a in u.args]

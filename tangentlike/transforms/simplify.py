@@ -21,8 +21,6 @@ from ..ir.nodes import Op, walk_ops
 from ..rules import registry
 
 _FOLDABLE_MODULES = ("numpy", "_operator", "operator", "builtins")
-_BOOL_OPS = (operator.lt, operator.le, operator.gt, operator.ge, operator.eq, operator.ne,
-             operator.not_, operator.is_, operator.is_not, operator.contains)
 
 
 def const_of(v):
@@ -43,8 +41,8 @@ def fold(fn, args, kinds, builder, kw=()):
     arguments' kinds (``activity.kinds``)."""
     if kw:
         return None
-    if fn is rt.unbroadcast and kinds[0] == "scalar" == kinds[1]:
-        return args[0]
+    if fn in (rt.unbroadcast, rt.broadcast_like) and kinds[0] == "scalar" == kinds[1]:
+        return args[0]  # between two scalars there is nothing to sum or spread
     if fn is operator.mul and len(args) == 2:
         if _is(args[0], 1):
             return args[1]
@@ -65,10 +63,12 @@ def _fold_constants(fn, args, builder):
         return None
     mod = (getattr(fn, "__module__", "") or "").split(".")[0]
     pure = registry.lookup(fn) or registry.is_nondiff(fn)
-    if mod not in _FOLDABLE_MODULES or not pure or fn in (range, reversed, len):
+    helper = mod == "tangentlike" and registry.is_nondiff(fn)  # rt.dtype_passes(None)
+    if (mod not in _FOLDABLE_MODULES and not helper) or not pure or fn in (range, reversed, len):
         return None
     values = [c for _, c in consts]
-    if not all(isinstance(v, (int, float, bool, np.generic)) for v in values):
+    if not all(isinstance(v, (int, float, bool, np.generic)) or (helper and v is None)
+               for v in values):
         return None
     try:
         with np.errstate(all="ignore"):
@@ -95,8 +95,7 @@ def selects(func) -> bool:
         for j, res in enumerate(op.results):
             a, b = const_of(then_y[j])[1], const_of(else_y[j])[1]
             if a is True and b is False and _is_bool(cond):
-                _replace_result(op, j, cond)
-                changed = True
+                changed |= _replace_result(op, j, cond)
     return changed
 
 
@@ -106,13 +105,17 @@ def _only_consts(block):
 
 def _is_bool(v):
     op = v.owner
-    return isinstance(op, Op) and op.kind == "call" and op.attrs["fn"] in _BOOL_OPS
+    return isinstance(op, Op) and op.kind == "call" and registry.has(op.attrs["fn"], "comparison")
 
 
-def _replace_result(op, j, new):
-    old = op.results[j]
+def _replace_result(op, j, new) -> bool:
+    """Read ``new`` wherever result ``j`` of ``op`` is read; whether it was read at all."""
+    old, found = op.results[j], False
     for o in walk_ops(_root(op)):
-        o.args = [new if a is old else a for a in o.args]
+        if any(a is old for a in o.args):
+            o.args = [new if a is old else a for a in o.args]
+            found = True
+    return found
 
 
 def _root(op):

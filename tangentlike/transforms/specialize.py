@@ -27,12 +27,8 @@ import numpy as np
 from .. import runtime as rt
 from ..analysis.shapes import PY, SCALAR, is_array, is_elementwise
 from ..ir.nodes import Op
+from ..rules import registry
 from .simplify import const_of
-
-_LEFT = (rt.matmul_vjp_left, rt.dot_vjp_left)
-_SCALE = (operator.mul, np.multiply, operator.truediv, np.divide)
-_SHAPE_OF_SECOND = (rt.extremum_share, rt.prod_others)  # (ans, x, ...) -> x's shape
-_RIGHT = (rt.matmul_vjp_right, rt.dot_vjp_right)
 
 
 def unbroadcast_axes(ans, x):
@@ -78,13 +74,13 @@ class Shaped:
         (None for values of the rule itself). None: keep the call."""
         if fn is rt.unbroadcast and self.ans is not None:
             return self._unbroadcast(looks, arg, b)
-        if fn in _SCALE:
+        if registry.has(fn, "scaling"):
             return self._uniform(fn, looks, arg, b)
         if fn is rt.count and len(looks) == 2 and const_of(arg(1)) == (True, None):
             return self._count(looks[0], b)
-        if fn in _LEFT or fn in _RIGHT:
+        if registry.has(fn, "product_vjp_left") or registry.has(fn, "product_vjp_right"):
             nd = [len(p) if is_array(p) else None for p in map(self.of, looks[1:3])]
-            return _product(fn in _LEFT, nd, arg, b)
+            return _product(registry.has(fn, "product_vjp_left"), nd, arg, b)
         return None
 
     def _unbroadcast(self, looks, arg, b):
@@ -136,7 +132,7 @@ class Shaped:
         if y is x:
             return True
         o = y.owner
-        if isinstance(o, Op) and o.kind == "call" and o.attrs["fn"] in _SHAPE_OF_SECOND \
+        if isinstance(o, Op) and o.kind == "call" and registry.has(o.attrs["fn"], "shape_of_second") \
                 and len(o.args) > 1 and o.args[1] is x:
             return True
         return self.ans is not None and self.primal_of(x) is self.ans_value and \

@@ -13,14 +13,13 @@ from .. import runtime as rt
 from ..errors import MissingRuleError, NoSourceError, TangentlikeError
 from ..frontend.lower import lower
 from ..frontend.lower_expr import LocalFunc
-from ..frontend.source import spec_of
+from ..frontend.source import fresh, spec_of
+from ..frontend.unchanged import SourceChangedError
 from ..ir.builder import Builder
+from ..ir.callees import Checkpointed, DerivativeBase as Derivative
 from ..ir.nodes import Block, Func, Op, Value, walk_ops
-from ..ir.verifier import verify
-from .cse import cse
-from .dce import dce
-from .signs import signs
-from .simplify import selects
+from . import passes as _passes
+from ..rules import registry
 
 _LOWERED: dict = {}
 _MAX_SHAPED = 4  # shape specialisations of one callee in a unit
@@ -42,30 +41,40 @@ def spec_for(fn, loc=None, kinds=None):
     for arguments of these kinds."""
     if isinstance(fn, LocalFunc):
         return fn.spec
-    from .checkpoint import Checkpointed
     if isinstance(fn, Checkpointed):
         fn = fn.fn
-    from ..api import Derivative
     if isinstance(fn, Derivative):
         fn = fn.compiled_for_kinds(kinds).fn
     try:
         return spec_of(fn)
+    except SourceChangedError:
+        raise
     except NoSourceError:
-        raise MissingRuleError(getattr(fn, "__name__", repr(fn)), loc) from None
+        raise MissingRuleError(registry.display_name(fn), loc) from None
 
 
-def lower_cached(spec) -> Func:
-    key = (spec.key, spec.hash)
-    func = _LOWERED.get(key)
-    if func is None:
-        func = _LOWERED[key] = run_passes(lower(spec))
-    return func
+def lower_cached(spec, optimize=True) -> Func:
+    """The lowered IR of ``spec`` after the primal passes (none unless ``optimize``),
+    lowered again when a name it read now denotes another object (``source.fresh``: the
+    IR holds the objects themselves)."""
+    key = (spec.key, spec.hash, optimize)
+    hit = _LOWERED.get(key)
+    if hit is None or not fresh(hit[1]):
+        func = _passes.run(_passes.PRIMAL, lower(spec), optimize)
+        hit = _LOWERED[key] = (func, tuple(spec.reads.values()))  # what this lowering read
+    return hit[0]
 
 
 class Unit:
-    def __init__(self, passes):
-        self.funcs, self.refs, self.names, self.passes = [], {}, set(), passes
+    """The functions generated for one request; ``optimize=False`` runs no optional pass."""
+
+    def __init__(self, optimize=True):
+        self.funcs, self.refs, self.names, self.optimize = [], {}, set(), optimize
         self.kinds_memo, self.shapes_memo, self.shaped = {}, {}, {}
+
+    def passes(self, func: Func) -> Func:
+        """The cleanup passes on a generated function."""
+        return _passes.run(_passes.CLEANUP, func, self.optimize, self)
 
     def fresh(self, base):
         name, k = base, 1
@@ -94,7 +103,7 @@ class Unit:
         fwd = GenRef(self.fresh(f"{base}_fwd"), base)
         bwd = GenRef(self.fresh(f"{base}_bwd"), base)
         self.refs[key] = (fwd, bwd)
-        res = reverse_function(lower_cached(spec), mask, kinds, self, patterns=patterns)
+        res = reverse_function(lower_cached(spec, self.optimize), mask, kinds, self, patterns=patterns)
         f, b = assemble_split(res, fwd.name, bwd.name, single_tuple=False)
         self.funcs += [self.passes(f), self.passes(b)]
         return fwd, bwd
@@ -107,7 +116,7 @@ class Unit:
         if key in self.refs:
             return self.refs[key]
         ref = self.refs[key] = GenRef(self.fresh(f"{spec.name}_jvp"), spec.name)
-        func = forward_function(lower_cached(spec), mask, kinds, self)
+        func = forward_function(lower_cached(spec, self.optimize), mask, kinds, self)
         func.name = ref.name
         self.funcs.append(self.passes(func))
         return ref
@@ -125,19 +134,17 @@ class Unit:
         key = (spec.key, spec.hash, tuple(map(str, arg_kinds)))
         if key not in self.kinds_memo:
             self.kinds_memo[key] = "unk"  # recursion: assume nothing
-            func = lower_cached(spec)
+            func = lower_cached(spec, self.optimize)
             ks = kinds(func, arg_kinds, self.return_kind)
             self.kinds_memo[key] = ks.get(func.body.ops[-1].args[0], "unk")
         return self.kinds_memo[key]
 
     def callee_ir(self, fn):
         """The IR of user function ``fn`` for inlining (None: keep the call)."""
-        from ..api import Derivative
-        from .checkpoint import Checkpointed
         if isinstance(fn, (Derivative, Checkpointed)):
             return None
         try:
-            return lower_cached(spec_for(fn))
+            return lower_cached(spec_for(fn), self.optimize)
         except TangentlikeError:
             return None  # reported where the call is differentiated, as before
 
@@ -145,7 +152,6 @@ class Unit:
         """The shape pattern (``analysis.shapes``) of what user function ``fn`` returns."""
         from ..analysis.shapes import returned
         from ..frontend.lower_expr import is_user_function
-        from ..api import Derivative
         if not is_user_function(fn) or isinstance(fn, Derivative):
             return None  # a derivative's patterns would need it compiled first
         try:
@@ -155,7 +161,7 @@ class Unit:
         key = (spec.key, spec.hash, tuple(patterns))
         if key not in self.shapes_memo:
             self.shapes_memo[key] = None  # recursion: assume nothing
-            self.shapes_memo[key] = returned(lower_cached(spec), patterns, self.return_pattern)
+            self.shapes_memo[key] = returned(lower_cached(spec, self.optimize), patterns, self.return_pattern)
         return self.shapes_memo[key]
 
     def add_primal_copies(self, standalone=False):
@@ -173,7 +179,7 @@ class Unit:
                     if (spec.key, spec.hash) not in done:
                         ref = GenRef(self.fresh(spec.name), spec.name)
                         done[spec.key, spec.hash] = ref
-                        copy = clone_func(lower_cached(spec))
+                        copy = clone_func(lower_cached(spec, self.optimize))
                         copy.name = ref.name
                         self.funcs.append(self.passes(copy))
                     op.attrs["fn"] = done[spec.key, spec.hash]
@@ -265,13 +271,5 @@ def _substitute(block, mapping):
             _substitute(r, mapping)
 
 
-def run_passes(func: Func) -> Func:
-    verify(func)
-    selects(func)
-    cse(func)
-    dce(func)
-    signs(func)
-    return verify(func)
 
-
-__all__ = ["Unit", "GenRef", "assemble_grad", "assemble_split", "run_passes", "Value"]
+__all__ = ["Unit", "GenRef", "assemble_grad", "assemble_split", "Value"]

@@ -3,7 +3,8 @@ import numpy as np
 from tangentlike import runtime as rt
 
 def grad_early_return(x):
-    tape = []
+    itape = rt.IndexTape()
+    tape = rt.Tape()
     rng = range(5)
     s, ret, retval, n_iter = (1.0, False, None, 0)
     for i in rng:
@@ -15,7 +16,8 @@ def grad_early_return(x):
         else:
             retval_2, brk = (retval, False)
         k = n_iter + 1
-        tape.append((retval, t_2, t, s))
+        tape.append((retval, t, s))
+        itape.append(t_2)
         s, retval, n_iter = (s_2, retval_2, k)
         if brk:
             break
@@ -31,7 +33,8 @@ def grad_early_return(x):
         dretval, ds = (rt.zeros_like(retval), 1.0)
     dx = rt.zeros_like(x)
     for i_2 in rng[:n_iter][::-1]:
-        retval_3, t_3, t_4, s_3 = tape.pop()
+        t_3 = itape.pop()
+        retval_3, t_4, s_3 = tape.pop()
         # adjoint of line 58: if s < 0.0:
         if t_3:
             ds_2, dretval_2 = (ds - dretval, rt.zeros_like(retval_3))

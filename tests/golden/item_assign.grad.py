@@ -3,7 +3,7 @@ import numpy as np
 from tangentlike import runtime as rt
 
 def grad_item_assign(x):
-    tape = []
+    tape = rt.Tape()
     rng = range(4)
     y = np.zeros(4)
     for i in rng:

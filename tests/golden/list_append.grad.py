@@ -3,7 +3,7 @@ import numpy as np
 from tangentlike import runtime as rt
 
 def grad_list_append(x):
-    tape = []
+    tape = rt.Tape()
     rng = range(3)
     parts = []
     for i in rng:

@@ -3,7 +3,7 @@ import numpy as np
 from tangentlike import runtime as rt
 
 def grad_loop_break(x):
-    tape = []
+    tape = rt.Tape()
     rng = range(len(x))
     s, n_iter = (0.0, 0)
     for i in rng:

@@ -3,7 +3,7 @@ import numpy as np
 from tangentlike import runtime as rt
 
 def grad_range_accumulate(x):
-    tape = []
+    tape = rt.Tape()
     rng = range(4)
     acc = np.zeros(3)
     for i in rng:

@@ -3,7 +3,7 @@ import numpy as np
 from tangentlike import runtime as rt
 
 def grad_loss(W, xs):
-    tape = []
+    tape = rt.Tape()
     rng = range(np.shape(xs)[0])
     h, n_iter = (np.zeros(np.shape(W)[0]), 0)
     for t in rng:

@@ -3,7 +3,7 @@ import numpy as np
 from tangentlike import runtime as rt
 
 def grad_while_loop(x):
-    tape = []
+    tape = rt.Tape()
     n, y, n_iter = (0, x, 0)
     while n < 3:
         y_2 = np.sin(y) + x

@@ -136,10 +136,12 @@ def structure(x, tuples=False):
     if isinstance(x, (tuple, list)):
         name = "tuple" if tuples and isinstance(x, tuple) else type(x).__name__
         return (name, [structure(v, tuples) for v in x])
-    return None if x is None else np.shape(x)
+    return None if x is None or isinstance(x, str) else np.shape(x)  # a str: no cotangent
 
 
 def rand_like(x, rng):
+    if isinstance(x, str):
+        return None  # subscripts, directives: no tangent
     if isinstance(x, dict):
         return {k: rand_like(v, rng) for k, v in x.items()}
     if isinstance(x, (tuple, list)):

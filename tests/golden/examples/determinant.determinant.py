@@ -7,7 +7,8 @@ from tangentlike import runtime as rt
 __all__ = ['grad_determinant', 'minor_det_fwd', 'minor_det_bwd']
 
 def minor_det_fwd(A, rows, cols):
-    tape = []
+    itape = rt.IndexTape()
+    tape = rt.Tape()
     t = len(rows) == 1
     if t:
         tup = (rows[0], cols[0])
@@ -24,7 +25,8 @@ def minor_det_fwd(A, rows, cols):
                     rest_2, rest_3 = (rest, rest)
                 else:
                     rest_2, rest_3 = (rest, None)
-                tape.append((rest_3, t_2))
+                tape.append(rest_3)
+                itape.append(t_2)
                 k_2, rest = (k_3, rest_2)
             tup_3 = (rows[0], cols[j])
             t_3 = A[tup_3]
@@ -36,10 +38,10 @@ def minor_det_fwd(A, rows, cols):
             tape.append((result, t_5, minor_det, t_4, minor_det_res, sign, t_3, tup_3))
             k, sign, result = (k_2, sign_2, total)
         tup_2, rng = (None, rng_2)
-    return (result, (t, A, tup_2, rng, tape))
+    return (result, (t, A, tup_2, rng, tape, itape))
 
 def minor_det_bwd(saved, dresult):
-    t, A, tup, rng, tape = saved
+    t, A, tup, rng, tape, itape = saved
     # adjoint of line 18: if len(rows) == 1:
     if t:
         # adjoint of line 19: return A[rows[0], cols[0]]
@@ -57,7 +59,8 @@ def minor_det_bwd(saved, dresult):
             dA_3 = rt.add_at(dA + dA_2, tup_2, rt.unbroadcast(unbroadcast_3 * sign, t_4))
             # adjoint of line 24: for k in range(len(cols)):
             for k in rng[::-1]:
-                rest, t_5 = tape.pop()
+                t_5 = itape.pop()
+                rest = tape.pop()
                 # adjoint of line 25: if k != j:
                 if t_5:
                     # adjoint of line 26: rest.append(cols[k])
@@ -66,7 +69,7 @@ def minor_det_bwd(saved, dresult):
     return dA
 
 def grad_determinant(A):
-    tape = []
+    tape = rt.Tape()
     rng = range(np.shape(A)[0])
     everything = []
     for i in rng:

@@ -15,5 +15,5 @@ def grad_logistic_loss(w, A, labels):
     rt.check_scalar(np.mean(t_2) + 0.05 * np.sum(t_3), 'logistic_loss')
     # adjoint of line 25: return np.mean(np.logaddexp(0.0, z) - labels * z) + 0.5 * PENALTY * np.sum(w * w)
     unbroadcast = rt.unbroadcast(rt.sum_vjp(0.05, t_3, None, False) * w, w)
-    dt = rt.sum_vjp(1.0, t_2, None, False) / rt.count(t_2, None)
+    dt = rt.sum_vjp(1.0, t_2, None, False) / rt.count(t_2)
     return unbroadcast + unbroadcast + rt.matmul_vjp_right(rt.unbroadcast(rt.unbroadcast(dt, logaddexp) * np.exp(z - logaddexp), z) - rt.unbroadcast(rt.unbroadcast(dt, t) * labels, z), A, w)

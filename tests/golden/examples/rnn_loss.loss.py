@@ -7,7 +7,7 @@ from tangentlike import runtime as rt
 __all__ = ['grad_loss']
 
 def grad_loss(W, xs):
-    tape = []
+    tape = rt.Tape()
     rng = range(np.shape(xs)[0])
     h, n_iter = (np.zeros(np.shape(W)[0]), 0)
     for t_2 in rng:

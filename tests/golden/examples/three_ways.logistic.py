@@ -7,7 +7,7 @@ from tangentlike import runtime as rt
 __all__ = ['grad_logistic']
 
 def grad_logistic(x):
-    tape = []
+    tape = rt.Tape()
     rng = range(4)
     l = x
     for i in rng:
