@@ -16,6 +16,7 @@ from .frontend.source import spec_of
 from .ir.printer import print_func
 from .transforms.checkpoint import Checkpointed, check_policy
 from .analysis.shapes import pattern
+from .pytrees import children, is_container, rebuild
 from .pipeline import Compiled, build, compile_derivative, stage, standalone_module
 from .transforms.unit import lower_cached
 
@@ -43,7 +44,7 @@ def normalize_wrt(fn, wrt, names):
 
 
 def _kind(x):
-    if isinstance(x, (list, tuple, dict)):
+    if is_container(x):
         return "seq"
     real = isinstance(x, (int, float, np.integer, np.floating))
     return "scalar" if real else "num"
@@ -78,13 +79,11 @@ def check_differentiable(x, name):
             return x.astype(float)
         if x.dtype.kind in "fc":
             return x
-    if isinstance(x, (list, tuple)):
-        return type(x)(check_differentiable(e, name) for e in x)
-    if isinstance(x, dict):
-        return {k: check_differentiable(v, name) for k, v in x.items()}
+    if is_container(x):
+        return rebuild(x, [check_differentiable(e, name) for e in children(x)])
     raise DifferentiationTypeError(
         f"cannot differentiate with respect to '{name}': it is a {type(x).__name__}, not a "
-        "float, a float array, or a list/tuple/dict of them")
+        "float, a float array, or a list/tuple/dict/namedtuple/dataclass of them")
 
 
 def signature_of(fn) -> inspect.Signature:

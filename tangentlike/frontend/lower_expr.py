@@ -119,6 +119,9 @@ class ExprLowering:
         if ok:
             return self.b.const(obj, hint=node.attr)
         fn = ATTRIBUTES.get(node.attr)
+        if fn is None and not hasattr(np.ndarray, node.attr):  # a field: p.w of a namedtuple
+            return self.b.call(rt.field, [self.expr(node.value), self.b.const(node.attr)],
+                               hint=node.attr)
         if fn is None:
             raise UnsupportedSyntaxError(f"attribute .{node.attr}", self.spec.loc(node),
                                          "supported: " + ", ".join(ATTRIBUTES))
@@ -199,6 +202,8 @@ class ExprLowering:
                                          "call a function by its name")
         if is_user_function(fn):
             return self.call_user(fn, node)
+        if rt.is_record_type(fn):
+            return self.record_call(fn, node)
         args = [self.expr(a) for a in node.args]
         kw = [k.arg for k in node.keywords]
         args += [self.expr(k.value) for k in node.keywords]
@@ -297,6 +302,20 @@ class ExprLowering:
         full = [v if hasattr(v, "owner") and not isinstance(v, type) and _is_value(v)
                 else self.b.const(v) for v in bound.arguments.values()]
         return self.b.call(fn, full, hint=getattr(fn, "__name__", None) or fn.name)
+
+    def record_call(self, cls, node):
+        """``P(a, b=b)`` of a namedtuple or dataclass type: ``rt.as_record(P, (a, b))``."""
+        import inspect
+        args = [self.expr(a) for a in node.args]
+        kws = {k.arg: self.expr(k.value) for k in node.keywords}
+        try:
+            bound = inspect.signature(cls).bind(*args, **kws)
+        except TypeError as e:
+            raise LocatedError(f"bad call to {cls.__name__}: {e}", self.spec.loc(node)) from None
+        bound.apply_defaults()
+        items = [v if _is_value(v) else self.b.const(v) for v in bound.arguments.values()]
+        tup = self.b.op("tuple", items, ("fields",)).result
+        return self.b.call(rt.as_record, [self.b.const(cls), tup], hint=cls.__name__.lower())
 
     def branch_value(self, cond, then_fn, else_fn):
         """A lazy two-way choice between two expressions, as an ``if`` op."""

@@ -1,7 +1,8 @@
 """Rules of the runtime helpers that move list cotangents around (``lst.append`` /
 ``lst.pop`` in reverse mode). All are linear in their list argument, so each JVP is
 the helper applied to the tangent; they exist so derivatives of derivatives of code
-with lists work (DESIGN §1, closure)."""
+with lists work (DESIGN §1, closure). ``rt.field`` (what ``p.w`` on a namedtuple or a
+dataclass lowers to) sends its cotangent to that field (``rt.field_vjp``)."""
 from .. import runtime as rt
 from .registry import defjvp, defvjp, nondiff
 
@@ -93,3 +94,56 @@ def items(ct, out, x):
 @defjvp(rt.items)
 def items_jvp(d, out, x):
     return rt.items(d)
+
+
+@defvjp(rt.field)
+def field(g, ans, x, name):
+    return rt.field_vjp(g, x, name)
+
+
+@defjvp(rt.field)
+def field_jvp(d, ans, x, name):
+    return rt.field(d, name)
+
+
+@defvjp(rt.field_vjp)
+def field_vjp(ct, out, g, x, name):
+    return rt.field(ct, name)
+
+
+@defjvp(rt.field_vjp)
+def field_vjp_jvp(d, out, g, x, name):
+    return rt.field_vjp(d, x, name)
+
+
+@defvjp(rt.as_record, argnums=(1,))
+def as_record(g, ans, cls, items):
+    return rt.record_children(g)
+
+
+@defjvp(rt.as_record, argnum=1)
+def as_record_jvp(d, ans, cls, items):
+    return rt.as_record(cls, d)
+
+
+@defvjp(rt.record_children)
+def record_children(g, ans, r):
+    return rt.like_record(r, g)
+
+
+@defjvp(rt.record_children)
+def record_children_jvp(d, ans, r):
+    return rt.record_children(d)
+
+
+@defvjp(rt.like_record, argnums=(1,))
+def like_record(g, ans, r, items):
+    return rt.record_children(g)
+
+
+@defjvp(rt.like_record, argnum=1)
+def like_record_jvp(d, ans, r, items):
+    return rt.like_record(r, d)
+
+
+nondiff(rt.is_record_type)

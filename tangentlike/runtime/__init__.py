@@ -24,6 +24,8 @@ import numpy as np
 
 from tangentlike.errors import NonScalarOutputError, TangentlikeError
 
+from .records import is_record, rebuild_record, record_items
+
 _PY_SCALARS = (bool, int, float, complex)
 
 
@@ -106,6 +108,8 @@ def zeros_like(x):
         return {k: zeros_like(v) for k, v in x.items()}
     if isinstance(x, (tuple, list)):
         return _rebuild(x, (zeros_like(v) for v in x))
+    if is_record(x):
+        return rebuild_record(x, [zeros_like(v) for v in record_items(x)])
     if isinstance(x, np.ndarray):
         return np.zeros(x.shape, dtype=complex if np.iscomplexobj(x) else float)
     if isinstance(x, (complex, np.complexfloating)):
@@ -125,6 +129,8 @@ def add(a, b):
         return {k: add(a.get(k), b.get(k)) for k in {**a, **b}}
     if isinstance(a, (tuple, list)):
         return _rebuild(a, (add(x, y) for x, y in zip(a, b, strict=True)))
+    if is_record(a):
+        return rebuild_record(a, [add(x, y) for x, y in zip(record_items(a), record_items(b))])
     return a + b
 
 
@@ -166,6 +172,9 @@ def as_float_grad(g, x):
     if isinstance(x, (tuple, list)):
         return _rebuild(x, (as_float_grad(None if g is None else g[i], v)
                             for i, v in enumerate(x)))
+    if is_record(x):
+        gs = [None] * len(record_items(x)) if g is None else record_items(g)
+        return rebuild_record(x, [as_float_grad(a, v) for a, v in zip(gs, record_items(x))])
     if g is None:
         return zeros_like(x)
     if _is_py_scalar(x):
@@ -360,6 +369,7 @@ from .schedule import (binomial_schedule, snapshot_count, snapshot_slots,  # noq
                        sum_slots)
 
 from .containers import (MISSING, UNBOUND, append_vjp, basis, check_unshared, drop_last,  # noqa: E402,F401
-                         items,
+                         as_record, field, field_vjp, is_record_type, items, like_record,
+                         record_children,
                          join_last, restore_item, save_item, stop_gradient, unpack_vjp,
                          unpop_vjp)
