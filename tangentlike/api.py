@@ -11,7 +11,11 @@ import inspect
 
 import numpy as np
 
-from .errors import ArgumentError, ArgumentTypeError, DifferentiationTypeError
+from .callables import as_function
+from . import outputs, runtime as rt
+from .errors import (ArgumentError, ArgumentTypeError, DifferentiationTypeError,
+                     NonScalarOutputError)
+from .options import check_options, resolve_wrt
 from .frontend.source import spec_of
 from .ir.printer import print_func
 from .transforms.checkpoint import Checkpointed, check_policy
@@ -87,15 +91,16 @@ def check_differentiable(x, name):
 
 
 def signature_of(fn) -> inspect.Signature:
-    return fn.signature if isinstance(fn, Derivative) else inspect.signature(fn)
+    return fn.signature if isinstance(fn, Derivative) else inspect.signature(as_function(fn))
 
 
 def function_for(fn, vals):
-    """The Python function to differentiate for these arguments: ``fn`` itself, or, for a
-    derivative, its generated function (derivatives of derivatives, DESIGN §1)."""
+    """The Python function to differentiate for these arguments: ``fn`` itself (a NumPy
+    function or ufunc as a one-line function: ``callables``), or, for a derivative, its
+    generated function (derivatives of derivatives, DESIGN §1)."""
     if isinstance(fn, Derivative):
         return fn.compiled(vals).fn
-    fn = getattr(fn, "__wrapped__", fn) if isinstance(fn, Checkpointed) else fn
+    fn = getattr(fn, "__wrapped__", fn) if isinstance(fn, Checkpointed) else as_function(fn)
     spec_of(fn)
     return fn
 
@@ -104,7 +109,7 @@ class Derivative:
     """What ``grad`` returns: call it like the derivative; ``.primal``, ``.source``."""
 
     def __init__(self, fn, wrt=0, with_value=False, mode="reverse", optimize=True,
-                 checkpoint=None):
+                 checkpoint=None, has_aux=False):
         if mode not in ("reverse", "forward"):
             raise ArgumentError(f"mode={mode!r}: use 'reverse' or 'forward'")
         self.primal, self.mode = fn, mode
@@ -113,6 +118,7 @@ class Derivative:
             raise ArgumentError("checkpoint= applies to mode='reverse' (forward mode keeps no tape)")
         if isinstance(fn, Checkpointed):
             fn = fn.fn
+        fn = as_function(fn)
         if not isinstance(fn, Derivative):
             spec_of(fn)  # fail early on a function without source
         self.signature = signature_of(fn)
@@ -121,8 +127,10 @@ class Derivative:
         active = sorted(set(self.wrt))
         # True: one gradient; else the gradients' positions among the active parameters
         self.single = True if single else tuple(active.index(w) for w in self.wrt)
-        self.with_value, self.optimize = with_value, optimize
-        self._last, self._variants, self._fast = None, {}, {}
+        self.with_value, self.optimize, self.has_aux = with_value, optimize, bool(has_aux)
+        if has_aux and checkpoint is not None:
+            raise ArgumentError("has_aux=True does not combine with checkpoint=")
+        self._last, self._variants, self._fast, self._size_one = None, {}, {}, set()
         functools.update_wrapper(self, fn, updated=())  # not fn.__dict__: a Derivative's state
 
     def _bind(self, args, kwargs):
@@ -178,6 +186,8 @@ class Derivative:
                     f"mode='forward' differentiates float and array arguments; "
                     f"'{self.names[i]}' is a {type(vals[i]).__name__}: use mode='reverse'")
         key = (*map(_kind, vals), *map(pattern, vals))
+        if self.has_aux or key in self._size_one:
+            return outputs.gradient(self, vals)
         compiled = self._variants.get(key)
         if compiled is None:
             compiled = self._variants[key] = self.compiled(vals)
@@ -187,7 +197,14 @@ class Derivative:
             if len(self._fast) > 256:
                 self._fast.clear()
             self._fast[fast] = compiled
-        return compiled.fn(*vals)
+        try:
+            return compiled.fn(*vals)
+        except NonScalarOutputError as e:  # a size-1 array output: seeded with ones instead
+            if not outputs.size_one(e):
+                raise
+            self._fast.pop(fast, None)
+            self._size_one.add(key)
+        return outputs.gradient(self, vals)
 
     @property
     def source(self) -> str:
@@ -201,14 +218,28 @@ def _options_decorator(factory, fn, kwargs):
     return factory(fn, **kwargs)
 
 
-def grad(fn=None, wrt=0, **options):
-    """Gradient of a scalar function; a decorator (with or without options) or a call."""
-    return _options_decorator(Derivative, fn, dict(wrt=wrt, **options))
+_GRAD_OPTIONS = ("wrt", "argnums", "has_aux", "mode", "optimize", "checkpoint")
 
 
-def value_and_grad(fn=None, wrt=0, **options):
-    """Like ``grad``, returning ``(value, gradient)``."""
-    return _options_decorator(Derivative, fn, dict(wrt=wrt, with_value=True, **options))
+def _grad_options(entry, wrt, options):
+    check_options(entry, options, _GRAD_OPTIONS)
+    options = dict(options)
+    options["wrt"] = resolve_wrt(wrt, options.pop("argnums", None))
+    return options
+
+
+def grad(fn=None, wrt=None, **options):
+    """Gradient of a scalar function; a decorator (with or without options) or a call.
+    ``argnums=`` is ``wrt=``'s JAX spelling; ``has_aux=True``: ``fn`` returns ``(out, aux)``
+    and the gradient comes back as ``(gradient, aux)``."""
+    return _options_decorator(Derivative, fn, _grad_options("grad", wrt, options))
+
+
+def value_and_grad(fn=None, wrt=None, **options):
+    """Like ``grad``, returning ``(value, gradient)`` (``((value, aux), gradient)`` with
+    ``has_aux=True``)."""
+    options = _grad_options("value_and_grad", wrt, options)
+    return _options_decorator(Derivative, fn, dict(options, with_value=True))
 
 
 def _copy_lists(x, memo=None):
@@ -239,9 +270,11 @@ def differentiable_mask(vals, names):
     return mask
 
 
-def vjp(fn, *primals):
+def vjp(fn, *primals, has_aux=False, **options):
     """``(out, pullback)``; ``pullback(ct)`` -> one cotangent per argument (None for
-    arguments that are not floats, float arrays or containers of them)."""
+    arguments that are not floats, float arrays or containers of them). ``has_aux=True``:
+    ``fn`` returns ``(out, aux)`` and ``vjp`` gives ``(out, pullback, aux)``."""
+    check_options("vjp", options, ("has_aux",))
     sig = signature_of(fn)
     names = list(sig.parameters)
     try:
@@ -253,13 +286,17 @@ def vjp(fn, *primals):
     mask = differentiable_mask(vals, names)
     compiled = compile_derivative(function_for(fn, vals), mask, [_kind(v) for v in vals], "vjp")
     out, saved = compiled.fwd(*vals)
+    aux = None
+    if has_aux:
+        out, aux = outputs.split_aux(out, getattr(fn, "__name__", "f"))
 
     def pullback(ct):
+        ct = (ct, rt.zeros_like(aux)) if has_aux else ct
         grads = iter(compiled.bwd(_copy_lists(saved), ct))
         return tuple(next(grads) if m else None for m in mask)
 
     pullback.source = compiled.source
-    return out, pullback
+    return (out, pullback, aux) if has_aux else (out, pullback)
 
 
 def source(f) -> str:
@@ -289,7 +326,7 @@ def ir(f, after="lowered") -> str:
     fn = f
     while isinstance(fn, Derivative):
         fn = fn.primal
-    spec = spec_of(fn)
+    spec = spec_of(as_function(fn))
     return print_func(stage("lower", spec.name, spec.loc(spec.node), lambda: lower_cached(spec)))
 
 
@@ -307,6 +344,7 @@ def emit(g, path=None) -> str:
     origin, order = g.primal, 1
     while isinstance(origin, Derivative):  # a derivative of a derivative: name the source
         origin, order = origin.primal, order + 1
+    origin = as_function(origin)
     options += f", order={order}" if order > 1 else ""
     src = standalone_module(fn, mask, kinds, mode, single, with_value, optimize, options,
                             origin, g.checkpoint)

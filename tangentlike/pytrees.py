@@ -68,15 +68,23 @@ def unflatten(tree, leaves):
 
 
 def same_structure(a, b) -> bool:
-    """True when ``a`` and ``b`` are containers of the same types, keys and lengths."""
-    if is_container(a) != is_container(b):
+    """True when ``a`` and ``b`` are containers of the same types (a list and a tuple
+    match), keys and lengths, down to their leaves."""
+    if not (is_container(a) and is_container(b)):
+        return is_container(a) == is_container(b)
+    plain = (list, tuple)
+    if type(a) is not type(b) and not (type(a) in plain and type(b) in plain):
         return False
-    if not is_container(a):
-        return True
-    if type(a) is not type(b) and not (isinstance(a, list) and isinstance(b, list)):
-        if not (type(a) in (list, tuple) and type(b) in (list, tuple)):
-            return False
-    if isinstance(a, dict) and list(a) != list(b):
-        return False
+    if isinstance(a, dict):
+        return set(a) == set(b) and all(same_structure(a[k], b[k]) for k in a)
     ca, cb = children(a), children(b)
     return len(ca) == len(cb) and all(same_structure(x, y) for x, y in zip(ca, cb))
+
+
+def align(t, like):
+    """``t`` (of ``like``'s structure) with its dicts' keys in ``like``'s order."""
+    if isinstance(like, dict):
+        return {k: align(t[k], v) for k, v in like.items()}
+    if is_container(like):
+        return rebuild(t, [align(a, b) for a, b in zip(children(t), children(like))])
+    return t

@@ -198,9 +198,11 @@ def check_scalar(y, fname):
         found = f"an array of shape {y.shape}"
     else:
         found = f"a value of type {type(y).__name__}"
-    raise NonScalarOutputError(
+    err = NonScalarOutputError(
         f"grad of {fname} needs a scalar output, but it returned {found}; "
         "use tl.vjp or tl.jacrev for non-scalar outputs")
+    err.shape = y.shape if isinstance(y, np.ndarray) else None  # size 1: the API seeds ones
+    raise err
 
 
 # --- Indexing -----------------------------------------------------------------

@@ -1,0 +1,89 @@
+"""Gradients of outputs other than one scalar: ``has_aux=True`` (the function returns
+``(out, aux)``; ``aux`` passes through untouched, as in JAX) and a size-1 array output
+(shape ``(1,)`` or ``(1, 1)``), which ``grad`` accepts as a scalar as autograd does.
+
+Promise: ``gradient(d, vals)`` gives what the ``Derivative`` ``d`` returns for promoted
+arguments ``vals``: the gradient(s), ``(value, gradient)`` with ``with_value``, and
+``(gradient, aux)`` / ``((value, aux), gradient)`` with ``has_aux``. Reverse mode runs the
+compiled VJP pair once, seeding the output with ones of its shape (the aux part with
+zeros); forward mode runs the compiled JVP once per element of the ``wrt`` arguments.
+Gradients have the type of their primal (``rt.as_float_grad``).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from . import runtime as rt
+from .errors import ArgumentError, NonScalarOutputError
+from .pipeline import compile_derivative
+
+
+def split_aux(out, fname):
+    """``(out, aux)`` of a ``has_aux`` function's result, or a clear error."""
+    if not (isinstance(out, (tuple, list)) and len(out) == 2):
+        raise ArgumentError(f"has_aux=True: {fname} must return a pair (output, aux), but it "
+                            f"returned a {type(out).__name__}")
+    return out[0], out[1]
+
+
+def as_scalar_output(y, fname):
+    """``y`` if it is a scalar or a size-1 array; else ``NonScalarOutputError``."""
+    if isinstance(y, np.ndarray) and y.size == 1:
+        return y
+    return rt.check_scalar(y, fname)
+
+
+def _select(d, grads, vals):
+    """The gradients ``d`` returns, from one per active parameter (in parameter order)."""
+    active = sorted(set(d.wrt))
+    typed = [rt.as_float_grad(g, vals[i]) for g, i in zip(grads, active)]
+    return typed[0] if d.single is True else tuple(typed[k] for k in d.single)
+
+
+def _reverse(d, fn, vals, mask, kinds):
+    c = compile_derivative(fn, mask, kinds, "vjp", optimize=d.optimize)
+    out, saved = c.fwd(*vals)
+    value, aux = split_aux(out, d.__name__) if d.has_aux else (out, None)
+    value = as_scalar_output(value, d.__name__)
+    seed = np.ones(np.shape(value)) if isinstance(value, np.ndarray) else 1.0
+    ct = (seed, rt.zeros_like(aux)) if d.has_aux else seed
+    return value, aux, list(c.bwd(saved, ct))
+
+
+def _forward(d, fn, vals, mask, kinds):
+    jvp_fn = compile_derivative(fn, mask, kinds, "jvp", optimize=d.optimize).fn
+    active = sorted(set(d.wrt))
+    zeros = [np.zeros(np.shape(vals[i])) if np.ndim(vals[i]) else 0.0 for i in active]
+    grads, value, aux = [], None, None
+    for k, i in enumerate(active):
+        flat = np.zeros(np.size(vals[i]))
+        for j in range(flat.size):
+            tangents = list(zeros)
+            tangents[k] = rt.basis(vals[i], j) if np.ndim(vals[i]) else 1.0
+            out, dout = jvp_fn(*vals, *tangents)
+            if d.has_aux:
+                (out, aux), dout = split_aux(out, d.__name__), dout[0]
+            value = as_scalar_output(out, d.__name__)
+            flat[j] = np.reshape(dout, ())
+        grads.append(np.reshape(flat, np.shape(vals[i])))
+    if not active or not grads:
+        raise ArgumentError(f"nothing to differentiate in {d.__name__}")
+    return value, aux, grads
+
+
+def gradient(d, vals):
+    """What ``d(*vals)`` returns when the output is a ``(out, aux)`` pair or a size-1
+    array (see the module docstring)."""
+    fn, mask, kinds, _, _, _, _ = d.plan(vals)
+    sweep = _forward if d.mode == "forward" else _reverse
+    value, aux, grads = sweep(d, fn, vals, mask, kinds)
+    g = _select(d, grads, vals)
+    if d.has_aux:
+        return ((value, aux), g) if d.with_value else (g, aux)
+    return (value, g) if d.with_value else g
+
+
+def size_one(err: NonScalarOutputError) -> bool:
+    """True when ``err`` reports an array output with a single element."""
+    shape = getattr(err, "shape", None)
+    return shape is not None and int(np.prod(shape)) == 1
