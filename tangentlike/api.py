@@ -252,8 +252,8 @@ def _copy_lists(x, memo=None):
             memo[id(x)] = new = []
             new.extend(_copy_lists(e, memo) for e in x)
         return memo[id(x)]
-    if isinstance(x, tuple):
-        return tuple(_copy_lists(e, memo) for e in x)
+    if isinstance(x, tuple):  # a namedtuple stays one (rt.field_vjp reads its fields)
+        return rebuild(x, [_copy_lists(e, memo) for e in x])
     return x
 
 

@@ -18,13 +18,16 @@ def field(x, name):
 
 def field_vjp(g, x, name):
     """Cotangent of ``x`` for ``ans = rt.field(x, name)``: zeros like ``x`` (a namedtuple or
-    dataclass) holding ``g`` in field ``name``; None (zero) for any other object."""
+    dataclass) holding ``g`` in field ``name``; an error for any other object (its
+    attributes are not containers of derivatives: a zero would be a guess)."""
     if isinstance(x, tuple) and hasattr(x, "_fields"):
         return _rebuild(x, [g if f == name else zeros_like(v) for f, v in zip(x._fields, x)])
     if is_record(x) and name in record_fields(x):
         return rebuild_record(x, [g if f == name else zeros_like(v)
                                   for f, v in zip(record_fields(x), record_items(x))])
-    return None
+    from ..errors import TangentlikeError
+    raise TangentlikeError(f"no derivative through attribute .{name} of a "
+                           f"{type(x).__name__}: only namedtuple and dataclass fields carry one")
 
 
 def is_record_type(cls) -> bool:
