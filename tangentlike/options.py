@@ -10,8 +10,9 @@ def check_options(entry: str, options: dict, valid) -> None:
     """Raise ``ArgumentError`` naming the first unknown keyword of ``options``."""
     unknown = [k for k in options if k not in valid]
     if unknown:
+        known = f"its options are {', '.join(valid)}" if valid else "it takes no options"
         raise ArgumentError(f"tl.{entry}() got an unexpected keyword argument {unknown[0]!r}; "
-                            f"its options are {', '.join(valid)}")
+                            + known)
 
 
 def resolve_wrt(wrt, argnums, default=0):
