@@ -41,7 +41,7 @@ def _select(d, grads, vals):
 
 
 def _reverse(d, fn, vals, mask, kinds):
-    c = compile_derivative(fn, mask, kinds, "vjp", optimize=d.optimize)
+    c = d._last = compile_derivative(fn, mask, kinds, "vjp", optimize=d.optimize)
     out, saved = c.fwd(*vals)
     value, aux = split_aux(out, d.__name__) if d.has_aux else (out, None)
     value = as_scalar_output(value, d.__name__)
@@ -51,7 +51,8 @@ def _reverse(d, fn, vals, mask, kinds):
 
 
 def _forward(d, fn, vals, mask, kinds):
-    jvp_fn = compile_derivative(fn, mask, kinds, "jvp", optimize=d.optimize).fn
+    d._last = compile_derivative(fn, mask, kinds, "jvp", optimize=d.optimize)
+    jvp_fn = d._last.fn
     active = sorted(set(d.wrt))
     zeros = [np.zeros(np.shape(vals[i])) if np.ndim(vals[i]) else 0.0 for i in active]
     grads, value, aux = [], None, None

@@ -92,6 +92,9 @@ def test_has_aux_grad_and_value_and_grad(mode):
     (value, aux2), g2 = tl.value_and_grad(with_aux, has_aux=True, argnums=(0, 1), mode=mode)(X, Y)
     assert value == pytest.approx(with_aux(X, Y)[0]) and aux2["tag"] == "aux"
     treefd.assert_close(g2[1], fd(lambda x, y: with_aux(x, y)[0], (X, Y), 1))
+    d = tl.grad(with_aux, has_aux=True, mode=mode)
+    d(X, Y)
+    assert ("def with_aux_bwd(" if mode == "reverse" else "def jvp_with_aux(") in tl.source(d)
 
 
 def test_has_aux_as_decorator_options():
