@@ -129,3 +129,17 @@ def test_nested_jacobian_with_respect_to_a_later_argument():
 def test_nested_jacobians_of_containers_are_a_clear_error():
     with pytest.raises(tl.ArgumentError, match="one float or array"):
         tl.jacfwd(tl.jacrev(vector_field, wrt=(0, 1)))(X, 2.0)
+
+
+def same_shapes(x, y):
+    return x * y ** 2
+
+
+@pytest.mark.parametrize("jac", JACS, ids=IDS)
+def test_wrt_out_of_order_gives_each_argument_its_own_jacobian(jac):
+    # Regression: jacrev paired wrt=(1, 0) with the cotangents in parameter order, so
+    # two arguments of one shape silently swapped their Jacobians.
+    x, y = np.array([1.0, 2.0]), np.array([3.0, 5.0])
+    Jy, Jx = jac(same_shapes, wrt=(1, 0))(x, y)
+    treefd.assert_close(Jy, treefd.jacobian(same_shapes, (x, y), 1))
+    treefd.assert_close(Jx, treefd.jacobian(same_shapes, (x, y), 0))
