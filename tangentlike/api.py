@@ -181,12 +181,9 @@ class Derivative:
         vals = self._bind(args, kwargs)
         for i in self.wrt:
             vals[i] = check_differentiable(vals[i], self.names[i])
-            if self.mode == "forward" and isinstance(vals[i], (list, tuple, dict)):
-                raise ArgumentError(
-                    f"mode='forward' differentiates float and array arguments; "
-                    f"'{self.names[i]}' is a {type(vals[i]).__name__}: use mode='reverse'")
         key = (*map(_kind, vals), *map(pattern, vals))
-        if self.has_aux or key in self._size_one:
+        trees = self.mode == "forward" and any(is_container(vals[i]) for i in self.wrt)
+        if self.has_aux or trees or key in self._size_one:  # one JVP per leaf element
             return outputs.gradient(self, vals)
         compiled = self._variants.get(key)
         if compiled is None:

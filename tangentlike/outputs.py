@@ -1,4 +1,5 @@
-"""Gradients of outputs other than one scalar: ``has_aux=True`` (the function returns
+"""Gradients of outputs other than one scalar, and forward-mode gradients of pytree
+arguments: ``has_aux=True`` (the function returns
 ``(out, aux)``; ``aux`` passes through untouched, as in JAX) and a size-1 array output
 (shape ``(1,)`` or ``(1, 1)``), which ``grad`` accepts as a scalar as autograd does.
 
@@ -6,7 +7,8 @@ Promise: ``gradient(d, vals)`` gives what the ``Derivative`` ``d`` returns for p
 arguments ``vals``: the gradient(s), ``(value, gradient)`` with ``with_value``, and
 ``(gradient, aux)`` / ``((value, aux), gradient)`` with ``has_aux``. Reverse mode runs the
 compiled VJP pair once, seeding the output with ones of its shape (the aux part with
-zeros); forward mode runs the compiled JVP once per element of the ``wrt`` arguments.
+zeros); forward mode runs the compiled JVP once per element of each float leaf of the
+``wrt`` arguments (dicts, lists, tuples, namedtuples and dataclasses too).
 Gradients have the type of their primal (``rt.as_float_grad``).
 """
 from __future__ import annotations
@@ -16,6 +18,7 @@ import numpy as np
 from . import runtime as rt
 from .errors import ArgumentError, NonScalarOutputError
 from .pipeline import compile_derivative
+from .pytrees import flatten, unflatten
 
 
 def split_aux(out, fname):
@@ -50,25 +53,35 @@ def _reverse(d, fn, vals, mask, kinds):
     return value, aux, list(c.bwd(saved, ct))
 
 
+def _unit_tangents(x):
+    """``(leaf index, unit tangent of x)`` for each element of each float leaf of ``x``."""
+    leaves = flatten(x)[0]
+    zero = [np.zeros(np.shape(v)) if np.ndim(v) else 0.0 for v in leaves]
+    for l, leaf in enumerate(leaves):
+        for k in range(int(np.size(leaf))):
+            e = rt.basis(leaf, k) if np.ndim(leaf) else 1.0
+            yield l, k, unflatten(x, [e if m == l else z for m, z in enumerate(zero)])
+
+
 def _forward(d, fn, vals, mask, kinds):
     d._last = compile_derivative(fn, mask, kinds, "jvp", optimize=d.optimize)
-    jvp_fn = d._last.fn
     active = sorted(set(d.wrt))
-    zeros = [np.zeros(np.shape(vals[i])) if np.ndim(vals[i]) else 0.0 for i in active]
+    zeros = [unflatten(vals[i], [np.zeros(np.shape(v)) if np.ndim(v) else 0.0
+                                 for v in flatten(vals[i])[0]]) for i in active]
     grads, value, aux = [], None, None
-    for k, i in enumerate(active):
-        flat = np.zeros(np.size(vals[i]))
-        for j in range(flat.size):
-            tangents = list(zeros)
-            tangents[k] = rt.basis(vals[i], j) if np.ndim(vals[i]) else 1.0
-            out, dout = jvp_fn(*vals, *tangents)
+    for a, i in enumerate(active):
+        flat = [np.zeros(np.size(v)) for v in flatten(vals[i])[0]]
+        for l, k, e in _unit_tangents(vals[i]):
+            out, dout = d._last.fn(*vals, *(e if b == a else z for b, z in enumerate(zeros)))
             if d.has_aux:
                 (out, aux), dout = split_aux(out, d.__name__), dout[0]
             value = as_scalar_output(out, d.__name__)
-            flat[j] = np.reshape(dout, ())
-        grads.append(np.reshape(flat, np.shape(vals[i])))
-    if not active or not grads:
-        raise ArgumentError(f"nothing to differentiate in {d.__name__}")
+            flat[l][k] = np.reshape(dout, ())
+        grads.append(unflatten(vals[i], [np.reshape(g, np.shape(v))
+                                         for g, v in zip(flat, flatten(vals[i])[0])]))
+    if value is None:
+        raise ArgumentError(f"nothing to differentiate in {d.__name__}: the wrt arguments "
+                            "have no elements")
     return value, aux, grads
 
 

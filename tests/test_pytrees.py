@@ -89,9 +89,18 @@ def test_grad_of_a_namedtuple_argument_is_that_namedtuple(f):
     treefd.assert_close(treefd.ravel(g2), treefd.ravel(g))
 
 
-def test_grad_of_dataclass_arguments_is_the_same_dataclass():
+@pytest.mark.parametrize("f", [by_attribute, by_index, by_unpacking])
+def test_forward_mode_grad_of_a_namedtuple_argument(f):
+    p = _nt()
+    g = tl.grad(f, mode="forward")(p, X)  # one JVP per leaf element
+    assert type(g) is Params and isinstance(g.b, float)
+    treefd.assert_close(treefd.ravel(g), _fd_grad(f, (p, X), 0))
+
+
+@pytest.mark.parametrize("mode", ["reverse", "forward"])
+def test_grad_of_dataclass_arguments_is_the_same_dataclass(mode):
     layer, fz = Layer(np.array([0.1, 0.9, -0.4]), 1.5), Frozen(0.7, np.array([2.0, -1.0, 0.5]))
-    g_layer, g_fz = tl.grad(two_records, wrt=(0, 1))(layer, fz)
+    g_layer, g_fz = tl.grad(two_records, wrt=(0, 1), mode=mode)(layer, fz)
     assert type(g_layer) is Layer and type(g_fz) is Frozen
     treefd.assert_close(treefd.ravel(g_layer), _fd_grad(two_records, (layer, fz), 0))
     treefd.assert_close(treefd.ravel(g_fz), _fd_grad(two_records, (layer, fz), 1))
@@ -152,10 +161,11 @@ def test_grad_of_grad_through_a_namedtuple():
 def test_nested_dict_list_tuple_still_work():
     tree = {"pair": (np.array([1.0, 2.0]), (np.array([0.5, -0.5]), 3.0)),
             "list": [0.0, np.array([1.0, -2.0])]}
-    g = tl.grad(nested_plain)(tree)
-    assert isinstance(g["pair"], tuple) and isinstance(g["list"], list)
-    assert isinstance(g["pair"][1][1], float)
-    treefd.assert_close(treefd.ravel(g), _fd_grad(nested_plain, (tree,), 0))
+    for mode in ("reverse", "forward"):
+        g = tl.grad(nested_plain, mode=mode)(tree)
+        assert isinstance(g["pair"], tuple) and isinstance(g["list"], list)
+        assert isinstance(g["pair"][1][1], float)
+        treefd.assert_close(treefd.ravel(g), _fd_grad(nested_plain, (tree,), 0))
     t = {"pair": (np.ones(2), (np.zeros(2), 1.0)), "list": [0.0, np.array([1.0, 0.0])]}
     _, dout = tl.jvp(nested_plain, (tree,), (t,))
     treefd.assert_close(dout, _fd_grad(nested_plain, (tree,), 0) @ treefd.ravel(t))
