@@ -119,7 +119,9 @@ class ExprLowering:
         if ok:
             return self.b.const(obj, hint=node.attr)
         fn = ATTRIBUTES.get(node.attr)
-        if fn is None and not hasattr(np.ndarray, node.attr):  # a field: p.w of a namedtuple
+        ok, base = self.static(node.value)
+        if fn is None and (ok or not _array_attribute(node.attr)):
+            # a field (p.w of a namedtuple or dataclass; cfg.lam), read when the code runs
             return self.b.call(rt.field, [self.expr(node.value), self.b.const(node.attr)],
                                hint=node.attr)
         if fn is None:
@@ -321,6 +323,11 @@ class ExprLowering:
         """A lazy two-way choice between two expressions, as an ``if`` op."""
         results = self.lower_branches(cond, then_fn, else_fn, values=True)
         return results[0]
+
+
+def _array_attribute(name) -> bool:
+    """Is ``name`` an attribute of NumPy arrays (``x.imag``: not an object's field)?"""
+    return hasattr(np.ndarray, name)
 
 
 def _is_value(v) -> bool:
