@@ -78,6 +78,9 @@ def _block(parts, out_leaf, in_leaf, rows):
         J = np.zeros(shape)
     else:
         like = np.shape(in_leaf) if rows else np.shape(out_leaf)
+        if any(np.iscomplexobj(p) for p in parts + [out_leaf, in_leaf]):
+            raise ArgumentError("Jacobians of complex values are not supported (split them "
+                                "into real and imaginary parts)")
         parts = [np.zeros(like) if p is None else np.asarray(p, dtype=float) for p in parts]
         J = np.stack(parts, axis=0 if rows else -1).reshape(shape)
     return float(J) if J.ndim == 0 else J

@@ -143,3 +143,8 @@ def test_wrt_out_of_order_gives_each_argument_its_own_jacobian(jac):
     Jy, Jx = jac(same_shapes, wrt=(1, 0))(x, y)
     treefd.assert_close(Jy, treefd.jacobian(same_shapes, (x, y), 1))
     treefd.assert_close(Jx, treefd.jacobian(same_shapes, (x, y), 0))
+
+
+def test_complex_jacobians_are_a_clear_error():
+    with pytest.raises(tl.TangentlikeError, match="[Cc]omplex"):
+        tl.jacrev(np.sin)(np.array([1.0 + 0.5j, 2.0]))
