@@ -7,7 +7,7 @@ structure outside, the input's inside, as JAX does (for ``wrt`` a tuple, the ins
 tuple over the ``wrt`` arguments); each leaf block has shape ``out_leaf.shape +
 in_leaf.shape`` and is a Python float when both are scalars. Leaves that are not floats
 or float arrays (ints, ``None``) have zero blocks. ``has_aux``: ``f`` returns
-``(out, aux)``; the result is ``(jacobian, aux)``.
+``(out, aux)``; the result is ``(jacobian, aux)``. ``with_out``: ``(jacobian, out)``.
 """
 from __future__ import annotations
 
@@ -102,7 +102,7 @@ def _compiled(fn, vals, idx, mode):
     return compile_derivative(function_for(fn, vals), mask, [_kind(v) for v in vals], mode)
 
 
-def forward_jacobian(fn, vals, idx, single, has_aux=False):
+def forward_jacobian(fn, vals, idx, single, has_aux=False, with_out=False):
     jvp_fn = _compiled(fn, vals, idx, "jvp").fn
     active = sorted(set(idx))
     zero = {i: zeros(vals[i]) for i in active}
@@ -126,10 +126,12 @@ def forward_jacobian(fn, vals, idx, single, has_aux=False):
         i = idx[a]
         return _block([c[o] for c in cols[i, l]], out_leaves[o], flatten(vals[i])[0][l], False)
     jac = _assemble(out, vals, idx, single, block)
+    if with_out:  # nested Jacobians need the output's structure
+        return jac, out
     return (jac, aux) if has_aux else jac
 
 
-def reverse_jacobian(fn, vals, idx, single, has_aux=False):
+def reverse_jacobian(fn, vals, idx, single, has_aux=False, with_out=False):
     c = _compiled(fn, vals, idx, "vjp")
     active = sorted(set(idx))
     out, saved = c.fwd(*vals)
@@ -149,4 +151,6 @@ def reverse_jacobian(fn, vals, idx, single, has_aux=False):
         i = idx[a]
         return _block([r[i][l] for r in rows[o]], out_leaves[o], flatten(vals[i])[0][l], True)
     jac = _assemble(out, vals, idx, single, block)
+    if with_out:  # nested Jacobians need the output's structure
+        return jac, out
     return (jac, aux) if has_aux else jac

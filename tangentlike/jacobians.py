@@ -78,11 +78,12 @@ class Jacobian:
         self.__name__ = f"jac{'fwd' if mode == 'forward' else 'rev'}_" \
                         f"{getattr(fn, '__name__', 'f')}"
 
-    def direct(self, fn, args):
-        """This Jacobian of the plain (non-Jacobian) function ``fn`` at ``args``."""
+    def direct(self, fn, args, with_out=False):
+        """This Jacobian of the plain (non-Jacobian) function ``fn`` at ``args``
+        (``with_out``: and ``fn``'s output)."""
         vals, idx, single = prepare(fn, self.wrt, args)
         sweep = forward_jacobian if self.mode == "forward" else reverse_jacobian
-        return sweep(fn, vals, idx, single, self.has_aux)
+        return sweep(fn, vals, idx, single, self.has_aux, with_out)
 
     def __call__(self, *args):
         levels, fn = [self], self.fn
