@@ -83,8 +83,9 @@ def check_differentiable(x, name):
             return x.astype(float)
         if x.dtype.kind in "fc":
             return x
-    if is_container(x):
-        return rebuild(x, [check_differentiable(e, name) for e in children(x)])
+    if is_container(x):  # the same container when nothing is promoted (writes reach it)
+        items = [check_differentiable(e, name) for e in children(x)]
+        return x if all(a is b for a, b in zip(items, children(x))) else rebuild(x, items)
     raise DifferentiationTypeError(
         f"cannot differentiate with respect to '{name}': it is a {type(x).__name__}, not a "
         "float, a float array, or a list/tuple/dict/namedtuple/dataclass of them")

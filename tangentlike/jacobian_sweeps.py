@@ -17,7 +17,7 @@ from . import runtime as rt
 from .api import (_copy_lists, _kind, check_differentiable, function_for, normalize_wrt,
                   signature_of)
 from .errors import ArgumentError
-from .outputs import split_aux
+from .outputs import restorer, split_aux
 from .pipeline import compile_derivative
 from .pytrees import children, flatten, is_container, tree_map, unflatten
 
@@ -103,7 +103,8 @@ def _compiled(fn, vals, idx, mode):
 
 
 def forward_jacobian(fn, vals, idx, single, has_aux=False, with_out=False):
-    jvp_fn = _compiled(fn, vals, idx, "jvp").fn
+    compiled = _compiled(fn, vals, idx, "jvp")
+    jvp_fn, restore = compiled.fn, restorer(compiled, vals)
     active = sorted(set(idx))
     zero = {i: zeros(vals[i]) for i in active}
     cols, out, aux = {}, None, None
@@ -113,6 +114,7 @@ def forward_jacobian(fn, vals, idx, single, has_aux=False, with_out=False):
             cols[i, l] = []
             for e in leaf_basis(leaf):
                 t = unflatten(vals[i], [e if m == l else zm for m, zm in enumerate(z)])
+                restore()
                 out, dout = jvp_fn(*vals, *[t if j == i else zero[j] for j in active])
                 if has_aux:
                     (out, aux), dout = split_aux(out, getattr(fn, "__name__", "f")), dout[0]

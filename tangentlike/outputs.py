@@ -21,6 +21,20 @@ from .pipeline import compile_derivative
 from .pytrees import flatten, unflatten
 
 
+def restorer(compiled, vals):
+    """A function giving the array arguments their values back before each sweep, for
+    code that writes into its parameters (it calls ``rt.write_back``): every sweep must
+    start from the caller's values; the last one leaves its writes there."""
+    if "rt.write_back(" not in compiled.source:
+        return lambda: None
+    saved = [(v, v.copy()) for v in vals if isinstance(v, np.ndarray)]
+
+    def restore():
+        for v, s in saved:
+            np.copyto(v, s)
+    return restore
+
+
 def split_aux(out, fname):
     """``(out, aux)`` of a ``has_aux`` function's result, or a clear error."""
     if not (isinstance(out, (tuple, list)) and len(out) == 2):
@@ -65,6 +79,7 @@ def _unit_tangents(x):
 
 def _forward(d, fn, vals, mask, kinds):
     d._last = compile_derivative(fn, mask, kinds, "jvp", optimize=d.optimize)
+    restore = restorer(d._last, vals)
     active = sorted(set(d.wrt))
     zeros = [unflatten(vals[i], [np.zeros(np.shape(v)) if np.ndim(v) else 0.0
                                  for v in flatten(vals[i])[0]]) for i in active]
@@ -72,6 +87,7 @@ def _forward(d, fn, vals, mask, kinds):
     for a, i in enumerate(active):
         flat = [np.zeros(np.size(v)) for v in flatten(vals[i])[0]]
         for l, k, e in _unit_tangents(vals[i]):
+            restore()
             out, dout = d._last.fn(*vals, *(e if b == a else z for b, z in enumerate(zeros)))
             if d.has_aux:
                 (out, aux), dout = split_aux(out, d.__name__), dout[0]
