@@ -121,8 +121,8 @@ class ExprLowering:
         fn = ATTRIBUTES.get(node.attr)
         ok, base = self.static(node.value)
         if fn is None and (ok or not _array_attribute(node.attr)):
-            # a field (p.w of a namedtuple or dataclass; cfg.lam), read when the code runs
-            return self.b.call(rt.field, [self.expr(node.value), self.b.const(node.attr)],
+            # an object's attribute (cfg.lam, self.scale), read when the code runs
+            return self.b.call(getattr, [self.expr(node.value), self.b.const(node.attr)],
                                hint=node.attr)
         if fn is None:
             raise UnsupportedSyntaxError(f"attribute .{node.attr}", self.spec.loc(node),

@@ -1,8 +1,9 @@
 """Rules of the runtime helpers that move list cotangents around (``lst.append`` /
 ``lst.pop`` in reverse mode). All are linear in their list argument, so each JVP is
 the helper applied to the tangent; they exist so derivatives of derivatives of code
-with lists work (DESIGN §1, closure). ``rt.field`` (what ``p.w`` on a namedtuple or a
-dataclass lowers to) sends its cotangent to that field (``rt.field_vjp``)."""
+with lists work (DESIGN §1, closure). ``getattr`` (what ``p.w`` lowers to: a namedtuple's or a
+dataclass's field) sends its cotangent to that field (``rt.field_vjp``; ``rt.field``, the
+same read, is what derivative code calls)."""
 from .. import runtime as rt
 from .registry import defjvp, defvjp, nondiff
 
@@ -94,6 +95,16 @@ def items(ct, out, x):
 @defjvp(rt.items)
 def items_jvp(d, out, x):
     return rt.items(d)
+
+
+@defvjp(getattr)
+def getattr_vjp(g, ans, obj, name):
+    return rt.field_vjp(g, obj, name)
+
+
+@defjvp(getattr)
+def getattr_jvp(d, ans, obj, name):
+    return rt.field(d, name)
 
 
 @defvjp(rt.field)

@@ -88,7 +88,7 @@ CASES = [
     C(rt.append_vjp, [num(), num(), num()]), C(rt.append_vjp, [arr(2), arr(3)]),
     C(rt.join_last, [num(), num()], num()), C(rt.join_last, [arr(2)], arr(3)),
     C(rt.drop_last, [num(), num(), num()]), C(rt.drop_last, [arr(2), arr(3)]),
-    C(rt.field, pair, "w"), C(rt.field, pair, "b"), C(rt.field_vjp, arr(3), pair, "w"),
+    C(getattr, pair, "w"), C(rt.field, pair, "b"), C(rt.field_vjp, arr(3), pair, "w"),
     C(rt.field_vjp, num(), pair, "b"), C(rt.as_record, Pair, (arr(3), num())),
     C(rt.record_children, pair), C(rt.like_record, pair, (arr(3), num())),
 ]

@@ -120,6 +120,9 @@ def test_rule_parameters_follow_the_primal_signature(rule):
     primal (``np.einsum(subscripts, *operands)``) names its operands in the rule,
     and one with ``**kwargs`` (``np.pad``'s ``constant_values``) its keywords."""
     params = _params(rule.fn)
+    if rule.fn is getattr:  # no signature; the frontend calls it positionally (x.name)
+        assert params is None and rule.params == ("obj", "name")
+        return
     assert params is not None, f"no signature for {rule.name}"
     kinds = {p.kind for p in params.values()}
     names = [p for p in params if params[p].kind not in (inspect.Parameter.VAR_POSITIONAL,
