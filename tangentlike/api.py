@@ -1,4 +1,5 @@
-"""The public API: ``grad``, ``value_and_grad``, ``vjp``, ``source``, ``ir``, ``emit``.
+"""The public API: ``grad``, ``value_and_grad``, ``vjp`` (``source``, ``ir`` and ``emit``
+are in ``inspection``).
 
 Each entry point checks its arguments (``wrt``, the types of differentiated
 values, promoting ints to float) and hands the function to the pipeline
@@ -8,24 +9,22 @@ from __future__ import annotations
 
 import functools
 import inspect
-import os
 from typing import Any, Callable, Sequence, Union, overload
 
 import numpy as np
 
 from .admissible import check_arguments, unsupported
-from .errors import (ArgumentError, ArgumentTypeError, DifferentiationTypeError,
-                     TangentlikeError, entry_point, user_error)
-from . import display
+from .callables import as_function
+from . import display, outputs, runtime as rt
 from .display import SourceCode
+from .errors import (ArgumentError, ArgumentTypeError, DifferentiationTypeError,
+                     NonScalarOutputError, TangentlikeError, entry_point, user_error)
 from .frontend.source import fresh, spec_of
-from .ir.printer import print_func
+from .options import check_options, resolve_wrt
 from .ir.callees import Checkpointed, DerivativeBase, check_policy, register_compile_time
 from .analysis.shapes import pattern
-from .pipeline import Compiled, build, compile_derivative, stage, standalone_module
-from .frontend.lower import lower
-from .transforms import passes
-from .transforms.passes import STAGES
+from .pytrees import children, is_container, rebuild
+from .pipeline import Compiled, compile_derivative
 from .runtime.namespace import is_foreign
 
 Wrt = Union[int, str, Sequence[Union[int, str]]]  # a parameter (index or name), or several
@@ -55,7 +54,7 @@ def normalize_wrt(fn, wrt, names):
 
 
 def _kind(x):
-    if isinstance(x, (list, tuple, dict)):
+    if is_container(x):
         return "seq"
     real = isinstance(x, (int, float, np.integer, np.floating))
     return "scalar" if real else "num"
@@ -99,17 +98,14 @@ def check_differentiable(x, name):
             return x.astype(float)
         if x.dtype.kind == "f":
             return x
-    if isinstance(x, (list, tuple)):  # the same list when nothing is promoted: writes
-        items = [check_differentiable(e, name) for e in x]  # into it reach the caller
-        return x if all(a is b for a, b in zip(items, x)) else type(x)(items)
-    if isinstance(x, dict):
-        items = {k: check_differentiable(v, name) for k, v in x.items()}
-        return x if all(items[k] is v for k, v in x.items()) else items
+    if is_container(x):  # the same container when nothing is promoted (writes reach it)
+        items = [check_differentiable(e, name) for e in children(x)]
+        return x if all(a is b for a, b in zip(items, children(x))) else rebuild(x, items)
     if is_foreign(x) and any(t in str(x.dtype) for t in ("float", "complex")):
         return x  # an array of another library (the array API back end, Dask)
     raise DifferentiationTypeError(
         f"cannot differentiate with respect to '{name}': it is a {type(x).__name__}, not a "
-        "float, a float array, or a list/tuple/dict of them")
+        "float, a float array, or a list/tuple/dict/namedtuple/dataclass of them")
 
 
 def _short(x) -> str:
@@ -118,15 +114,16 @@ def _short(x) -> str:
 
 
 def signature_of(fn) -> inspect.Signature:
-    return fn.signature if isinstance(fn, Derivative) else inspect.signature(fn)
+    return fn.signature if isinstance(fn, Derivative) else inspect.signature(as_function(fn))
 
 
 def function_for(fn, vals):
-    """The Python function to differentiate for these arguments: ``fn`` itself, or, for a
-    derivative, its generated function (derivatives of derivatives, docs/architecture.md: pipeline)."""
+    """The Python function to differentiate for these arguments: ``fn`` itself (a NumPy
+    function or ufunc as a one-line function: ``callables``), or, for a derivative, its
+    generated function (derivatives of derivatives, docs/architecture.md: pipeline)."""
     if isinstance(fn, Derivative):
         return fn.compiled(vals).fn
-    fn = getattr(fn, "__wrapped__", fn) if isinstance(fn, Checkpointed) else fn
+    fn = getattr(fn, "__wrapped__", fn) if isinstance(fn, Checkpointed) else as_function(fn)
     spec_of(fn)
     return fn
 
@@ -136,7 +133,7 @@ class Derivative(DerivativeBase):
 
     def __init__(self, fn: Callable[..., Any], wrt: Wrt = 0, with_value: bool = False,
                  mode: str = "reverse", optimize: bool = True, checkpoint: Any = None,
-                 backend: str = "numpy") -> None:
+                 backend: str = "numpy", has_aux: bool = False) -> None:
         if mode not in ("reverse", "forward"):
             raise ArgumentError(f"mode={mode!r}: use 'reverse' or 'forward'")
         self.primal, self.mode, self.backend = fn, mode, check_backend(backend, mode)
@@ -145,6 +142,7 @@ class Derivative(DerivativeBase):
             raise ArgumentError("checkpoint= applies to mode='reverse' (forward mode keeps no tape)")
         if isinstance(fn, Checkpointed):
             fn = fn.fn
+        fn = as_function(fn)
         if not isinstance(fn, Derivative):
             spec_of(fn)  # fail early on a function without source
         self.signature = signature_of(fn)
@@ -153,8 +151,10 @@ class Derivative(DerivativeBase):
         active = sorted(set(self.wrt))
         # True: one gradient; else the gradients' positions among the active parameters
         self.single = True if single else tuple(active.index(w) for w in self.wrt)
-        self.with_value, self.optimize = with_value, optimize
-        self._last, self._variants, self._fast = None, {}, {}
+        self.with_value, self.optimize, self.has_aux = with_value, optimize, bool(has_aux)
+        if has_aux and checkpoint is not None:
+            raise ArgumentError("has_aux=True does not combine with checkpoint=")
+        self._last, self._variants, self._fast, self._size_one = None, {}, {}, set()
         functools.update_wrapper(self, fn, updated=())  # not fn.__dict__: a Derivative's state
 
     def _bind(self, args, kwargs):
@@ -210,11 +210,10 @@ class Derivative(DerivativeBase):
         check_arguments(vals, self.names)
         for i in self.wrt:
             vals[i] = check_differentiable(vals[i], self.names[i])
-            if self.mode == "forward" and isinstance(vals[i], (list, tuple, dict)):
-                raise ArgumentError(
-                    f"mode='forward' differentiates float and array arguments; "
-                    f"'{self.names[i]}' is a {type(vals[i]).__name__}: use mode='reverse'")
         key = (*map(_kind, vals), *map(pattern, vals))
+        trees = self.mode == "forward" and any(is_container(vals[i]) for i in self.wrt)
+        if self.has_aux or trees or key in self._size_one:  # one JVP per leaf element
+            return outputs.gradient(self, vals)
         compiled = self._variants.get(key)
         if compiled is None or not fresh(compiled.guards):
             compiled = self._variants[key] = self.compiled(vals)
@@ -225,7 +224,14 @@ class Derivative(DerivativeBase):
             if len(self._fast) > 256:
                 self._fast.clear()
             self._fast[fast] = compiled
-        return compiled.fn(*vals)
+        try:
+            return compiled.fn(*vals)
+        except NonScalarOutputError as e:  # a size-1 array output: seeded with ones instead
+            if not outputs.size_one(e):
+                raise
+            self._fast.pop(fast, None)
+            self._size_one.add(key)
+        return outputs.gradient(self, vals)
 
     @property
     def source(self) -> SourceCode:
@@ -276,6 +282,16 @@ def _options_decorator(factory, fn, kwargs):
     return factory(fn, **kwargs)
 
 
+_GRAD_OPTIONS = ("wrt", "argnums", "has_aux", "mode", "optimize", "checkpoint", "backend")
+
+
+def _grad_options(entry, wrt, options):
+    check_options(entry, options, _GRAD_OPTIONS)
+    options = dict(options)
+    options["wrt"] = resolve_wrt(wrt, options.pop("argnums", None))
+    return options
+
+
 @overload
 def grad(fn: Callable[..., Any], wrt: Wrt = ..., **options: Any) -> Derivative: ...
 @overload
@@ -284,10 +300,12 @@ def grad(fn: None = ..., wrt: Wrt = ...,
 
 
 @entry_point
-def grad(fn: Callable[..., Any] | None = None, wrt: Wrt = 0,
+def grad(fn: Callable[..., Any] | None = None, wrt: Wrt | None = None,
          **options: Any) -> Derivative | Callable[[Callable[..., Any]], Derivative]:
-    """Gradient of a scalar function; a decorator (with or without options) or a call."""
-    return _options_decorator(Derivative, fn, dict(wrt=wrt, **options))
+    """Gradient of a scalar function; a decorator (with or without options) or a call.
+    ``argnums=`` is ``wrt=``'s JAX spelling; ``has_aux=True``: ``fn`` returns ``(out, aux)``
+    and the gradient comes back as ``(gradient, aux)``."""
+    return _options_decorator(Derivative, fn, _grad_options("grad", wrt, options))
 
 
 @overload
@@ -298,10 +316,12 @@ def value_and_grad(fn: None = ..., wrt: Wrt = ...,
 
 
 @entry_point
-def value_and_grad(fn: Callable[..., Any] | None = None, wrt: Wrt = 0,
+def value_and_grad(fn: Callable[..., Any] | None = None, wrt: Wrt | None = None,
                    **options: Any) -> Derivative | Callable[[Callable[..., Any]], Derivative]:
-    """Like ``grad``, returning ``(value, gradient)``."""
-    return _options_decorator(Derivative, fn, dict(wrt=wrt, with_value=True, **options))
+    """Like ``grad``, returning ``(value, gradient)`` (``((value, aux), gradient)`` with
+    ``has_aux=True``)."""
+    options = _grad_options("value_and_grad", wrt, options)
+    return _options_decorator(Derivative, fn, dict(options, with_value=True))
 
 
 def _copy_lists(x, memo=None):
@@ -314,8 +334,8 @@ def _copy_lists(x, memo=None):
             memo[id(x)] = new = []
             new.extend(_copy_lists(e, memo) for e in x)
         return memo[id(x)]
-    if isinstance(x, tuple):
-        return tuple(_copy_lists(e, memo) for e in x)
+    if isinstance(x, tuple):  # a namedtuple stays one (rt.field_vjp reads its fields)
+        return rebuild(x, [_copy_lists(e, memo) for e in x])
     return x
 
 
@@ -333,10 +353,12 @@ def differentiable_mask(vals, names):
 
 
 @entry_point
-def vjp(fn: Callable[..., Any],
-        *primals: Any) -> tuple[Any, Callable[[Any], tuple[Any, ...]]]:
+def vjp(fn: Callable[..., Any], *primals: Any, has_aux: bool = False,
+        **options: Any) -> tuple[Any, ...]:
     """``(out, pullback)``; ``pullback(ct)`` -> one cotangent per argument (None for
-    arguments that are not floats, float arrays or containers of them)."""
+    arguments that are not floats, float arrays or containers of them). ``has_aux=True``:
+    ``fn`` returns ``(out, aux)`` and ``vjp`` gives ``(out, pullback, aux)``."""
+    check_options("vjp", options, ("has_aux",))
     sig = signature_of(fn)
     names = list(sig.parameters)
     try:
@@ -349,85 +371,17 @@ def vjp(fn: Callable[..., Any],
     mask = differentiable_mask(vals, names)
     compiled = compile_derivative(function_for(fn, vals), mask, [_kind(v) for v in vals], "vjp")
     out, saved = compiled.fwd(*vals)
+    aux = None
+    if has_aux:
+        out, aux = outputs.split_aux(out, getattr(fn, "__name__", "f"))
 
     def pullback(ct):
+        ct = (ct, rt.zeros_like(aux)) if has_aux else ct
         grads = iter(compiled.bwd(_copy_lists(saved), ct))
         return tuple(next(grads) if m else None for m in mask)
 
     pullback.source = compiled.source
-    return out, pullback
-
-
-@entry_point
-def source(f: Any) -> SourceCode:
-    """The generated Python source of a derivative made by ``grad``/``value_and_grad``."""
-    if isinstance(f, Derivative):
-        return f.source
-    src = getattr(f, "source", None)
-    if isinstance(src, str):
-        return SourceCode(src)
-    raise ArgumentTypeError(f"tl.source expects a derivative made by tl.grad, not {f!r}")
-
-
-@entry_point
-def ir(f: Callable[..., Any], after: str = "lowered") -> str:
-    """The printed SSA IR after a stage of the pass pipeline (``transforms.passes.STAGES``):
-    ``lowered`` (the raw lowering) or ``primal.<pass>`` for the function itself (or a
-    derivative's primal); for its derivative (``f`` made by ``grad``, else its gradient with
-    respect to the first parameter) ``prepare.<pass>``, ``reverse`` / ``forward`` (right
-    after the transform), ``cleanup.<pass>``, or ``optimized`` (the final IR, the
-    derivative function first, then the functions it calls)."""
-    if after not in STAGES:
-        raise ArgumentError(f"after={after!r}: use one of {', '.join(STAGES)}")
-    if after == "lowered" or after.startswith("primal."):
-        fn = f
-        while isinstance(fn, Derivative):
-            fn = fn.primal
-        spec = spec_of(fn)
-        lowered = stage("lower", spec.name, spec.loc(spec.node), lambda: lower(spec))
-        if after == "lowered":
-            return print_func(lowered)
-        with passes.tracing() as trace:
-            passes.run(passes.PRIMAL, lowered)
-        return trace.after(after)[-1]
-    d = f if isinstance(f, Derivative) else Derivative(f)
-    fn, mask, kinds, mode, single, with_value, _ = d.plan()
-    with passes.tracing() as trace:
-        unit, top = build(spec_of(fn), mask, kinds, mode, single, with_value,
-                          checkpoint=d.checkpoint)
-    if after == "optimized":
-        funcs = top + [u for u in unit.funcs if all(u is not t for t in top)]
-        return "\n".join(print_func(u) for u in funcs)
-    texts = trace.after(after)
-    if not texts:
-        raise ArgumentError(f"after={after!r}: that stage does not run for this derivative "
-                            f"(mode {d.mode!r})")
-    return "\n".join(texts)
-
-
-@entry_point
-def emit(g: Derivative, path: str | os.PathLike[str] | None = None) -> str:
-    """Write the derivative ``g`` (made by ``grad`` or ``value_and_grad``) to ``path`` as a
-    standalone module, importing only ``numpy`` and ``tangentlike.runtime``; returns its
-    source. The same derivative gives byte-identical output."""
-    if not isinstance(g, Derivative):
-        raise ArgumentTypeError(f"tl.emit expects a derivative made by tl.grad, not {g!r}")
-    fn, mask, kinds, mode, single, with_value, optimize = g.plan()
-    wrt = ",".join(g.names[i] for i in g.wrt)
-    options = (f"mode={g.mode}, wrt={wrt if g.single is True else '(' + wrt + ')'}, "
-               f"with_value={with_value}, optimize={optimize}")
-    options += f", checkpoint={g.checkpoint!r}" if g.checkpoint is not None else ""
-    options += f", backend={g.backend}" if g.backend != "numpy" else ""
-    origin, order = g.primal, 1
-    while isinstance(origin, Derivative):  # a derivative of a derivative: name the source
-        origin, order = origin.primal, order + 1
-    options += f", order={order}" if order > 1 else ""
-    src = standalone_module(fn, mask, kinds, mode, single, with_value, optimize, options,
-                            origin, g.checkpoint, g.backend)
-    if path is not None:
-        with open(path, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(src)
-    return src
+    return (out, pullback, aux) if has_aux else (out, pullback)
 
 
 register_compile_time(grad, value_and_grad)

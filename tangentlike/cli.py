@@ -34,7 +34,7 @@ from pathlib import Path
 
 import click
 
-from . import __version__, api, progress
+from . import __version__, api, inspection, progress
 from . import cache as _cache
 from .errors import TangentlikeError, keep_frames
 from .transforms.passes import STAGES
@@ -156,7 +156,7 @@ def grad(target, wrt, mode, output, no_optimize, every, backend):
         return _grad_all(target, wrt, mode, output, not no_optimize, backend)
     fn, w = unwrap(load_target(target)[1], wrt)
     d = api.grad(fn, wrt=w, mode=mode, optimize=not no_optimize, backend=backend)
-    src = api.emit(d, output)
+    src = inspection.emit(d, output)
     if output is None:
         click.echo(src, nl=False)
     return 0
@@ -178,7 +178,7 @@ def _grad_all(target, wrt, mode, output, optimize, backend="numpy"):
         try:
             d = api.grad(fn, wrt=parse_wrt(wrt), mode=mode, optimize=optimize, backend=backend)
             path = Path(output) / f"grad_{fn.__name__}.py" if output is not None else None
-            src = api.emit(d, path)
+            src = inspection.emit(d, path)
         except TangentlikeError as e:
             if _STATE["debug"]:
                 raise
@@ -201,7 +201,7 @@ def ir(target, stage, wrt):
     """Print the SSA IR of TARGET (or of its gradient) after a stage."""
     fn, w = unwrap(load_target(target)[1], wrt)
     f = fn if stage == "lowered" or stage.startswith("primal.") else api.grad(fn, wrt=w)
-    click.echo(api.ir(f, after=stage), nl=False)
+    click.echo(inspection.ir(f, after=stage), nl=False)
     return 0
 
 

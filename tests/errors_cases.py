@@ -159,5 +159,5 @@ exec("def made_by_exec(x):\n    return x * x\n", _ns)
 made_by_exec = _ns["made_by_exec"]
 del _ns
 
-builtin_np_sin = np.sin
-builtin_math_erf = math.erf
+builtin_no_rule = np.busday_count  # compiled, and no derivative rule (np.sin has one: it works)
+builtin_math_no_rule = math.gamma  # no rule (math.erf has one since the math rules: it works)

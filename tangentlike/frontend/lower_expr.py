@@ -24,6 +24,7 @@ from ..rules import registry
 from . import rewrites
 from .nested import is_jvp, lower_jvp
 from .sugar import REFS
+from .records import RecordCalls
 from .tapes import ListMethods
 
 BINOPS = {gast.Add: operator.add, gast.Sub: operator.sub, gast.Mult: operator.mul,
@@ -85,7 +86,7 @@ def is_user_function(fn) -> bool:
     return mod not in PRIMITIVE_MODULES
 
 
-class ExprLowering(ListMethods):
+class ExprLowering(ListMethods, RecordCalls):
     def expr(self, node):
         method = getattr(self, "e_" + type(node).__name__, None)
         if method is None:
@@ -256,6 +257,8 @@ class ExprLowering(ListMethods):
             if getattr(self, "new_tape", False):
                 return self.b.op("tape", [], ["tape"], {"nondiff": fn is rt.IndexTape}).result
             return self.b.op("list", [], ["tape"]).result  # it escapes: a list like any
+        if rt.is_record_type(fn):
+            return self.record_call(fn, node)
         fn, node, done = rewrites.rewrite_call(self, fn, node)
         if done is not None:
             return done

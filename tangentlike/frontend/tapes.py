@@ -4,8 +4,9 @@ Promise: ``lst.append(v)`` / ``lst.pop()`` on a local list lower to ``append`` /
 ``listpop`` ops (the name is rebound to the new list value). Tapes, in code the
 compiler reads again (a derivative differentiated once more): ``local_tapes(fn_node)``
 names the variables a function uses only as ``name.append(v)`` / ``name.pop()``
-(bound to ``rt.Tape()``, they lower to ``push`` / ``pop`` on ``tape`` ops); ``is_tape(v)`` says whether an IR value is one; ``tape_pop(node, env)`` gives
-the tape a ``tape.pop()`` call pops, or None.
+(bound to ``rt.Tape()``, they lower to ``push`` / ``pop`` on ``tape`` ops);
+``is_tape(v)`` says whether an IR value is one; ``tape_pop(node, env)`` gives the tape
+a ``tape.pop()`` call pops, or None.
 """
 from __future__ import annotations
 

@@ -26,9 +26,9 @@ from __future__ import annotations
 import numpy as np
 
 from tangentlike.errors import NonScalarOutputError
-
 from .namespace import (array_namespace, broadcast, copy_of, float_dtype, is_foreign,  # noqa: F401
                         length, namespace, xp_transpose, xp_where)
+from .records import is_record, rebuild_record, record_items
 
 _PY_SCALARS = (bool, int, float, complex)
 _REAL_SCALARS = frozenset({float, np.float64, np.float32, np.float16, np.longdouble})
@@ -132,6 +132,8 @@ def zeros_like(x):
         return {k: zeros_like(v) for k, v in x.items()}
     if isinstance(x, (tuple, list)):
         return _rebuild(x, (zeros_like(v) for v in x))
+    if is_record(x):
+        return rebuild_record(x, [zeros_like(v) for v in record_items(x)])
     if isinstance(x, np.ndarray):
         return np.zeros(x.shape, dtype=complex if np.iscomplexobj(x) else float)
     if isinstance(x, (complex, np.complexfloating)):
@@ -156,6 +158,8 @@ def add(a, b):
         return {k: add(a.get(k), b.get(k)) for k in {**a, **b}}
     if isinstance(a, (tuple, list)):
         return _rebuild(a, (add(x, y) for x, y in zip(a, b, strict=True)))
+    if is_record(a):
+        return rebuild_record(a, [add(x, y) for x, y in zip(record_items(a), record_items(b))])
     return a + b
 
 
@@ -197,6 +201,9 @@ def as_float_grad(g, x):
     if isinstance(x, (tuple, list)):
         return _rebuild(x, (as_float_grad(None if g is None else g[i], v)
                             for i, v in enumerate(x)))
+    if is_record(x):
+        gs = [None] * len(record_items(x)) if g is None else record_items(g)
+        return rebuild_record(x, [as_float_grad(a, v) for a, v in zip(gs, record_items(x))])
     if g is None:
         return zeros_like(x)
     if _is_py_scalar(x):
@@ -222,9 +229,11 @@ def check_scalar(y, fname):
         found = f"an array of shape {tuple(shape)}"
     else:
         found = f"a value of type {type(y).__name__}"
-    raise NonScalarOutputError(
+    err = NonScalarOutputError(
         f"grad of {fname} needs a scalar output, but it returned {found}; "
         "use tl.vjp or tl.jacrev for non-scalar outputs")
+    err.shape = y.shape if isinstance(y, np.ndarray) else None  # size 1: the API seeds ones
+    raise err
 
 
 # --- Indexing -----------------------------------------------------------------
@@ -377,15 +386,13 @@ from .arrays import (astype, broadcast_like, clip_share, cumsum_vjp, diag_vjp,  
                      take_vjp, tile_vjp, trace_vjp, vstack_vjp)
 from .algebra import (contract, diag_embed, diag_part, inner_subscripts,  # noqa: E402
                       inv_gaps, kron_subscripts, phi, skew_lower, tensordot_subscripts)
-
 from .schedule import (binomial_schedule, snapshot_count, snapshot_slots,  # noqa: E402,F401
                        sum_slots)
-
-from .containers import (MISSING, UNBOUND, IndexTape, Tape, append_vjp, basis,  # noqa: E402,F401
-                         as_dict, as_list, assert_failed, check_unshared, drop_last, items,
-                         pick_index, sort_order, write_back,
-                         join_last, restore_item, save_item, stop_gradient, unpack_vjp,
-                         unpop_vjp)
+from .containers import (MISSING, UNBOUND, IndexTape, Tape, append_vjp, as_dict,  # noqa: E402,F401
+                         as_list, as_record, assert_failed, basis, check_unshared, drop_last,
+                         field, field_vjp, is_record_type, items, join_last, like_record,
+                         pick_index, record_children, restore_item, save_item, sort_order,
+                         stop_gradient, unpack_vjp, unpop_vjp, write_back)
 from .pieces import (axis_concat, axis_concat_lin, axis_concat_vjp, column_stack_vjp,  # noqa: E402,F401
                      dstack_vjp, einsum_into, einsum_plan, np_append_vjp, plan_swap)
 from .signal import (angle_scale, as_matrix, conv_pad, diff_vjp, gradient_of, gradient_vjp,  # noqa: E402,F401

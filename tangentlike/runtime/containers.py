@@ -6,6 +6,7 @@ from typing import TypeVar
 import numpy as np
 
 from . import _rebuild, copy, zeros_like  # defined before this module is imported
+from .records import is_record, rebuild_record, record_fields, record_items
 
 _T = TypeVar("_T")
 
@@ -13,6 +14,48 @@ _T = TypeVar("_T")
 def stop_gradient(x: _T) -> _T:
     """``x`` itself; its derivative is zero (the compiler treats it as a constant)."""
     return x
+
+
+def field(x, name):
+    """``getattr(x, name)``: what ``x.name`` lowers to when ``name`` is not an array's."""
+    return getattr(x, name)
+
+
+def field_vjp(g, x, name):
+    """Cotangent of ``x`` for ``ans = rt.field(x, name)``: zeros like ``x`` (a namedtuple or
+    dataclass) holding ``g`` in field ``name``; an error for any other object (its
+    attributes are not containers of derivatives: a zero would be a guess)."""
+    if isinstance(x, tuple) and hasattr(x, "_fields"):
+        return _rebuild(x, [g if f == name else zeros_like(v) for f, v in zip(x._fields, x)])
+    if is_record(x) and name in record_fields(x):
+        return rebuild_record(x, [g if f == name else zeros_like(v)
+                                  for f, v in zip(record_fields(x), record_items(x))])
+    from ..errors import TangentlikeError
+    raise TangentlikeError(f"no derivative through attribute .{name} of a "
+                           f"{type(x).__name__}: only namedtuple and dataclass fields carry one")
+
+
+def is_record_type(cls) -> bool:
+    """True for a namedtuple class or a dataclass type (constructed by ``as_record``)."""
+    if not isinstance(cls, type):
+        return False
+    return (issubclass(cls, tuple) and hasattr(cls, "_fields")) or \
+        "__dataclass_fields__" in vars(cls) or hasattr(cls, "__dataclass_fields__")
+
+
+def as_record(cls, items):
+    """``cls(*items)``: a namedtuple or a dataclass from its ``__init__`` fields in order."""
+    return cls(*items)
+
+
+def record_children(r):
+    """The fields of a namedtuple or dataclass ``r`` as a tuple (in declaration order)."""
+    return tuple(record_items(r)) if is_record(r) else tuple(r)
+
+
+def like_record(r, items):
+    """A namedtuple or dataclass of ``r``'s type holding ``items``."""
+    return rebuild_record(r, items) if is_record(r) else _rebuild(r, items)
 
 
 def append_vjp(g):

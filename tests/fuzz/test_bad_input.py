@@ -193,8 +193,10 @@ ODD = [
     ("int of a float", ["y_odd = int({p}) * 1.0"]),
     ("variable maybe undefined", ["if {p} > 100.0:", "    y_odd = {p}"]),
 ]
+# Not np.ones((1, 1)): a size-1 array output is a scalar to grad since issue 15 (as in
+# autograd; tests/test_jax_spellings.py).
 RETURNS = ["return {a}", "return None", "return 'text'", "return ({p}, {p})", "return [{p}]",
-           "return", "return {a} > 0.0", "return np.ones((1, 1))"]
+           "return", "return {a} > 0.0", "return np.ones((1, 2))"]
 
 
 def _check_odd(source, mode):

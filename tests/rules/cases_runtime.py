@@ -1,8 +1,13 @@
 """Cases of the runtime helpers' own rules: what derivatives of derivatives use."""
+import collections
+
 import numpy as np
-from rulecheck import C, arr, away, distinct, num
+from rulecheck import C, Gen, arr, away, distinct, num
 
 from tangentlike import runtime as rt
+
+Pair = collections.namedtuple("Pair", "w b")  # a record for the field rules
+pair = Gen(lambda rng: Pair(rng.uniform(-2.0, 2.0, 3), float(rng.uniform(-2.0, 2.0))))
 
 CASES = [
     C(rt.append_vjp, [arr(2), arr(2), num()]), C(rt.unpop_vjp, [arr(2), num()], arr(3)),
@@ -85,4 +90,7 @@ CASES = [
     C(rt.append_vjp, [num(), num(), num()]), C(rt.append_vjp, [arr(2), arr(3)]),
     C(rt.join_last, [num(), num()], num()), C(rt.join_last, [arr(2)], arr(3)),
     C(rt.drop_last, [num(), num(), num()]), C(rt.drop_last, [arr(2), arr(3)]),
+    C(getattr, pair, "w"), C(rt.field, pair, "b"), C(rt.field_vjp, arr(3), pair, "w"),
+    C(rt.field_vjp, num(), pair, "b"), C(rt.as_record, Pair, (arr(3), num())),
+    C(rt.record_children, pair), C(rt.like_record, pair, (arr(3), num())),
 ]

@@ -1,0 +1,96 @@
+"""Looking at what the compiler makes: ``source``, ``ir``, ``emit`` (the public API's
+inspection functions; ``api`` makes the derivatives they look at).
+
+``tl.source(g)`` is the generated source of a derivative; ``tl.ir(f, after=...)`` the
+printed SSA IR after a stage of the pass pipeline; ``tl.emit(g, path)`` a standalone
+module that imports only ``numpy`` and ``tangentlike.runtime``, byte-identical for the
+same derivative.
+"""
+from __future__ import annotations
+
+import os
+from typing import Any, Callable
+
+from .api import Derivative
+from .callables import as_function
+from .display import SourceCode
+from .errors import ArgumentError, ArgumentTypeError, entry_point
+from .frontend.lower import lower
+from .frontend.source import spec_of
+from .ir.printer import print_func
+from .pipeline import build, stage, standalone_module
+from .transforms import passes
+from .transforms.passes import STAGES
+
+
+@entry_point
+def source(f: Any) -> SourceCode:
+    """The generated Python source of a derivative made by ``grad``/``value_and_grad``."""
+    if isinstance(f, Derivative):
+        return f.source
+    src = getattr(f, "source", None)
+    if isinstance(src, str):
+        return SourceCode(src)
+    raise ArgumentTypeError(f"tl.source expects a derivative made by tl.grad, not {f!r}")
+
+
+@entry_point
+def ir(f: Callable[..., Any], after: str = "lowered") -> str:
+    """The printed SSA IR after a stage of the pass pipeline (``transforms.passes.STAGES``):
+    ``lowered`` (the raw lowering) or ``primal.<pass>`` for the function itself (or a
+    derivative's primal); for its derivative (``f`` made by ``grad``, else its gradient with
+    respect to the first parameter) ``prepare.<pass>``, ``reverse`` / ``forward`` (right
+    after the transform), ``cleanup.<pass>``, or ``optimized`` (the final IR, the
+    derivative function first, then the functions it calls)."""
+    if after not in STAGES:
+        raise ArgumentError(f"after={after!r}: use one of {', '.join(STAGES)}")
+    if after == "lowered" or after.startswith("primal."):
+        fn = f
+        while isinstance(fn, Derivative):
+            fn = fn.primal
+        spec = spec_of(as_function(fn))
+        lowered = stage("lower", spec.name, spec.loc(spec.node), lambda: lower(spec))
+        if after == "lowered":
+            return print_func(lowered)
+        with passes.tracing() as trace:
+            passes.run(passes.PRIMAL, lowered)
+        return trace.after(after)[-1]
+    d = f if isinstance(f, Derivative) else Derivative(f)
+    fn, mask, kinds, mode, single, with_value, _ = d.plan()
+    with passes.tracing() as trace:
+        unit, top = build(spec_of(fn), mask, kinds, mode, single, with_value,
+                          checkpoint=d.checkpoint)
+    if after == "optimized":
+        funcs = top + [u for u in unit.funcs if all(u is not t for t in top)]
+        return "\n".join(print_func(u) for u in funcs)
+    texts = trace.after(after)
+    if not texts:
+        raise ArgumentError(f"after={after!r}: that stage does not run for this derivative "
+                            f"(mode {d.mode!r})")
+    return "\n".join(texts)
+
+
+@entry_point
+def emit(g: Derivative, path: str | os.PathLike[str] | None = None) -> str:
+    """Write the derivative ``g`` (made by ``grad`` or ``value_and_grad``) to ``path`` as a
+    standalone module, importing only ``numpy`` and ``tangentlike.runtime``; returns its
+    source. The same derivative gives byte-identical output."""
+    if not isinstance(g, Derivative):
+        raise ArgumentTypeError(f"tl.emit expects a derivative made by tl.grad, not {g!r}")
+    fn, mask, kinds, mode, single, with_value, optimize = g.plan()
+    wrt = ",".join(g.names[i] for i in g.wrt)
+    options = (f"mode={g.mode}, wrt={wrt if g.single is True else '(' + wrt + ')'}, "
+               f"with_value={with_value}, optimize={optimize}")
+    options += f", checkpoint={g.checkpoint!r}" if g.checkpoint is not None else ""
+    options += f", backend={g.backend}" if g.backend != "numpy" else ""
+    origin, order = g.primal, 1
+    while isinstance(origin, Derivative):  # a derivative of a derivative: name the source
+        origin, order = origin.primal, order + 1
+    origin = as_function(origin)
+    options += f", order={order}" if order > 1 else ""
+    src = standalone_module(fn, mask, kinds, mode, single, with_value, optimize, options,
+                            origin, g.checkpoint, g.backend)
+    if path is not None:
+        with open(path, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(src)
+    return src
