@@ -23,7 +23,8 @@ import numpy as _np  # noqa: E402
 check_numpy(_np.__version__)
 
 from . import rules  # noqa: E402,F401  (registers the derivative rules)
-from .api import grad, value_and_grad, vjp  # noqa: E402
+from .api import grad, value_and_grad  # noqa: E402
+from .pullbacks import vjp  # noqa: E402
 from .inspection import emit, ir, source  # noqa: E402
 from .jacobians import hessian, hvp, jacfwd, jacrev, jvp  # noqa: E402
 from .errors import (ArgumentError, ArgumentTypeError, DifferentiationTypeError,  # noqa: E402

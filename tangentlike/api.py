@@ -1,5 +1,5 @@
-"""The public API: ``grad``, ``value_and_grad``, ``vjp`` (``source``, ``ir`` and ``emit``,
-which show or write what these compile, are in ``inspection``).
+"""The public API: ``grad``, ``value_and_grad`` (``vjp`` is in ``pullbacks``; ``source``,
+``ir`` and ``emit``, which show or write what these compile, are in ``inspection``).
 
 Each entry point checks its arguments (``wrt``, the types of differentiated
 values, promoting ints to float) and hands the function to the pipeline
@@ -14,15 +14,17 @@ from typing import Any, Callable, Sequence, Union, overload
 
 import numpy as np
 
-from . import runtime as rt
 from .admissible import check_arguments, unsupported
-from .errors import (ArgumentError, ArgumentTypeError, DifferentiationTypeError,
-                     TangentlikeError, entry_point, user_error)
-from . import display
+from .callables import as_function
+from . import display, outputs, runtime as rt
 from .display import SourceCode
+from .errors import (ArgumentError, ArgumentTypeError, DifferentiationTypeError,
+                     NonScalarOutputError, TangentlikeError, entry_point, user_error)
 from .frontend.source import fresh, spec_of
+from .options import check_options, resolve_wrt
 from .ir.callees import Checkpointed, DerivativeBase, check_policy, register_compile_time
 from .analysis.shapes import pattern
+from .pytrees import children, is_container, rebuild
 from .pipeline import Compiled, compile_derivative
 from .runtime.namespace import is_foreign
 
@@ -53,7 +55,7 @@ def normalize_wrt(fn, wrt, names):
 
 
 def _kind(x):
-    if isinstance(x, (list, tuple, dict)):
+    if is_container(x):
         return "seq"
     real = isinstance(x, (int, float, np.integer, np.floating))
     return "scalar" if real else "num"
@@ -97,15 +99,14 @@ def check_differentiable(x, name):
             return x.astype(float)
         if x.dtype.kind == "f":
             return x
-    if isinstance(x, (list, tuple)):
-        return type(x)(check_differentiable(e, name) for e in x)
-    if isinstance(x, dict):
-        return {k: check_differentiable(v, name) for k, v in x.items()}
+    if is_container(x):  # the same container when nothing is promoted (writes reach it)
+        items = [check_differentiable(e, name) for e in children(x)]
+        return x if all(a is b for a, b in zip(items, children(x))) else rebuild(x, items)
     if is_foreign(x) and any(t in str(x.dtype) for t in ("float", "complex")):
         return x  # an array of another library (the array API back end, Dask)
     raise DifferentiationTypeError(
         f"cannot differentiate with respect to '{name}': it is a {type(x).__name__}, not a "
-        "float, a float array, or a list/tuple/dict of them")
+        "float, a float array, or a list/tuple/dict/namedtuple/dataclass of them")
 
 
 def _short(x) -> str:
@@ -114,15 +115,16 @@ def _short(x) -> str:
 
 
 def signature_of(fn) -> inspect.Signature:
-    return fn.signature if isinstance(fn, Derivative) else inspect.signature(fn)
+    return fn.signature if isinstance(fn, Derivative) else inspect.signature(as_function(fn))
 
 
 def function_for(fn, vals):
-    """The Python function to differentiate for these arguments: ``fn`` itself, or, for a
-    derivative, its generated function (derivatives of derivatives, docs/architecture.md: pipeline)."""
+    """The Python function to differentiate for these arguments: ``fn`` itself (a NumPy
+    function or ufunc as a one-line function: ``callables``), or, for a derivative, its
+    generated function (derivatives of derivatives, docs/architecture.md: pipeline)."""
     if isinstance(fn, Derivative):
         return fn.compiled(vals).fn
-    fn = getattr(fn, "__wrapped__", fn) if isinstance(fn, Checkpointed) else fn
+    fn = getattr(fn, "__wrapped__", fn) if isinstance(fn, Checkpointed) else as_function(fn)
     spec_of(fn)
     return fn
 
@@ -132,7 +134,7 @@ class Derivative(DerivativeBase):
 
     def __init__(self, fn: Callable[..., Any], wrt: Wrt = 0, with_value: bool = False,
                  mode: str = "reverse", optimize: bool = True, checkpoint: Any = None,
-                 backend: str = "numpy") -> None:
+                 backend: str = "numpy", has_aux: bool = False) -> None:
         if mode not in ("reverse", "forward"):
             raise ArgumentError(f"mode={mode!r}: use 'reverse' or 'forward'")
         self.primal, self.mode, self.backend = fn, mode, check_backend(backend, mode)
@@ -141,6 +143,7 @@ class Derivative(DerivativeBase):
             raise ArgumentError("checkpoint= applies to mode='reverse' (forward mode keeps no tape)")
         if isinstance(fn, Checkpointed):
             fn = fn.fn
+        fn = as_function(fn)
         if not isinstance(fn, Derivative):
             spec_of(fn)  # fail early on a function without source
         self.signature = signature_of(fn)
@@ -149,8 +152,10 @@ class Derivative(DerivativeBase):
         active = sorted(set(self.wrt))
         # True: one gradient; else the gradients' positions among the active parameters
         self.single = True if single else tuple(active.index(w) for w in self.wrt)
-        self.with_value, self.optimize = with_value, optimize
-        self._last, self._variants, self._fast = None, {}, {}
+        self.with_value, self.optimize, self.has_aux = with_value, optimize, bool(has_aux)
+        if has_aux and checkpoint is not None:
+            raise ArgumentError("has_aux=True does not combine with checkpoint=")
+        self._last, self._variants, self._fast, self._size_one = None, {}, {}, set()
         functools.update_wrapper(self, fn, updated=())  # not fn.__dict__: a Derivative's state
 
     def _bind(self, args, kwargs):
@@ -209,11 +214,10 @@ class Derivative(DerivativeBase):
         check_arguments(vals, self.names)
         for i in self.wrt:
             vals[i] = check_differentiable(vals[i], self.names[i])
-            if self.mode == "forward" and isinstance(vals[i], (list, tuple, dict)):
-                raise ArgumentError(
-                    f"mode='forward' differentiates float and array arguments; "
-                    f"'{self.names[i]}' is a {type(vals[i]).__name__}: use mode='reverse'")
         key = (*map(_kind, vals), *map(pattern, vals))
+        trees = self.mode == "forward" and any(is_container(vals[i]) for i in self.wrt)
+        if self.has_aux or trees or key in self._size_one:  # one JVP per leaf element
+            return outputs.gradient(self, vals)
         compiled = self._variants.get(key)
         if compiled is None or not fresh(compiled.guards):
             compiled = self._variants[key] = self.compiled(vals)
@@ -224,7 +228,14 @@ class Derivative(DerivativeBase):
             if len(self._fast) > 256:
                 self._fast.clear()
             self._fast[fast] = compiled
-        return compiled.fn(*vals)
+        try:
+            return compiled.fn(*vals)
+        except NonScalarOutputError as e:  # a size-1 array output: seeded with ones instead
+            if not outputs.size_one(e):
+                raise
+            self._fast.pop(fast, None)
+            self._size_one.add(key)
+        return outputs.gradient(self, vals)
 
     @property
     def source(self) -> SourceCode:
@@ -275,6 +286,16 @@ def _options_decorator(factory, fn, kwargs):
     return factory(fn, **kwargs)
 
 
+_GRAD_OPTIONS = ("wrt", "argnums", "has_aux", "mode", "optimize", "checkpoint", "backend")
+
+
+def _grad_options(entry, wrt, options):
+    check_options(entry, options, _GRAD_OPTIONS)
+    options = dict(options)
+    options["wrt"] = resolve_wrt(wrt, options.pop("argnums", None))
+    return options
+
+
 @overload
 def grad(fn: Callable[..., Any], wrt: Wrt = ..., **options: Any) -> Derivative: ...
 @overload
@@ -283,10 +304,12 @@ def grad(fn: None = ..., wrt: Wrt = ...,
 
 
 @entry_point
-def grad(fn: Callable[..., Any] | None = None, wrt: Wrt = 0,
+def grad(fn: Callable[..., Any] | None = None, wrt: Wrt | None = None,
          **options: Any) -> Derivative | Callable[[Callable[..., Any]], Derivative]:
-    """Gradient of a scalar function; a decorator (with or without options) or a call."""
-    return _options_decorator(Derivative, fn, dict(wrt=wrt, **options))
+    """Gradient of a scalar function; a decorator (with or without options) or a call.
+    ``argnums=`` is ``wrt=``'s JAX spelling; ``has_aux=True``: ``fn`` returns ``(out, aux)``
+    and the gradient comes back as ``(gradient, aux)``."""
+    return _options_decorator(Derivative, fn, _grad_options("grad", wrt, options))
 
 
 @overload
@@ -297,10 +320,12 @@ def value_and_grad(fn: None = ..., wrt: Wrt = ...,
 
 
 @entry_point
-def value_and_grad(fn: Callable[..., Any] | None = None, wrt: Wrt = 0,
+def value_and_grad(fn: Callable[..., Any] | None = None, wrt: Wrt | None = None,
                    **options: Any) -> Derivative | Callable[[Callable[..., Any]], Derivative]:
-    """Like ``grad``, returning ``(value, gradient)``."""
-    return _options_decorator(Derivative, fn, dict(wrt=wrt, with_value=True, **options))
+    """Like ``grad``, returning ``(value, gradient)`` (``((value, aux), gradient)`` with
+    ``has_aux=True``)."""
+    options = _grad_options("value_and_grad", wrt, options)
+    return _options_decorator(Derivative, fn, dict(options, with_value=True))
 
 
 def _copy_lists(x, memo=None):
@@ -313,8 +338,8 @@ def _copy_lists(x, memo=None):
             memo[id(x)] = new = []
             new.extend(_copy_lists(e, memo) for e in x)
         return memo[id(x)]
-    if isinstance(x, tuple):
-        return tuple(_copy_lists(e, memo) for e in x)
+    if isinstance(x, tuple):  # a namedtuple stays one (rt.field_vjp reads its fields)
+        return rebuild(x, [_copy_lists(e, memo) for e in x])
     return x
 
 
@@ -329,50 +354,6 @@ def differentiable_mask(vals, names):
             ok = False
         mask.append(ok)
     return mask
-
-
-def _like_primal(g, x):
-    """A cotangent with its primal's dtype: a float32 array or NumPy scalar keeps float32
-    even where the primal computed in float64 (a float64 constant, ``np.zeros(n)``)."""
-    if isinstance(x, np.ndarray):
-        return rt.dtype_like(g, x)
-    if isinstance(x, np.inexact) and not isinstance(x, np.complexfloating) and g is not None:
-        return rt.scalar_like(g, x)
-    return g
-
-
-@entry_point
-def vjp(fn: Callable[..., Any],
-        *primals: Any) -> tuple[Any, Callable[[Any], tuple[Any, ...]]]:
-    """``(out, pullback)``; ``pullback(ct)`` -> one cotangent per argument (None for
-    arguments that are not floats, float arrays or containers of them)."""
-    sig = signature_of(fn)
-    names = list(sig.parameters)
-    try:
-        bound = sig.bind(*primals)
-    except TypeError as e:
-        raise ArgumentError(f"bad primals for vjp of {fn.__name__}: {e}") from None
-    bound.apply_defaults()
-    vals = list(bound.arguments.values())
-    check_arguments(vals, names)
-    mask = differentiable_mask(vals, names)
-    compiled = compile_derivative(function_for(fn, vals), mask, [_kind(v) for v in vals], "vjp")
-    try:
-        out, saved = compiled.fwd(*vals)
-    except Exception as e:
-        rt.source_note(e)
-        raise
-
-    def pullback(ct):
-        try:
-            grads = iter(compiled.bwd(_copy_lists(saved), ct))
-        except Exception as e:
-            rt.source_note(e)
-            raise
-        return tuple(_like_primal(next(grads), v) if m else None for m, v in zip(mask, vals))
-
-    pullback.source = compiled.source
-    return out, pullback
 
 
 register_compile_time(grad, value_and_grad)

@@ -11,6 +11,7 @@ import os
 from typing import Any, Callable
 
 from .api import Derivative, check_differentiable
+from .callables import as_function
 from .display import SourceCode
 from .emission import likes_for, samples, spelling
 from .errors import ArgumentError, ArgumentTypeError, entry_point
@@ -47,7 +48,7 @@ def ir(f: Callable[..., Any], after: str = "lowered") -> str:
         fn = f
         while isinstance(fn, Derivative):
             fn = fn.primal
-        spec = spec_of(fn)
+        spec = spec_of(as_function(fn))
         lowered = stage("lower", spec.name, spec.loc(spec.node), lambda: lower(spec))
         if after == "lowered":
             return print_func(lowered)
@@ -85,6 +86,7 @@ def emit(g: Derivative, path: str | os.PathLike[str] | None = None, example: Any
     origin, order = g.primal, 1
     while isinstance(origin, Derivative):  # a derivative of a derivative: name the source
         origin, order = origin.primal, order + 1
+    origin = as_function(origin)
     likes = _likes(g, origin, order, example, like, general)
     vals = list(example) if example is not None else samples(likes)
     for i in g.wrt:

@@ -16,39 +16,39 @@ import numpy as np
 
 from . import runtime as rt
 from .admissible import check_arguments
-from .api import (Wrt, _copy_lists, _kind, check_differentiable, differentiable_mask,
-                  function_for, grad, normalize_wrt, signature_of)
+from .api import (Wrt, _kind, check_differentiable, function_for, grad, normalize_wrt,
+                  signature_of)
 from .analysis.shapes import pattern
 from .errors import ArgumentError, entry_point
 from .ir.callees import register_jvp
+from .jacobian_sweeps import forward_jacobian, prepare, reverse_jacobian
+from .jacobian_nest import nested_jacobian
+from .options import check_options, resolve_wrt
 from .pipeline import compile_derivative
+from .pytrees import align, flatten, is_container, same_structure
 
 
-def _basis(x):
-    """Unit tangents for each element of ``x`` (a float or a float array)."""
-    if np.ndim(x) == 0:
-        yield (), 1.0
-        return
-    for idx in np.ndindex(np.shape(x)):
-        e = np.zeros(np.shape(x))
-        e[idx] = 1.0
-        yield idx, e
-
-
-def _zero(x):
-    return 0.0 if np.ndim(x) == 0 else np.zeros(np.shape(x))
-
-
-def _like(x, flat):
-    """Reassemble per-element results into ``x``'s type: float for a float."""
-    return float(flat[()]) if np.ndim(x) == 0 and np.ndim(flat) == 0 else flat
+def _check_tangent(t, x, name):
+    """``t`` if it has the structure of ``x`` and each leaf its primal's shape."""
+    if not same_structure(t, x):
+        raise ArgumentError(f"tangent of '{name}' is a {type(t).__name__}, its primal a "
+                            f"{type(x).__name__}: give a tangent of the same structure")
+    t = align(t, x)
+    for tl_, xl in zip(flatten(t)[0], flatten(x)[0]):
+        if np.shape(tl_) != np.shape(xl):
+            where = "" if not is_container(x) else " (a leaf)"
+            raise ArgumentError(f"tangent of '{name}'{where} has shape {np.shape(tl_)}, its "
+                                f"primal {np.shape(xl)}")
+    return t
 
 
 @entry_point
-def jvp(fn: Callable[..., Any], primals: Sequence[Any],
-        tangents: Sequence[Any]) -> tuple[Any, Any]:
+def jvp(fn: Callable[..., Any], primals: Sequence[Any], tangents: Sequence[Any],
+        **options: Any) -> tuple[Any, Any]:
     """``(out, out_tangent)`` by one forward sweep. A tangent of ``None`` marks an argument
-    that is not differentiated; an integer argument's tangent must be zero."""
+    that is not differentiated; an integer argument's tangent must be zero. Container
+    arguments take tangents of the same structure (a leaf's tangent has its shape)."""
+    check_options("jvp", options, ())
     sig = signature_of(fn)
     names = list(sig.parameters)
     if len(tangents) != len(primals):
@@ -72,11 +72,8 @@ def jvp(fn: Callable[..., Any], primals: Sequence[Any],
             mask.append(False)
             continue
         vals[i] = check_differentiable(x, names[i])
-        if np.shape(t) != np.shape(x):
-            raise ArgumentError(f"tangent of '{names[i]}' has shape {np.shape(t)}, its primal "
-                                f"{np.shape(x)}")
         mask.append(True)
-        ts.append(check_differentiable(t, names[i]))
+        ts.append(check_differentiable(_check_tangent(t, vals[i], names[i]), names[i]))
     compiled = compile_derivative(function_for(fn, vals), mask, [_kind(v) for v in vals], "jvp",
                                   patterns=[pattern(v) for v in vals])
     try:
@@ -86,83 +83,75 @@ def jvp(fn: Callable[..., Any], primals: Sequence[Any],
         raise
 
 
-def _prepare(fn, wrt, args):
-    sig = signature_of(fn)
-    names = list(sig.parameters)
-    idx, single = normalize_wrt(fn, wrt, names)
-    try:
-        bound = sig.bind(*args)
-    except TypeError as e:
-        raise ArgumentError(f"bad arguments to {getattr(fn, '__name__', fn)}: {e}") from None
-    bound.apply_defaults()  # the compiled code takes every parameter
-    vals = list(bound.arguments.values())
-    check_arguments(vals, names)
-    for i in idx:
-        vals[i] = check_differentiable(vals[i], names[i])
-        if isinstance(vals[i], (list, tuple, dict)):
-            raise ArgumentError(f"Jacobians are taken with respect to float and array "
-                                f"arguments; '{names[i]}' is a {type(vals[i]).__name__}")
-    return vals, idx, single
+class Jacobian:
+    """What ``jacfwd``/``jacrev`` return: call it like the Jacobian function. A Jacobian of
+    a Jacobian (``jacfwd(jacrev(f))``, any depth) differentiates the generated JVP code
+    of the innermost function once per element of the inner ``wrt`` argument."""
 
+    def __init__(self, fn, wrt, mode, has_aux):
+        self.fn, self.wrt, self.mode, self.has_aux = fn, wrt, mode, bool(has_aux)
+        self.__signature__ = signature_of(fn)
+        self.__name__ = f"jac{'fwd' if mode == 'forward' else 'rev'}_" \
+                        f"{getattr(fn, '__name__', 'f')}"
 
-@entry_point
-def jacfwd(fn: Callable[..., Any], wrt: Wrt = 0) -> Callable[..., Any]:
-    """The Jacobian by forward sweeps (one per element of the ``wrt`` arguments)."""
+    def direct(self, fn, args, with_out=False):
+        """This Jacobian of the plain (non-Jacobian) function ``fn`` at ``args``
+        (``with_out``: and ``fn``'s output)."""
+        vals, idx, single = prepare(fn, self.wrt, args)
+        sweep = forward_jacobian if self.mode == "forward" else reverse_jacobian
+        return sweep(fn, vals, idx, single, self.has_aux, with_out)
+
     @entry_point
-    def jac(*args: Any) -> Any:
-        vals, idx, single = _prepare(fn, wrt, args)
-        mask = [i in idx for i in range(len(vals))]
-        jvp_fn = compile_derivative(function_for(fn, vals), mask, [_kind(v) for v in vals],
-                                    "jvp", patterns=[pattern(v) for v in vals]).fn
-        out_jacs = []
-        for i in idx:
-            cols = []
-            for _, e in _basis(vals[i]):
-                tangents = [e if j == i else _zero(vals[j]) for j in idx]
-                out, dout = jvp_fn(*vals, *tangents)
-                cols.append(np.asarray(dout, dtype=float))
-            J = np.stack(cols, axis=-1).reshape(np.shape(out) + np.shape(vals[i]))
-            out_jacs.append(_like(vals[i], J) if np.ndim(out) == 0 else J)
-        return out_jacs[0] if single else tuple(out_jacs)
-    jac.__name__ = f"jacfwd_{getattr(fn, '__name__', 'f')}"
-    return jac
+    def __call__(self, *args: Any) -> Any:
+        levels, fn = [self], self.fn
+        while isinstance(fn, Jacobian):
+            levels.append(fn)
+            fn = fn.fn
+        if len(levels) == 1:
+            return self.direct(fn, args)
+        if any(lv.has_aux for lv in levels):
+            raise ArgumentError("has_aux=True applies to the innermost Jacobian only when "
+                                "Jacobians are not nested")
+        return nested_jacobian(levels, fn, list(args))
+
+
+def _jacobian_options(entry, wrt, options):
+    check_options(entry, options, ("wrt", "argnums", "has_aux"))
+    return resolve_wrt(wrt, options.get("argnums")), options.get("has_aux", False)
 
 
 @entry_point
-def jacrev(fn: Callable[..., Any], wrt: Wrt = 0) -> Callable[..., Any]:
-    """The Jacobian by reverse sweeps (one per element of the output)."""
-    @entry_point
-    def jac(*args: Any) -> Any:
-        vals, idx, single = _prepare(fn, wrt, args)
-        names = list(signature_of(fn).parameters)
-        mask = [i in idx for i in range(len(vals))]
-        differentiable_mask(list(vals), names)
-        c = compile_derivative(function_for(fn, vals), mask, [_kind(v) for v in vals], "vjp")
-        out, saved = c.fwd(*vals)
-        rows = [[] for _ in idx]
-        for _, e in _basis(out):
-            cts = c.bwd(_copy_lists(saved), e)
-            for r, ct in zip(rows, cts):
-                r.append(np.asarray(ct, dtype=float))
-        jacs = []
-        for i, r in zip(idx, rows):
-            J = np.stack(r).reshape(np.shape(out) + np.shape(vals[i]))
-            jacs.append(_like(vals[i], J) if np.ndim(out) == 0 else J)
-        return jacs[0] if single else tuple(jacs)
-    jac.__name__ = f"jacrev_{getattr(fn, '__name__', 'f')}"
-    return jac
+def jacfwd(fn: Callable[..., Any], wrt: Wrt | None = None, **options: Any) -> Jacobian:
+    """The Jacobian by forward sweeps (one per element of the ``wrt`` arguments);
+    ``argnums=`` is ``wrt``'s JAX spelling, ``has_aux=True`` gives ``(jacobian, aux)``."""
+    wrt, has_aux = _jacobian_options("jacfwd", wrt, options)
+    return Jacobian(fn, wrt, "forward", has_aux)
 
 
 @entry_point
-def hessian(fn: Callable[..., Any], wrt: Wrt = 0) -> Callable[..., Any]:
+def jacrev(fn: Callable[..., Any], wrt: Wrt | None = None, **options: Any) -> Jacobian:
+    """The Jacobian by reverse sweeps (one per element of the output); options as
+    ``jacfwd``'s."""
+    wrt, has_aux = _jacobian_options("jacrev", wrt, options)
+    return Jacobian(fn, wrt, "reverse", has_aux)
+
+
+@entry_point
+def hessian(fn: Callable[..., Any], wrt: Wrt | None = None,
+            **options: Any) -> Callable[..., Any]:
     """The dense Hessian, forward over reverse: ``jacfwd(grad(fn))``."""
+    check_options("hessian", options, ("wrt", "argnums"))
+    wrt = resolve_wrt(wrt, options.get("argnums"))
     return jacfwd(grad(fn, wrt=wrt), wrt=wrt)
 
 
 @entry_point
-def hvp(fn: Callable[..., Any], primals: Sequence[Any], v: Any, wrt: int | str = 0) -> Any:
+def hvp(fn: Callable[..., Any], primals: Sequence[Any], v: Any, wrt: int | str | None = None,
+        **options: Any) -> Any:
     """The Hessian-vector product H·v by one forward sweep over the generated gradient
     (Pearlmutter's R-operator); costs a small multiple of one gradient."""
+    check_options("hvp", options, ("wrt", "argnums"))
+    wrt = resolve_wrt(wrt, options.get("argnums"))
     names = list(signature_of(fn).parameters)
     (i,), _ = normalize_wrt(fn, wrt, names)
     tangents = [v if j == i else None for j in range(len(primals))]

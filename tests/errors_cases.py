@@ -74,8 +74,8 @@ async def uses_async(x):  # <- async
 
 
 def uses_lambda(x):
-    sq = lambda t: t * t  # <- lambda
-    return sq(x)
+    fs = [lambda t: t * t]  # <- lambda (as a value)
+    return x
 
 
 def uses_eval(x):
@@ -106,9 +106,9 @@ def uses_del(x):
     return z
 
 
-def uses_list_comprehension(x):
-    ys = [x * k for k in range(3)]  # <- comprehension
-    return ys[0] + ys[2]
+def uses_set_comprehension(x):
+    ys = {x * k for k in range(3)}  # <- comprehension
+    return x
 
 
 def uses_import(x):
@@ -159,5 +159,5 @@ exec("def made_by_exec(x):\n    return x * x\n", _ns)
 made_by_exec = _ns["made_by_exec"]
 del _ns
 
-builtin_np_sin = np.sin
-builtin_math_erf = math.erf
+builtin_no_rule = np.busday_count  # compiled, and no derivative rule (np.sin has one: it works)
+builtin_math_no_rule = math.gamma  # no rule (math.erf has one since the math rules: it works)

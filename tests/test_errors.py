@@ -66,7 +66,7 @@ SYNTAX = [
     (cases.uses_star_args, r"star|\*"),
     (cases.uses_double_star_kwargs, r"\*\*|kwargs|double.?star|keyword.{0,20}unpack"),
     (cases.uses_del, r"\bdel\b|delet"),
-    (cases.uses_list_comprehension, r"comprehension"),
+    (cases.uses_set_comprehension, r"set comprehension"),
     (cases.uses_import, r"\bimport\b"),
 ]
 SYNTAX_IDS = [fn.__name__ for fn, _ in SYNTAX]
@@ -197,8 +197,8 @@ def test_wrt_of_the_wrong_type():
 # ---------------------------------------------------------------- 5. no source
 
 @pytest.mark.parametrize("fn", [
-    cases.made_by_eval, cases.made_by_exec, cases.builtin_np_sin, cases.builtin_math_erf,
-], ids=["eval-lambda", "exec-def", "np.sin", "math.erf"])
+    cases.made_by_eval, cases.made_by_exec, cases.builtin_no_rule, cases.builtin_math_no_rule,
+], ids=["eval-lambda", "exec-def", "np.busday_count", "math.gamma"])
 def test_function_without_source(fn):
     with pytest.raises(tl.NoSourceError) as info:
         grad_call(fn, 0.5)
@@ -289,8 +289,8 @@ BAD_CALLS = [
     _case(cases.two_params, (1.0, 2.0), TypeError, wrt=1.5),
     _case(cases.made_by_eval, (0.5,), tl.NoSourceError),
     _case(cases.made_by_exec, (0.5,), tl.NoSourceError),
-    _case(cases.builtin_np_sin, (0.5,), tl.NoSourceError),
-    _case(cases.builtin_math_erf, (0.5,), tl.NoSourceError),
+    _case(cases.builtin_no_rule, (0.5,), tl.NoSourceError),
+    _case(cases.builtin_math_no_rule, (0.5,), tl.NoSourceError),
     _case(cases.square, ("abc",), tl.DifferentiationTypeError),
     _case(cases.square, (object(),), tl.DifferentiationTypeError),
     _case(cases.two_params, (1.0, "abc"), tl.DifferentiationTypeError, wrt="beta"),

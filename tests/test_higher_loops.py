@@ -203,7 +203,7 @@ def test_checkpointed_hvp_keeps_its_memory_bound():
 
 def test_hessian_compiles_once_and_sweeps_n_tangents(monkeypatch):
     """tl.hessian of an n-parameter function: one JVP compilation, n sweeps of it."""
-    import tangentlike.jacobians as J
+    import tangentlike.jacobian_sweeps as J  # where jacfwd's sweeps compile
     calls, sweeps = [], []
     real = J.compile_derivative
 

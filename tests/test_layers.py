@@ -2,8 +2,9 @@
 statement in the package, including imports inside functions:
 
     errors (with admissible, limits) <- ir <- runtime <- rules <- analysis <- frontend <- transforms <- backend
-           <- pipeline (with cache, cachekey, progress) <- api (with jacobians, fdcheck, display,
-           graphs, emission, inspection) <- cli (with targets)
+           <- pipeline (with cache, cachekey, progress) <- api (with inspection, jacobians,
+           jacobian_nest, jacobian_sweeps, callables, options, outputs, pytrees, fdcheck,
+           display, graphs, emission) <- cli (with targets)
 
 A module may import its own layer or a lower one, never a higher one, and the
 import graph between modules has no cycle.
@@ -16,7 +17,9 @@ import tangentlike
 PKG = pathlib.Path(tangentlike.__file__).resolve().parent
 LAYERS = [("errors", "admissible", "limits"), ("ir",), ("runtime",), ("rules",), ("analysis",), ("frontend",),
           ("transforms",), ("backend",), ("pipeline", "cache", "cachekey", "progress"),
-          ("api", "jacobians", "fdcheck", "display", "graphs", "emission", "inspection"),
+          ("api", "inspection", "jacobians", "jacobian_nest", "jacobian_sweeps", "callables",
+           "options", "outputs", "pytrees", "fdcheck", "display", "graphs", "emission",
+           "pullbacks"),
           ("cli", "targets", "__main__")]
 RANK = {name: i for i, names in enumerate(LAYERS) for name in names}
 

@@ -15,9 +15,11 @@ from tangentlike.rules import registry
 
 PKG = pathlib.Path(tangentlike.__file__).resolve().parent
 # Tables of syntax, not of primitives: which function a Python operator / method /
-# attribute lowers to (frontend) and how the IR printer names operators (below rules).
+# attribute lowers to (frontend), which function desugared code names (frontend/sugar.py:
+# ``@len``, ``@sort_order``) and how the IR printer names operators (below rules).
 SYNTAX_TABLES = {("frontend/lower_expr.py", n) for n in
-                 ("BINOPS", "UNOPS", "CMPOPS", "METHODS", "ATTRIBUTES")} | {("ir/printer.py", "_OPNAMES")}
+                 ("BINOPS", "UNOPS", "CMPOPS", "METHODS", "ATTRIBUTES")} | \
+    {("ir/printer.py", "_OPNAMES"), ("frontend/sugar.py", "REFS")}
 
 
 def _function_refs(node):

@@ -56,8 +56,7 @@ class AliasCheck:
             return own if init is None else own | self.roots(init, weak, held)
         if op.kind in _KEEP:
             return self.roots(op.args[0], weak, held)
-        if (op.kind in ("tuple", "list", "dict") and held) or \
-                (op.kind == "call" and _shares(op, weak, type(self))):
+        if (_collects(op) and held) or (op.kind == "call" and _shares(op, weak, type(self))):
             return own.union(*[self.roots(a, weak, held) for a in op.args])
         if op.kind == "if":
             i = op.results.index(v)
@@ -107,6 +106,13 @@ class AliasCheck:
             if at > line or (lo is not None and lo <= at <= hi):
                 return True
         return False
+
+
+def _collects(op) -> bool:
+    """A new list, tuple or dict of ``op``'s arguments' items: a literal, or ``list(M)`` /
+    ``tuple(M)``, whose items are views of the rows of ``M``."""
+    return op.kind in ("tuple", "list", "dict") or (
+        op.kind == "call" and op.attrs["fn"] in (rt.as_list, rt.items))
 
 
 def _shares(op, weak, make) -> bool:

@@ -23,14 +23,19 @@ from ..ir.nodes import Block, Func, Op, append_op
 from ..ir.verifier import verify
 from . import scan
 from .aliases import AliasCheck
-from .lower_expr import ExprLowering, LocalFunc, is_tape, local_tapes, tape_pop
+from .funcargs import FuncArgs
+from .lower_expr import ExprLowering, LocalFunc
+from .lambdas import lambda_def
 from .source import nested_spec
+from .sugar import SugarLowering, clean_hint
+from .sugar_builtins import BuiltinSugar
+from .tapes import is_tape, local_tapes, tape_pop
 from .subset import check_subset
 
 FLAGS = (".brk", ".cont")
 
 
-class Lowerer(ExprLowering, AliasCheck):
+class Lowerer(SugarLowering, BuiltinSugar, FuncArgs, ExprLowering, AliasCheck):
     def __init__(self, spec):
         self.spec = spec
         self.env = {}
@@ -47,7 +52,12 @@ class Lowerer(ExprLowering, AliasCheck):
         params = [body.add_param(n) for n in self.spec.param_names()]
         self.env.update(zip(self.spec.param_names(), params))
         self.param_values = dict(zip(self.spec.param_names(), params))
+        written = sorted(scan.written_params(self.spec.node))
+        for name in written:  # writes go to a copy, copied back into the caller's array
+            self.env[name] = self.b.call(rt.copy, [self.env[name]], hint=name)
         self.lower_stmts(self.spec.node.body, tail=True)
+        for name in written:
+            self.b.call(rt.write_back, [self.param_values[name], self.env[name]])
         self.b.op("return", [self.env[".result"]])
         func = Func(self.spec.qualname, params, body, self.spec.loc(self.spec.node),
                     self.spec.param_names(), source_hash=self.spec.hash)
@@ -120,7 +130,7 @@ class Lowerer(ExprLowering, AliasCheck):
                 v = env.get(n)
                 if v is None:
                     undefined = None if n.startswith(".") else rt.UNBOUND
-                    v = Builder(block, self.b.loc).const(undefined, hint=n.lstrip("."))
+                    v = Builder(block, self.b.loc).const(undefined, hint=clean_hint(n))
                 ys.append(v)
             Builder(block, self.b.loc).yield_(ys)
         op.set_regions(*blocks)
@@ -128,7 +138,7 @@ class Lowerer(ExprLowering, AliasCheck):
         out = [op.add_result("t")] if values else []
         self.env = dict(before)
         for n in names:
-            self.env[n] = op.add_result(n.lstrip("."))
+            self.env[n] = op.add_result(clean_hint(n))
         return out
 
     def if_stmt(self, s, rest, tail=False):
@@ -140,7 +150,8 @@ class Lowerer(ExprLowering, AliasCheck):
     def _carries(self, s):
         defs = scan.def_names(s.body)
         names = sorted(n for n in scan.assigned_names(s.body) - defs
-                       if n in self.locals and not isinstance(self.env.get(n), LocalFunc)
+                       if (n in self.locals or n.startswith("."))  # ".": desugared temporaries
+                       and not isinstance(self.env.get(n), LocalFunc)
                        and not is_tape(self.env.get(n)))
         if isinstance(s, gast.For):
             names = sorted(set(names) | scan.target_names(s.target))
@@ -151,7 +162,7 @@ class Lowerer(ExprLowering, AliasCheck):
 
     def _inits(self, names):
         return [self.env[n] if n in self.env else
-                self.b.const(None if n.startswith(".") else rt.UNBOUND, hint=n.lstrip("."))
+                self.b.const(None if n.startswith(".") else rt.UNBOUND, hint=clean_hint(n))
                 for n in names]
 
     def _loop_body(self, block, names, params, prologue, body_stmts, brk, span=None):
@@ -175,15 +186,14 @@ class Lowerer(ExprLowering, AliasCheck):
         self.loop_spans.pop()
 
     def for_stmt(self, s):
+        self._check_iter(s)
+        if self.sugared_for(s):
+            return
         seq = None
         if scan.is_range_call(s.iter, self):
             iterable = self.expr(s.iter)
         else:
-            if isinstance(s.iter, gast.Name) and s.iter.id in scan.assigned_names(s.body):
-                raise UnsupportedSyntaxError(
-                    f"iterating over '{s.iter.id}' while the loop body changes it",
-                    self.spec.loc(s), f"iterate over a copy: for ... in list({s.iter.id}), "
-                    f"or over range(len({s.iter.id}))")
+            self.consume(None, gast.Call(None, [s.iter], []))  # a for consumes it once
             seq = self.expr(s.iter)
             n = self.b.call(len, [seq], hint="n")
             iterable = self.b.call(range, [n], hint="rng")
@@ -191,24 +201,41 @@ class Lowerer(ExprLowering, AliasCheck):
         inits = self._inits(names)
         brk = scan.has_break(s.body) or scan.has_return(s)
         body = Block()
-        item = body.add_param(s.target.id if isinstance(s.target, gast.Name) and seq is None else "i")
-        params = [body.add_param(n.lstrip(".")) for n in names]
+        item = body.add_param(clean_hint(s.target.id) if isinstance(s.target, gast.Name)
+                              and seq is None else "i")
+        params = [body.add_param(clean_hint(n)) for n in names]
 
         def prologue():
             val = item if seq is None else self.b.call(operator.getitem, [seq, item], hint="item")
             self.assign(s.target, val)
 
         self._loop_body(body, names, params, prologue, s.body, brk, (s.lineno, s.end_lineno))
-        op = self.b.op("for", [iterable] + inits, [n.lstrip(".") for n in names],
+        op = self.b.op("for", [iterable] + inits, [clean_hint(n) for n in names],
                        {"brk": brk}, (body,))
         self.env.update(zip(names, op.results))
+
+    def _check_iter(self, s):
+        it = s.iter
+        names = [it] if isinstance(it, gast.Name) else []
+        if isinstance(it, gast.Call) and isinstance(it.func, gast.Name) \
+                and self.static(it.func)[1] in (enumerate, zip, reversed):
+            # any name the arguments read: enumerate(w[1:]) iterates over a view of w
+            names = [n for a in it.args for n in gast.walk(a)
+                     if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load)]
+        changed = scan.assigned_names(s.body)
+        for n in names:
+            if n.id in changed:
+                raise UnsupportedSyntaxError(
+                    f"iterating over '{n.id}' while the loop body changes it",
+                    self.spec.loc(s), f"iterate over a copy: for ... in list({n.id}), "
+                    f"or over range(len({n.id}))")
 
     def while_stmt(self, s):
         names = self._carries(s)
         inits = self._inits(names)
         brk = scan.has_break(s.body) or scan.has_return(s)
         cond = Block()
-        cparams = [cond.add_param(n.lstrip(".")) for n in names]
+        cparams = [cond.add_param(clean_hint(n)) for n in names]
         before, saved_b = self.env, self.b
         self.env = dict(before)
         self.env.update(zip(names, cparams))
@@ -216,10 +243,10 @@ class Lowerer(ExprLowering, AliasCheck):
         self.b.yield_([self.expr(s.test)])
         self.env, self.b = before, saved_b
         body = Block()
-        params = [body.add_param(n.lstrip(".")) for n in names]
+        params = [body.add_param(clean_hint(n)) for n in names]
         self._loop_body(body, names, params, lambda: None, s.body, brk,
                         (s.lineno, s.end_lineno))
-        op = self.b.op("while", inits, [n.lstrip(".") for n in names], {"brk": brk},
+        op = self.b.op("while", inits, [clean_hint(n) for n in names], {"brk": brk},
                        (cond, body))
         self.env.update(zip(names, op.results))
 
@@ -267,6 +294,8 @@ class Lowerer(ExprLowering, AliasCheck):
 
     def s_Assign(self, s):
         t = s.targets[0]
+        if scan.is_lambda_def(s):
+            return self.s_FunctionDef(lambda_def(s.value, t.id))
         if len(s.targets) == 1 and isinstance(t, (gast.Tuple, gast.List)) \
                 and isinstance(s.value, (gast.Tuple, gast.List)) \
                 and len(t.elts) == len(s.value.elts) \
@@ -321,7 +350,7 @@ class Lowerer(ExprLowering, AliasCheck):
     def assign(self, t, value):
         if isinstance(t, gast.Name):
             if self._fresh(value):
-                value.hint = t.id
+                value.hint = clean_hint(t.id)
             self.env[t.id] = value
         elif isinstance(t, (gast.Tuple, gast.List)):
             hints = [e.id if isinstance(e, gast.Name) else "t" for e in t.elts]
@@ -344,7 +373,7 @@ class Lowerer(ExprLowering, AliasCheck):
             raise UnsupportedSyntaxError(f"item assignment to '{name}', which is not a local "
                                          "variable", self.b.loc)
         self.check_inplace(name, self.cur_stmt, "item assignment")
-        new = self.b.op("setitem", [self.env[name], idx, value], (name,)).result
+        new = self.b.op("setitem", [self.env[name], idx, value], (clean_hint(name),)).result
         self.env[name] = new
 
 

@@ -9,6 +9,7 @@ and conditional expressions become ``if`` ops, so they stay lazy.
 """
 from __future__ import annotations
 
+import functools
 import operator
 import types
 
@@ -22,6 +23,9 @@ from ..ir.callees import Checkpointed, DerivativeBase, is_compile_time
 from ..rules import registry
 from . import rewrites
 from .nested import is_jvp, lower_jvp
+from .sugar import REFS
+from .records import RecordCalls
+from .tapes import ListMethods
 
 BINOPS = {gast.Add: operator.add, gast.Sub: operator.sub, gast.Mult: operator.mul,
           gast.Div: operator.truediv, gast.Pow: operator.pow, gast.MatMult: operator.matmul,
@@ -72,13 +76,17 @@ def _compile_time(fn) -> bool:
 def is_user_function(fn) -> bool:
     if isinstance(fn, (LocalFunc, Checkpointed)) or _is_derivative(fn):
         return True
+    if isinstance(fn, types.MethodType):  # a bound method of a user class: model.loss
+        return not isinstance(fn.__self__, type) and is_user_function(fn.__func__)
+    if isinstance(fn, functools.partial):
+        return is_user_function(fn.func)
     if not isinstance(fn, types.FunctionType) or registry.lookup(fn) or registry.is_nondiff(fn):
         return False
     mod = (getattr(fn, "__module__", "") or "").split(".")[0]
     return mod not in PRIMITIVE_MODULES
 
 
-class ExprLowering:
+class ExprLowering(ListMethods, RecordCalls):
     def expr(self, node):
         method = getattr(self, "e_" + type(node).__name__, None)
         if method is None:
@@ -120,12 +128,16 @@ class ExprLowering:
         if name in self.locals:
             raise LocatedError(f"variable '{name}' may be used before it is assigned",
                                self.spec.loc(node))
-        return self.b.const(self.admissible(self.spec.resolve(name, node), node, name), hint=name)
+        return self.b.const(self.admissible(self.resolve_name(name, node), node, name), hint=name)
+
+    def resolve_name(self, name, node):
+        return REFS[name] if name in REFS else self.spec.resolve(name, node)
 
     def static(self, node):
         """(True, object) when ``node`` names a global, builtin or module attribute."""
-        if isinstance(node, gast.Name) and node.id not in self.locals:
-            return True, self.spec.resolve(node.id, node)
+        if isinstance(node, gast.Name) and node.id not in self.locals \
+                and not node.id.startswith("."):
+            return True, self.resolve_name(node.id, node)
         if isinstance(node, gast.Attribute):
             ok, base = self.static(node.value)
             if ok and isinstance(base, types.ModuleType):
@@ -143,6 +155,11 @@ class ExprLowering:
         if ok:
             return self.b.const(self.admissible(obj, node, node.attr), hint=node.attr)
         fn = ATTRIBUTES.get(node.attr)
+        ok, base = self.static(node.value)
+        if fn is None and (ok or not _array_attribute(node.attr)):
+            # an object's attribute (cfg.lam, self.scale), read when the code runs
+            return self.b.call(getattr, [self.expr(node.value), self.b.const(node.attr)],
+                               hint=node.attr)
         if fn is None:
             raise UnsupportedSyntaxError(f"attribute .{node.attr}", self.spec.loc(node),
                                          "supported: " + ", ".join(ATTRIBUTES))
@@ -216,6 +233,11 @@ class ExprLowering:
         f = node.func
         if isinstance(f, gast.Name) and isinstance(self.env.get(f.id), LocalFunc):
             return self.call_user(self.env[f.id], node)
+        if isinstance(f, gast.Lambda):
+            return self.call_user(self.local_lambda(f, "lambda_"), node)
+        method = self.static_method(f)
+        if method is not None:
+            return self.call_user(method, node)
         ok, fn = self.static_callee(f)
         if ok and _compile_time(fn):
             return self.b.const(self.evaluate_transform(fn, node), hint="d" + _hint(fn))
@@ -226,12 +248,17 @@ class ExprLowering:
                 return self.method_call(node)
             raise UnsupportedSyntaxError("call of a computed function", self.spec.loc(node),
                                          "call a function by its name")
+        sugared = self.builtin_call(fn, node)
+        if sugared is not None:
+            return sugared
         if is_user_function(fn):
             return self.call_user(fn, node)
         if (fn is rt.Tape or fn is rt.IndexTape) and not node.args and not node.keywords:
             if getattr(self, "new_tape", False):
                 return self.b.op("tape", [], ["tape"], {"nondiff": fn is rt.IndexTape}).result
             return self.b.op("list", [], ["tape"]).result  # it escapes: a list like any
+        if rt.is_record_type(fn):
+            return self.record_call(fn, node)
         fn, node, done = rewrites.rewrite_call(self, fn, node)
         if done is not None:
             return done
@@ -239,6 +266,21 @@ class ExprLowering:
         kw = [k.arg for k in node.keywords]
         args += [self.expr(k.value) for k in node.keywords]
         return self.b.call(fn, args, hint=_hint(fn), kw=kw)
+
+    def static_method(self, f):
+        """A user function or bound method read off a module-level or closed-over object
+        (``self.layer``, ``model.loss``), else None."""
+        if not isinstance(f, gast.Attribute):
+            return None
+        ok, base = self.static(f.value)
+        if not ok or isinstance(base, types.ModuleType):
+            return None
+        try:
+            obj = getattr(base, f.attr)
+        except AttributeError:
+            raise LocatedError(f"{type(base).__name__} object has no attribute '{f.attr}'",
+                               self.spec.loc(f)) from None
+        return obj if is_user_function(obj) else None
 
     def static_callee(self, f):
         """(True, callable) for a global function, a module attribute, a local bound to a
@@ -291,39 +333,9 @@ class ExprLowering:
         args += [self.expr(k.value) for k in node.keywords]
         return self.b.call(fn, [recv] + args, hint=name, kw=kw)
 
-    def append(self, node):
-        """``lst.append(v)`` / ``lst.pop()`` on a local list, in place."""
-        f = node.func
-        nargs = 1 if f.attr == "append" else 0
-        if not isinstance(f.value, gast.Name) or f.value.id not in self.env \
-                or len(node.args) != nargs or node.keywords:
-            raise UnsupportedSyntaxError(f"{f.attr} on something other than a local list, or "
-                                         "with arguments", self.spec.loc(node))
-        lst = self.env[f.value.id]
-        if is_tape(lst):
-            out = self.tape_op(lst, node)
-            return out[0] if f.attr == "pop" else out
-        self.check_inplace(f.value.id, node, f".{f.attr}()")
-        if f.attr == "pop":
-            out = self.b.call(operator.getitem, [lst, self.b.const(-1)], hint="item")
-            self.env[f.value.id] = self.b.op("listpop", [lst, out], (f.value.id,)).result
-            return out
-        new = self.b.op("append", [lst, self.expr(node.args[0])], (f.value.id,)).result
-        self.env[f.value.id] = new
-        return self.b.const(None)
-
-    def tape_op(self, tape, node, n=1):
-        """A derivative's tape read back: ``tape.append(v)`` pushes (a tuple literal as
-        its items), ``tape.pop()`` pops ``n`` values; no alias check: generated code
-        pushes values nothing changes afterwards, and each is popped once."""
-        if node.func.attr == "pop":
-            return self.b.op("pop", [tape], ["item"] * n).results
-        v = node.args[0]
-        items = v.elts if isinstance(v, gast.Tuple) and len(v.elts) > 1 else [v]
-        self.b.op("push", [tape] + [self.expr(e) for e in items])
-        return self.b.const(None)
-
     def call_user(self, fn, node):
+        fn, node = self.specialize_call(fn, node)
+        self.check_callee_writes(fn, node)
         spec_sig = fn.spec.signature() if isinstance(fn, LocalFunc) else None
         import inspect
         sig = spec_sig or inspect.signature(fn)
@@ -338,7 +350,7 @@ class ExprLowering:
         try:
             bound = sig.bind(*args, **kws)
         except TypeError as e:
-            raise LocatedError(f"bad call to {fn.__name__ if not isinstance(fn, LocalFunc) else fn.name}: {e}",
+            raise LocatedError(f"bad call to {_hint(fn) if not isinstance(fn, LocalFunc) else fn.name}: {e}",
                                self.spec.loc(node)) from None
         for p in sig.parameters.values():
             if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
@@ -347,7 +359,8 @@ class ExprLowering:
         bound.apply_defaults()
         full = [v if hasattr(v, "owner") and not isinstance(v, type) and _is_value(v)
                 else self.b.const(v) for v in bound.arguments.values()]
-        return self.b.call(fn, full, hint=getattr(fn, "__name__", None) or fn.name)
+        hint = fn.name if isinstance(fn, LocalFunc) else getattr(fn, "__name__", None)
+        return self.b.call(fn, full, hint=hint or _hint(fn))
 
     def branch_value(self, cond, then_fn, else_fn):
         """A lazy two-way choice between two expressions, as an ``if`` op."""
@@ -355,40 +368,16 @@ class ExprLowering:
         return results[0]
 
 
+def _array_attribute(name) -> bool:
+    """Is ``name`` an attribute of NumPy arrays (``x.imag``: not an object's field)?"""
+    return hasattr(np.ndarray, name)
+
+
 def _generator_method(name):
     """``rng.normal(...)`` on a ``numpy.random.Generator``: the unbound method, called with
     the generator first (no derivative; kept in order as an effect)."""
     from ..rules.nondiff import GENERATOR_METHODS
     return getattr(np.random.Generator, name) if name in GENERATOR_METHODS else None
-
-
-def is_tape(v) -> bool:
-    """Is ``v`` a tape (``rt.Tape()`` in generated code)?"""
-    return getattr(getattr(v, "owner", None), "kind", None) == "tape"
-
-
-def tape_pop(node, env):
-    """The tape that ``node`` pops (``tape.pop()``), or None."""
-    f = getattr(node, "func", None) if isinstance(node, gast.Call) else None
-    if isinstance(f, gast.Attribute) and f.attr == "pop" and isinstance(f.value, gast.Name) \
-            and not node.args and is_tape(env.get(f.value.id)):
-        return env[f.value.id]
-    return None
-
-
-def local_tapes(fn_node) -> set:
-    """Names the function uses only as ``name.append(v)`` / ``name.pop()``: bound to
-    ``rt.Tape()``, they are tapes; one that escapes (returned, passed on: a vjp's
-    residuals) stays a list, whose pushes and pops are changes like any other."""
-    receivers, loads = set(), []
-    for n in gast.walk(fn_node):
-        if isinstance(n, gast.Call) and isinstance(n.func, gast.Attribute) \
-                and n.func.attr in ("append", "pop") and isinstance(n.func.value, gast.Name):
-            receivers.add(n.func.value)
-        elif isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load):
-            loads.append(n)
-    escaping = {n.id for n in loads if n not in receivers}
-    return {n.id for n in receivers} - escaping
 
 
 def _is_value(v) -> bool:
@@ -399,5 +388,5 @@ def _is_value(v) -> bool:
 def _hint(fn) -> str:
     if fn is range:
         return "rng"
-    name = getattr(fn, "__name__", "t")
+    name = getattr(fn, "__name__", None) or getattr(getattr(fn, "func", None), "__name__", "t")
     return name if name.isidentifier() and not name.startswith("_") else "t"

@@ -73,15 +73,31 @@ def assigned_names(stmts, methods=True) -> set:
 
 
 def def_names(stmts) -> set:
-    """Names bound by nested ``def``s (not loop carries: they are lifted functions)."""
-    return {n.name for n in _walk(_stmts(stmts)) if isinstance(n, gast.FunctionDef)}
+    """Names bound by nested ``def``s and ``name = lambda ...`` (not loop carries: they
+    are lifted functions)."""
+    out = set()
+    for n in _walk(_stmts(stmts)):
+        if isinstance(n, gast.FunctionDef):
+            out.add(n.name)
+        elif is_lambda_def(n):
+            out.add(n.targets[0].id)
+    return out
+
+
+def is_lambda_def(s) -> bool:
+    """``name = lambda ...``: a nested function under another spelling."""
+    return isinstance(s, gast.Assign) and len(s.targets) == 1 \
+        and isinstance(s.targets[0], gast.Name) and isinstance(s.value, gast.Lambda)
 
 
 def local_names(fn_node) -> set:
-    """Parameters and assigned names. ``x.append(v)`` alone does not make ``x`` local: it
-    may be a module (``np.append``, a user module's ``pop``)."""
+    """Parameters, assigned names and comprehension variables (local to their
+    comprehension, but never a global inside the function). ``x.append(v)`` alone does
+    not make ``x`` local: it may be a module (``np.append``, a user module's ``pop``)."""
     names = {a.id for a in fn_node.args.args}
-    return names | assigned_names(fn_node.body, methods=False)
+    comps = {n for c in _walk(fn_node.body) if isinstance(c, gast.comprehension)
+             for n in target_names(c.target)}
+    return names | assigned_names(fn_node.body, methods=False) | comps
 
 
 def free_locals(fn_node, outer_locals) -> set:
@@ -99,3 +115,33 @@ def is_range_call(node, lowerer) -> bool:
         return False
     ok, obj = lowerer.static(node.func)
     return ok and obj is range
+
+
+def written_params(fn_node) -> set:
+    """Parameters whose items the function assigns (``x[0] = v``, ``x[i] += v``) and
+    that it never rebinds: the caller's array sees those writes."""
+    params = {a.id for a in fn_node.args.args}
+    written, rebound = set(), set()
+    for n in _walk(fn_node.body):
+        targets = n.targets if isinstance(n, gast.Assign) else \
+            [n.target] if isinstance(n, (gast.AugAssign, gast.AnnAssign, gast.For)) else []
+        for t in targets:
+            for e in _flat_targets(t):
+                if isinstance(e, gast.Subscript) and isinstance(e.value, gast.Name):
+                    written.add(e.value.id)
+                else:
+                    rebound |= target_names(e)
+        if isinstance(n, gast.FunctionDef):
+            rebound.add(n.name)
+        elif isinstance(n, gast.Call) and isinstance(n.func, gast.Attribute) \
+                and n.func.attr in ("append", "pop") and isinstance(n.func.value, gast.Name):
+            rebound.add(n.func.value.id)
+    return (written & params) - rebound
+
+
+def _flat_targets(t):
+    if isinstance(t, (gast.Tuple, gast.List)):
+        for e in t.elts:
+            yield from _flat_targets(e)
+    else:
+        yield t

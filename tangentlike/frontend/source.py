@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import functools
 import hashlib
 import inspect
 import io
@@ -27,6 +28,7 @@ import gast
 
 from ..errors import LocatedError, Loc, NoSourceError, UnsupportedSyntaxError
 from ..limits import DEPTH, deep_recursion
+from .lambdas import lambda_node
 from .unchanged import check_unchanged
 
 _MISSING = object()
@@ -144,17 +146,20 @@ def spec_of(fn) -> FuncSpec:
     except TypeError:
         hit = None
     inner = unwrap(fn)
-    if hit is not None and hit[0] is getattr(inner, "__code__", None):
+    code = getattr(inner, "__code__", None)  # a partial has none
+    if hit is not None and hit[0] is code:
         return hit[1]
     try:
         with deep_recursion():
             spec = _read_spec(fn, inner)
     except RecursionError:
-        code = getattr(inner, "__code__", None)
         raise too_deep(code and Loc(code.co_filename, code.co_firstlineno, 0,
                                     linecache.getline(code.co_filename, code.co_firstlineno),
                                     inner.__qualname__)) from None
-    _SPECS[fn] = (inner.__code__, spec)
+    try:
+        _SPECS[fn] = (code, spec)
+    except TypeError:  # an object without weak references: not memoized
+        pass
     return spec
 
 
@@ -228,6 +233,10 @@ def _code_objects(code):
 
 
 def _read_spec(outer, fn) -> FuncSpec:
+    if isinstance(fn, (types.MethodType, functools.partial)):
+        return bound_spec(fn)
+    if isinstance(fn, types.FunctionType) and fn.__name__ == "<lambda>":
+        return lambda_spec(outer, fn)
     if not isinstance(fn, types.FunctionType):
         kind = type(fn).__name__
         raise NoSourceError(
@@ -259,10 +268,6 @@ def _read_spec(outer, fn) -> FuncSpec:
             raise UnsupportedSyntaxError(
                 "async def", Loc(fn.__code__.co_filename, lineno, col0, lines[0], fn.__qualname__),
                 "differentiate a plain def")
-        if fn.__name__ == "<lambda>":
-            raise UnsupportedSyntaxError(
-                "lambda", Loc(fn.__code__.co_filename, lineno, col0, lines[0], fn.__qualname__),
-                "define the function with def")
         raise NoSourceError(f"could not find the definition of {fn.__qualname__} in its source")
     closure = dict(zip(fn.__code__.co_freevars, fn.__closure__ or ()))  # name -> cell
     # Dedent keeps line numbers; line0 maps parsed line 1 to the file's line.
@@ -272,5 +277,54 @@ def _read_spec(outer, fn) -> FuncSpec:
 
 def nested_spec(parent: FuncSpec, node, free: list) -> FuncSpec:
     return FuncSpec(node, parent.filename, parent.line0, parent.col0, parent.globals,
-                    parent.closure, node.name, lifted=free, key=(parent.key, node.name, node.lineno),
+                    parent.closure, node.name, lifted=free,
+                    key=(parent.key, node.name, node.lineno, node.col_offset),
                     parent=parent)
+
+
+def bound_spec(fn) -> FuncSpec:
+    """A bound method (``model.loss``) or ``functools.partial`` of a user function: the
+    function's own spec, with the bound leading parameters (``self``, the partial's
+    positional arguments) read from its closure; keyword arguments of a partial stay
+    parameters with their new defaults (``inspect.signature`` of the partial)."""
+    if isinstance(fn, types.MethodType):
+        func, bound = fn.__func__, (fn.__self__,)
+    else:
+        if fn.keywords and not isinstance(fn.func, types.FunctionType):
+            raise NoSourceError(f"cannot differentiate {fn!r}: a partial with keywords of "
+                                "something other than a Python function")
+        func, bound = fn.func, tuple(fn.args)
+    if isinstance(func, (types.MethodType, functools.partial)):
+        inner = bound_spec(func)
+    else:
+        inner = spec_of(func)
+    node = inner.node
+    args = node.args.args
+    if len(bound) > len(args):
+        raise NoSourceError(f"cannot differentiate {fn!r}: it binds more arguments than "
+                            f"{inner.qualname} has parameters")
+    names = [a.id for a in args[:len(bound)]]
+    defaults = node.args.defaults[max(0, len(node.args.defaults) - (len(args) - len(bound))):]
+    new_args = gast.arguments(args[len(bound):], [], None, [], [], None, defaults)
+    new = gast.FunctionDef(node.name, new_args, node.body, node.decorator_list, node.returns,
+                           None, [])
+    gast.copy_location(new, node)
+    new.end_lineno, new.end_col_offset = node.end_lineno, node.end_col_offset
+    closure = dict(inner.closure)  # name -> cell
+    closure.update((n, types.CellType(v)) for n, v in zip(names, bound))
+    spec = FuncSpec(new, inner.filename, inner.line0, inner.col0, inner.globals, closure,
+                    inner.name, key=fn, pyfunc=fn)
+    return spec
+
+
+def lambda_spec(outer, fn) -> FuncSpec:
+    """The spec of a lambda, found in its file by position (``lambdas.find_lambda``)."""
+    code = fn.__code__
+    lines = linecache.getlines(code.co_filename, fn.__globals__) or _read_lines(code.co_filename)
+    if not lines:
+        raise NoSourceError(f"the source of the lambda at {code.co_filename}, line "
+                            f"{code.co_firstlineno} is not available; define it in a .py file")
+    node = lambda_node(fn, lines)
+    closure = dict(zip(code.co_freevars, fn.__closure__ or ()))  # name -> cell
+    return FuncSpec(node, code.co_filename, 0, 0, fn.__globals__, closure, node.name,
+                    key=outer, pyfunc=outer)

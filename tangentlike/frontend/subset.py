@@ -24,16 +24,11 @@ _REJECTED = {
     gast.AsyncFunctionDef: ("async def", ""),
     gast.Await: ("async/await", ""),
     gast.AsyncFor: ("async for", ""),
-    gast.Lambda: ("lambda", "define the function with def"),
     gast.Delete: ("del", "rebind the name instead"),
-    gast.ListComp: ("list comprehension", "write a for loop with list.append"),
-    gast.SetComp: ("set comprehension", "write a for loop"),
-    gast.DictComp: ("dict comprehension", "write a for loop"),
-    gast.GeneratorExp: ("generator expression (comprehension)", "write a for loop"),
+    gast.SetComp: ("set comprehension", "use a list comprehension"),
     gast.Import: ("import inside the function", "import at module level"),
     gast.ImportFrom: ("import inside the function", "import at module level"),
     gast.Raise: ("raise", "check inputs before calling the differentiated function"),
-    gast.Assert: ("assert", "check inputs before calling the differentiated function"),
     gast.NamedExpr: ("assignment expression (:=)", "assign on its own line"),
     gast.Set: ("set literal", "use a list or tuple"),
     gast.JoinedStr: ("f-string", ""),
@@ -73,6 +68,8 @@ def _check_node(spec, node):
         for kw in node.keywords:
             if kw.arg is None:
                 _reject(spec, node, "**kwargs in a call", "pass keyword arguments by name")
+    elif isinstance(node, gast.Lambda):
+        _check_signature(spec, node)
     elif isinstance(node, gast.FunctionDef):
         if node.decorator_list:
             _reject(spec, node, "decorator on a nested function")

@@ -103,6 +103,7 @@ class Primitive:
     params: tuple = field(default=())  # primal parameter names, from the rule
     nondiff: bool = False  # its outputs carry no derivative
     effects: bool = False  # calls are kept and never merged (dce, cse)
+    stops: bool = False  # an effect that takes derivatives and stops them (print)
     tuple_size: int | None = None  # returns a tuple of this many arrays
     sequence: bool = False  # returns a list of arrays whose length depends on its arguments
     facts: frozenset = frozenset()
@@ -236,12 +237,14 @@ def defjvp(*fns: Any, argnum: int = 0) -> Callable[[_R], _R]:
     return register
 
 
-def nondiff(*fns, effects=False):
+def nondiff(*fns, effects=False, stops=False):
     """Declare that the outputs of ``fns`` carry no derivative (``effects=True``: and that
-    their calls must be kept and not merged; see the module docstring)."""
+    their calls must be kept and not merged; see the module docstring). ``stops=True``
+    (with ``effects``): an effect whose arguments may carry derivatives, which it drops
+    (``print``, a failed ``assert``): ``is_nondiff`` although it has effects."""
     for fn in fns:
         r = _entry(fn)
-        r.nondiff, r.effects = True, r.effects or effects
+        r.nondiff, r.effects, r.stops = True, r.effects or effects, r.stops or stops
     _changed()
 
 
@@ -285,7 +288,7 @@ def lookup(fn) -> Primitive | None:
 
 def is_nondiff(fn) -> bool:
     r = _PRIMS.get(_key(fn))
-    return r is not None and r.nondiff and not r.effects
+    return r is not None and r.nondiff and (r.stops or not r.effects)
 
 
 def tuple_result(size, *fns):

@@ -30,6 +30,7 @@ from tangentlike.errors import NonScalarOutputError
 from .namespace import (array_namespace, broadcast, copy_of, is_foreign, length,  # noqa: F401
                         namespace, xp_float_dtype, xp_transpose, xp_where)
 from .dtypes import dtype_like, float_dtype, scalar_like  # noqa: F401 (rt.* in generated code)
+from .records import is_record, rebuild_record, record_items
 
 _PY_SCALARS = (bool, int, float, complex)
 _REAL_SCALARS = frozenset({float, np.float64, np.float32, np.float16, np.longdouble})
@@ -134,6 +135,8 @@ def zeros_like(x):
         return {k: zeros_like(v) for k, v in x.items()}
     if isinstance(x, (tuple, list)):
         return _rebuild(x, (zeros_like(v) for v in x))
+    if is_record(x):
+        return rebuild_record(x, [zeros_like(v) for v in record_items(x)])
     if isinstance(x, np.ndarray):
         return np.zeros(x.shape, dtype=float_dtype(x))
     if isinstance(x, (complex, np.complexfloating)):
@@ -142,6 +145,8 @@ def zeros_like(x):
         return x.dtype.type(0)
     if isinstance(x, (_PY_SCALARS, np.generic)):
         return 0.0
+    if isinstance(x, range):  # a taped loop range: its items (ints) have zero tangents
+        return np.zeros(len(x))
     if is_foreign(x):
         xp = namespace(x)
         return xp.zeros_like(x, dtype=xp_float_dtype(xp, x))
@@ -158,6 +163,8 @@ def add(a, b):
         return {k: add(a.get(k), b.get(k)) for k in {**a, **b}}
     if isinstance(a, (tuple, list)):
         return _rebuild(a, (add(x, y) for x, y in zip(a, b, strict=True)))
+    if is_record(a):
+        return rebuild_record(a, [add(x, y) for x, y in zip(record_items(a), record_items(b))])
     return a + b
 
 
@@ -199,6 +206,9 @@ def as_float_grad(g, x):
     if isinstance(x, (tuple, list)):
         return _rebuild(x, (as_float_grad(None if g is None else g[i], v)
                             for i, v in enumerate(x)))
+    if is_record(x):
+        gs = [None] * len(record_items(x)) if g is None else record_items(g)
+        return rebuild_record(x, [as_float_grad(a, v) for a, v in zip(gs, record_items(x))])
     if g is None:
         return zeros_like(x)
     if _is_py_scalar(x):
@@ -225,9 +235,11 @@ def check_scalar(y, fname):
         found = f"an array of shape {tuple(shape)}"
     else:
         found = f"a value of type {type(y).__name__}"
-    raise NonScalarOutputError(
+    err = NonScalarOutputError(
         f"grad of {fname} needs a scalar output, but it returned {found}; "
         "use tl.vjp or tl.jacrev for non-scalar outputs")
+    err.shape = y.shape if isinstance(y, np.ndarray) else None  # size 1: the API seeds ones
+    raise err
 
 
 # --- Indexing -----------------------------------------------------------------
@@ -322,50 +334,6 @@ def count(x, axis=None):
     return n
 
 
-def extremum_share(ans, x, axis=None, keepdims=False):
-    """Weight of each element of ``x`` in the max/min ``ans``: 1/#ties where it attains it, else 0."""
-    if axis is None and type(x) is np.ndarray:  # the common case, without the generality
-        hit = x == ans
-        n = np.count_nonzero(hit)
-        share = hit.astype(float_dtype(x))
-        return share if n == 1 else share / n
-    if is_foreign(x):
-        return _extremum_share_xp(ans, x, axis, keepdims)
-    xa = np.asarray(x)
-    a = np.asarray(ans)
-    if not keepdims and axis is not None:
-        a = np.expand_dims(a, _axes(axis, xa.ndim))
-    hit = np.equal(xa, a)
-    share = hit.astype(float_dtype(xa)) / np.sum(hit, axis=axis, keepdims=True).astype(
-        float_dtype(xa))
-    return float(share) if _is_py_scalar(x) else share
-
-
-def _extremum_share_xp(ans, x, axis, keepdims):
-    """``extremum_share`` of an array of another library, in that library."""
-    xp = namespace(x)
-    if not keepdims and axis is not None:
-        ans = _expand(ans, _axes(axis, x.ndim))
-    hit = xp.astype(x == ans, xp_float_dtype(xp, x))
-    return hit / xp.sum(hit, axis=axis, keepdims=True)
-
-
-def max_vjp(g, ans, x, axis=None, keepdims=False):
-    """Cotangent of ``x`` for ``ans = np.max(x, axis, keepdims)``; ties share ``g`` evenly (autograd)."""
-    return sum_vjp(g, x, axis, keepdims) * extremum_share(ans, x, axis, keepdims)
-
-
-def tie_split(a, b):
-    """Share of ``a`` in ``np.maximum(a, b)``: 1 where a > b, 0.5 where a == b, 0 where a < b."""
-    if is_foreign(a) or is_foreign(b):
-        xp = namespace(a, b)
-        dt = xp_float_dtype(xp, a if is_foreign(a) else b)
-        return xp.astype(a > b, dt) + 0.5 * xp.astype(a == b, dt)
-    share = np.where(np.greater(a, b), 1.0, np.where(np.equal(a, b), 0.5, 0.0))
-    dtype = np.result_type(a, b, 0.0)  # float32 operands: a float32 share (NEP 50)
-    return share if dtype == share.dtype or dtype.kind != "f" else share.astype(dtype)
-
-
 def inverse_axes(axes, x):
     """The permutation undoing ``np.transpose(x, axes)`` (None stays None: reversal is its own inverse)."""
     if axes is None:
@@ -375,6 +343,7 @@ def inverse_axes(axes, x):
 
 
 # Helpers of the wider NumPy surface live in submodules; generated code reaches them as rt.*.
+from .extrema import _extremum_share_xp, extremum_share, max_vjp, tie_split  # noqa: E402,F401
 from .products import (dot_vjp_left, dot_vjp_right, matmul_vjp_left,  # noqa: E402,F401
                        matmul_vjp_right)
 from .arrays import (astype, broadcast_like, clip_share, cumsum_vjp, diag_vjp,  # noqa: E402
@@ -388,10 +357,12 @@ from .sourcemap import source_note  # noqa: E402,F401
 from .like import check_like  # noqa: E402,F401
 from .schedule import (binomial_schedule, snapshot_count, snapshot_slots,  # noqa: E402,F401
                        sum_slots)
-
-from .containers import (MISSING, UNBOUND, IndexTape, Tape, append_vjp, basis,  # noqa: E402,F401
-                         check_unshared, drop_last, items, join_last, restore_item,
-                         save_item, stop_gradient, unpack_vjp, unpop_vjp)
+from .containers import (MISSING, UNBOUND, IndexTape, Tape, append_vjp, as_dict,  # noqa: E402,F401
+                         as_list, as_record, assert_failed, basis, check_unshared, drop_last,
+                         field, field_vjp, is_record_type, items, join_last, like_record,
+                         pick_index, record_children, restore_item, save_item, saved_item_vjp,
+                         sort_order,
+                         stop_gradient, unpack_vjp, unpop_vjp, write_back)
 from .pieces import (axis_concat, axis_concat_lin, axis_concat_vjp, column_stack_vjp,  # noqa: E402,F401
                      dstack_vjp, einsum_into, einsum_plan, np_append_vjp, plan_swap)
 from .signal import (angle_scale, as_matrix, conv_pad, diff_vjp, gradient_of, gradient_vjp,  # noqa: E402,F401

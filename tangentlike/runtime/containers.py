@@ -6,6 +6,7 @@ from typing import TypeVar
 import numpy as np
 
 from . import _rebuild, copy, float_dtype, zeros_like  # defined before this module is imported
+from .records import is_record, rebuild_record, record_fields, record_items
 
 _T = TypeVar("_T")
 
@@ -13,6 +14,48 @@ _T = TypeVar("_T")
 def stop_gradient(x: _T) -> _T:
     """``x`` itself; its derivative is zero (the compiler treats it as a constant)."""
     return x
+
+
+def field(x, name):
+    """``getattr(x, name)``: what ``x.name`` lowers to when ``name`` is not an array's."""
+    return getattr(x, name)
+
+
+def field_vjp(g, x, name):
+    """Cotangent of ``x`` for ``ans = rt.field(x, name)``: zeros like ``x`` (a namedtuple or
+    dataclass) holding ``g`` in field ``name``; an error for any other object (its
+    attributes are not containers of derivatives: a zero would be a guess)."""
+    if isinstance(x, tuple) and hasattr(x, "_fields"):
+        return _rebuild(x, [g if f == name else zeros_like(v) for f, v in zip(x._fields, x)])
+    if is_record(x) and name in record_fields(x):
+        return rebuild_record(x, [g if f == name else zeros_like(v)
+                                  for f, v in zip(record_fields(x), record_items(x))])
+    from ..errors import TangentlikeError
+    raise TangentlikeError(f"no derivative through attribute .{name} of a "
+                           f"{type(x).__name__}: only namedtuple and dataclass fields carry one")
+
+
+def is_record_type(cls) -> bool:
+    """True for a namedtuple class or a dataclass type (constructed by ``as_record``)."""
+    if not isinstance(cls, type):
+        return False
+    return (issubclass(cls, tuple) and hasattr(cls, "_fields")) or \
+        "__dataclass_fields__" in vars(cls) or hasattr(cls, "__dataclass_fields__")
+
+
+def as_record(cls, items):
+    """``cls(*items)``: a namedtuple or a dataclass from its ``__init__`` fields in order."""
+    return cls(*items)
+
+
+def record_children(r):
+    """The fields of a namedtuple or dataclass ``r`` as a tuple (in declaration order)."""
+    return tuple(record_items(r)) if is_record(r) else tuple(r)
+
+
+def like_record(r, items):
+    """A namedtuple or dataclass of ``r``'s type holding ``items``."""
+    return rebuild_record(r, items) if is_record(r) else _rebuild(r, items)
 
 
 def append_vjp(g):
@@ -35,6 +78,15 @@ def save_item(x, idx):
     if isinstance(x, dict) and idx not in x:
         return MISSING
     return copy(x[idx])
+
+
+def saved_item_vjp(g, old, x, idx):
+    """Cotangent of ``x`` for ``old = save_item(x, idx)``: ``g`` at ``idx``, zeros elsewhere
+    (all zeros when ``idx`` was a new dict key: nothing was read)."""
+    if old is MISSING or g is None:
+        return zeros_like(x)
+    from . import getitem_vjp
+    return getitem_vjp(g, x, idx)
 
 
 def restore_item(x, idx, old):
@@ -93,15 +145,28 @@ def check_unshared(target, other, name, other_name):
             f"(make a copy: {other_name} = {other_name}.copy())")
 
 
+def _raiser(source, filename):
+    """The function ``source`` defines, compiled under a file name of its own: the
+    innermost frame of the traceback of the error it raises says what went wrong in the
+    user's program (as Python's own error would), not that it happened in tangentlike."""
+    ns = {"__name__": __name__}
+    exec(compile(source, filename, "exec"), ns)  # noqa: S102 - a constant string
+    return next(v for k, v in ns.items() if k != "__name__" and callable(v))
+
+
+_RAISE = {"_raise": _raiser(
+    "def _raise(self, *args, **kwargs):\n"
+    "    raise UnboundLocalError('local variable referenced before assignment '\n"
+    "                            '(it is assigned only on some paths)')\n",
+    "<a variable assigned only on some paths>")}
+
+
 class _Unbound:
     """The value of a variable not assigned on the path taken: any use raises Python's
     own ``UnboundLocalError``, as the original function would."""
 
     __name__ = "UNBOUND"
-
-    def _raise(self, *args, **kwargs):
-        raise UnboundLocalError("local variable referenced before assignment "
-                                "(it is assigned only on some paths)")
+    _raise = _RAISE["_raise"]
 
     __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = _raise
     __truediv__ = __rtruediv__ = __pow__ = __rpow__ = __matmul__ = __rmatmul__ = _raise
@@ -114,6 +179,54 @@ class _Unbound:
 
 
 UNBOUND = _Unbound()
+
+
+def as_list(x):
+    """``list(x)``: the items of ``x`` as a new list (rows of an array)."""
+    return list(x)
+
+
+def sort_order(seq, reverse=False):
+    """The positions of ``seq``'s items in the order ``sorted(seq, reverse=reverse)``
+    puts them (stable, as ``sorted`` is): the derivative of ``sorted`` is this permutation."""
+    return sorted(range(len(seq)), key=seq.__getitem__, reverse=reverse)
+
+
+def pick_index(keys, largest):
+    """The position of the first largest (or smallest) of ``keys``: which item
+    ``max(xs, key=f)`` (``min``) returns."""
+    pick = max if largest else min
+    return pick(range(len(keys)), key=keys.__getitem__)
+
+
+# Raise the AssertionError an assert statement raises.
+assert_failed = _raiser(
+    "def assert_failed(msg=None):\n"
+    "    raise AssertionError(msg) if msg is not None else AssertionError()\n",
+    "<an assert statement that failed>")
+
+
+def write_back(target, value):
+    """Write ``value`` into the caller's array ``target`` (a function that assigned into
+    items of its parameter: the caller sees the change, as with the original)."""
+    if value is target:
+        return
+    if isinstance(target, list):
+        target[:] = value
+    elif isinstance(target, dict):
+        target.clear()
+        target.update(value)
+    else:
+        target[...] = value
+
+
+def as_dict(x):
+    """``dict(x)`` of a dict: a new dict with the same items (pairs are not accepted:
+    their derivative would be a list, not a dict)."""
+    if not isinstance(x, dict):
+        raise TypeError(f"dict() of a {type(x).__name__} inside a differentiated function: "
+                        "write {k: v for k, v in pairs} instead")
+    return dict(x)
 
 
 class Tape(list):

@@ -7,11 +7,14 @@ carry's cotangent at zero; a carry that never reaches the output (``a *= h(b)``
 in a loop whose result is unused) would then run its adjoint with that zero, and
 ``0 * inf`` (an overflowed, unused ``a``) is NaN, which flows into the cotangents
 of the values it reads. ``useful_carries`` keeps a carry only if its result has a
-cotangent, or the value yielded for a kept carry depends on it inside the body.
+cotangent, or the value yielded for a kept carry depends on it inside the body; a body
+that pushes onto a tape or changes an outer value in place keeps every carry (its
+cotangents also arrive through those, e.g. in the derivative of a derivative).
 """
 from __future__ import annotations
 
-from ..ir.nodes import Block, Op, free_values, walk_ops
+from ..ir.nodes import INPLACE_OPS, Block, Op, free_values, walk_ops
+from ..rules import registry
 
 
 def _inside(body) -> set:
@@ -22,6 +25,19 @@ def _inside(body) -> set:
         for r in op.regions:
             out.update(r.params)
     return out
+
+
+def _side_channels(body, inside) -> bool:
+    """Whether cotangents can reach the body other than through its yields: a tape push
+    (its pops come later), or an in-place change of a value from outside the loop (a
+    carry changed in place is yielded: ``inside`` holds the carries too)."""
+    for op in walk_ops(body):
+        if op.kind == "push" or op.kind in INPLACE_OPS and op.args[0] not in inside:
+            return True
+        if op.kind == "call" and registry.has_effects(op.attrs["fn"]) and \
+                any(a not in inside for a in op.args):
+            return True
+    return False
 
 
 def _carry_sources(v, params, inside) -> set:
@@ -52,6 +68,8 @@ def useful_carries(vc, carries, ys, results, adj) -> list:
     """The indices of ``vc`` (varied carries) whose cotangent can reach the output."""
     params = set(carries)
     inside = _inside(carries[0].owner) if carries else set()
+    if carries and _side_channels(carries[0].owner, inside | params):
+        return vc
     want = {j for j in vc if adj.get(results[j]) is not None}
     sources = {}
     todo = list(want)

@@ -7,6 +7,11 @@ Arrays always have length 3 (slices appear only inside reductions). A comparison
 never sets a constant against a constant, and ``np.maximum`` never sets two
 operands that are sure to tie (so that rejecting near-ties rejects few examples).
 
+Expressions include generator expressions and comprehensions (``sum(e for t in a)``,
+``zip``, ``enumerate``, ``reversed``, conditions, nested ``for``), builtins (``max``,
+``min``, ``abs``, ``len``, ``tuple``, ``list``, ``dict``, dict comprehensions) and
+lambdas called in place.
+
 Each piece of text is a ``Code``: the plain form and the instrumented one, where
 ``e > c`` reads ``_tie(e, c) > c`` and ``np.maximum(a, b)`` reads ``_sep(a, b)``.
 """
@@ -113,7 +118,8 @@ class ExprGen:
     def scalar(self, env, depth):
         if depth <= 0 or self.num(0, 2) == 0:
             return self.scalar_leaf(env)
-        kinds = ["binop", "unary", "reduce", "guarded", "pow", "div", "maximum", "ifexp"]
+        kinds = ["binop", "unary", "reduce", "guarded", "pow", "div", "maximum", "ifexp",
+                 "comp", "builtin", "lam"]
         if any(h.returns == "s" for h in env.helpers):
             kinds.append("call")
         return getattr(self, "s_" + self.pick(kinds))(env, depth - 1)
@@ -145,6 +151,72 @@ class ExprGen:
                         "np.dot({0}[1:], {1}[:-1])", "np.sum({0}[::2])", "{0} @ {1}",
                         "{0}.sum()", "{0}.dot({1})", "np.mean({0})", "{0}[1:].sum()"])
         return fmt(fn, self.paren(self.array(env, d)), self.paren(self.array(env, d)))
+
+    def s_comp(self, env, d):
+        """A generator expression or comprehension reduced by ``sum``."""
+        t, u, i = self.fresh("t"), self.fresh("u"), self.fresh("i")
+        inner = env.child(scalars=env.scalars + [t])
+        arr = self.array(env, d)
+        kind = self.pick(["gen", "list_if", "zip", "enumerate", "reversed", "nested"])
+        if kind == "gen":
+            return fmt(f"sum({{}} for {t} in {{}})", self.scalar(inner, d), arr)
+        if kind == "list_if":
+            return fmt(f"sum([{{}} for {t} in {{}} if {{}}])", self.scalar(inner, d), arr,
+                       self.cond_cmp(inner, 1))
+        if kind == "zip":
+            inner.scalars.append(u)
+            return fmt(f"sum({{}} * {u} for {t}, {u} in zip({{}}, {{}}))",
+                       self.paren(self.scalar(inner, d)), arr, self.array(env, d))
+        if kind == "enumerate":
+            inner.indices.append(i)
+            return fmt(f"sum({{}} for {i}, {t} in enumerate({{}}))", self.scalar(inner, d), arr)
+        if kind == "nested":
+            inner.scalars.append(u)
+            return fmt(f"sum([{{}} for {t} in {{}} for {u} in {{}}[1:]])",
+                       self.scalar(inner, d), arr, self.paren(self.array(env, d)))
+        return fmt(f"sum({{}} for {t} in reversed({{}}))", self.scalar(inner, d), arr)
+
+    def s_builtin(self, env, d):
+        """A builtin on numbers or sequences; branches are instrumented like
+        ``np.maximum`` (``_sep``) and comparisons (``_tie``)."""
+        kind = self.pick(["max", "min", "max_seq", "abs", "len", "tuple", "list", "dict",
+                          "dict_comp"])
+        if kind in ("max", "min"):
+            a = self.varying(self.scalar(env, d), env)
+            b = fmt("{} + " + self.pick(CONSTS), self.scalar(env, d))
+            if kind == "max":
+                return Code(f"max({a.plain}, {b.plain})", f"_sep({a.inst}, {b.inst})")
+            return Code(f"min({a.plain}, {b.plain})", f"-_sep(-({a.inst}), -({b.inst}))")
+        arr = self.paren(self.array(env, d))
+        if kind == "max_seq":
+            return Code(f"max({arr.plain})",
+                        f"_sep(_sep({arr.inst}[0], {arr.inst}[1]), {arr.inst}[2])")
+        if kind == "abs":
+            a = self.varying(self.scalar(env, d), env)
+            return Code(f"abs({a.plain})", f"abs(_tie({a.inst}, 0.0))")
+        if kind == "len":
+            return fmt("len({}) * {}", arr, self.paren(self.scalar(env, d)))
+        if kind in ("tuple", "list"):
+            return fmt(kind + "({})[{}]", arr, self.index(env))
+        if kind == "dict":
+            return fmt('dict(p={}, q={})["' + self.pick("pq") + '"]', self.scalar(env, d),
+                       self.scalar(env, d))
+        k = self.fresh("k")
+        return fmt(f"{{{{{k}: {{}} * {k} for {k} in range(3)}}}}[{self.pick('012')}]",
+                   self.paren(self.scalar(env, d)))
+
+    def s_lam(self, env, d):
+        """A lambda called where it is made."""
+        t = self.fresh("t")
+        inner = env.child(scalars=env.scalars + [t], arrays=self.closure_arrays(env))
+        return fmt(f"(lambda {t}: {{}})({{}})", self.scalar(inner, d), self.scalar(env, d))
+
+    def closure_arrays(self, env):
+        """The arrays a closure may read: with ``closure_alias`` avoided, none that is
+        written (harness.KNOWN_BUGS)."""
+        if "closure_alias" not in self.avoid:
+            return list(env.arrays)
+        return [a for a in env.arrays if a not in env.writable]
 
     def s_maximum(self, env, d):
         a = self.varying(self.scalar(env, d), env)
@@ -179,7 +251,13 @@ class ExprGen:
             return Code(self.pick(env.arrays))
         d = max(depth - 1, 0)
         kind = self.pick(["binop", "scale", "unary", "guarded", "pow", "reverse", "maximum",
-                          "stack"])
+                          "stack", "comp"])
+        if kind == "comp":  # a list comprehension (length 3) made an array
+            t = self.fresh("t")
+            inner = env.child(scalars=env.scalars + [t])
+            src = self.pick(["{}", "reversed({})", "list({})"])
+            return fmt(f"np.array([{{}} for {t} in {src}])", self.scalar(inner, d),
+                       self.array(env, d))
         a = self.paren(self.array(env, d))
         if kind == "binop":
             return fmt("{} " + self.pick("+-*") + " {}", a, self.paren(self.array(env, d)))

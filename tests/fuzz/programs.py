@@ -7,7 +7,8 @@ before it; each is called at least once). Bodies mix arithmetic, core NumPy
 functions, indexing and slices (``expressions``), nested ``if``/``elif``/``else``,
 ``for`` (over ranges, arrays, lists) and ``while`` with ``break``/``continue``/early
 ``return``, in-place writes into arrays, lists with ``append``, tuples returned from
-helpers and unpacked, dict literals read back and nested ``def``s (closures). Every
+helpers and unpacked, dict literals read back, nested ``def``s and lambdas (closures),
+``for`` over ``enumerate``/``zip``/``reversed``, comprehensions and builtins. Every
 program runs without error for any finite inputs:
 
 * ``while`` loops are bounded by a counter that the body increments first;
@@ -67,9 +68,11 @@ class _Gen(ExprGen):
                 kinds.append("alias")
         if depth > 0:
             kinds += ["if", "for", "while", "list", "foreach"]
-        kinds += ["dict", "tuple"]
+        kinds += ["dict", "tuple", "assert"]
         if env.closures and not (env.looping and "def_in_loop" in self.avoid):
-            kinds.append("closure")
+            kinds += ["closure", "lambda"]
+        if depth > 0:
+            kinds.append("foreach_builtin")
         if any(h.returns != "s" for h in env.helpers):
             kinds.append("unpack")
         if env.in_loop:
@@ -238,11 +241,46 @@ class _Gen(ExprGen):
         """A nested def reading the enclosing function's variables, called at once."""
         g, t, out = self.fresh("g"), self.fresh("t"), self.fresh("s")
         inner = env.child(scalars=env.scalars + [t], writable=[], in_loop=False, returns="s",
-                          closures=False)
+                          closures=False, arrays=self.closure_arrays(env))
         lines = [(0, Code(f"def {g}({t}):")), (1, self.returned(inner)),
                  (0, fmt(f"{out} = {g}({{}})", self.scalar(env, 1)))]
         env.scalars.append(out)
         return lines
+
+    def st_assert(self, env, depth):
+        """An assert that holds for any input (arrays have length 3): kept in the primal,
+        no derivative."""
+        return [(0, fmt("assert len({}) == 3, 'three'", self.array(env, 1)))]
+
+    def st_lambda(self, env, depth):
+        """A lambda bound to a name, reading the enclosing function's variables, called
+        twice."""
+        g, t, out = self.fresh("g"), self.fresh("t"), self.fresh("s")
+        inner = env.child(scalars=env.scalars + [t], writable=[], in_loop=False, returns="s",
+                          closures=False, arrays=self.closure_arrays(env))
+        lines = [(0, fmt(f"{g} = lambda {t}: {{}}", self.scalar(inner, self.expr_depth()))),
+                 (0, fmt(f"{out} = {g}({{}}) + {g}({{}})", self.scalar(env, 1),
+                         self.scalar(env, 1)))]
+        env.scalars.append(out)
+        return lines
+
+    def st_foreach_builtin(self, env, depth):
+        """``for`` over ``enumerate``, ``zip`` or ``reversed`` of arrays (not written in
+        the body: Python would iterate over the changed array)."""
+        e, u, i = self.fresh("e"), self.fresh("u"), self.fresh("i")
+        a, b = self.pick(env.arrays), self.pick(env.arrays)
+        kind = self.pick(["enumerate", "zip", "reversed"])
+        inner = env.child(scalars=env.scalars + [e], in_loop=True, looping=True)
+        inner.writable = [w for w in inner.writable if w not in (a, b)]
+        if kind == "enumerate":
+            inner.indices.append(i)
+            head = f"for {i}, {e} in enumerate({a}):"
+        elif kind == "zip":
+            inner.scalars.append(u)
+            head = f"for {e}, {u} in zip({a}, {b}):"
+        else:
+            head = f"for {e} in reversed({a}):"
+        return [(0, Code(head))] + _indent(self.block(inner, depth - 1))
 
     def st_unpack(self, env, depth):
         h = self.pick([h for h in env.helpers if h.returns != "s"])
@@ -298,7 +336,8 @@ def programs(draw, max_helpers=2, max_depth=2, avoid=()):
     ``"jump_in_list_loop"`` (``break``/``continue`` in a loop that appends to a list),
     ``"iterate_mutated"`` (a loop over an array or list that its body writes into or
     appends to: Python's iteration sees the change), ``"alias_write"`` (``u = w`` or
-    ``u = w[::-1]``, then writes through either name)."""
+    ``u = w[::-1]``, then writes through either name), ``"closure_alias"`` (a nested
+    def or lambda reading an array that is written)."""
     g = _Gen(draw, max_depth, avoid)
     helpers, funcs = [], []
     for k in range(draw(st.integers(0, max_helpers))):

@@ -32,12 +32,9 @@ FORBIDDEN = [
     ("try", ["try:", "    y_bad = {p} * 2.0", "except ValueError:", "    y_bad = {p}"], 0,
      r"\btry\b"),
     ("with", ["with np.errstate(all='ignore'):", "    y_bad = {p} * 2.0"], 0, r"\bwith\b"),
-    ("lambda", ["g_bad = lambda t: t * 2.0"], 0, r"\blambda\b"),
-    ("list comprehension", ["l_bad = [t * 2.0 for t in range(3)]"], 0, r"comprehension"),
+    ("lambda used as a value", ["l_bad = [lambda t: t * 2.0]"], 0, r"\blambda\b"),
+    ("star parameter in a lambda", ["g_bad = lambda *ts: 1.0"], 0, r"star"),
     ("set comprehension", ["l_bad = {{t for t in range(3)}}"], 0, r"comprehension"),
-    ("dict comprehension", ["l_bad = {{t: t for t in range(3)}}"], 0, r"comprehension"),
-    ("generator expression", ["l_bad = sum(t for t in range(3))"], 0,
-     r"generator|comprehension"),
     ("global", ["global G_BAD"], 0, r"\bglobal\b"),
     ("nonlocal", ["def g_bad():", "    nonlocal {p}", "    {p} = 1.0", "g_bad()"], 1,
      r"\bnonlocal\b"),
@@ -50,7 +47,6 @@ FORBIDDEN = [
     ("import", ["import math"], 0, r"\bimport\b"),
     ("from-import", ["from math import sin"], 0, r"\bimport\b"),
     ("raise", ["raise ValueError('bad')"], 0, r"\braise\b"),
-    ("assert", ["assert {p} > -100.0"], 0, r"\bassert\b"),
     ("walrus", ["y_bad = (z_bad := {p} * 2.0)"], 0, r":="),
     ("set literal", ["y_bad = {{{p}, 1.0}}"], 0, r"\bset\b"),
     ("f-string", ["y_bad = f'{{{p}}}'"], 0, r"f-string"),
@@ -197,8 +193,10 @@ ODD = [
     ("int of a float", ["y_odd = int({p}) * 1.0"]),
     ("variable maybe undefined", ["if {p} > 100.0:", "    y_odd = {p}"]),
 ]
+# Not np.ones((1, 1)): a size-1 array output is a scalar to grad since issue 15 (as in
+# autograd; tests/test_jax_spellings.py).
 RETURNS = ["return {a}", "return None", "return 'text'", "return ({p}, {p})", "return [{p}]",
-           "return", "return {a} > 0.0", "return np.ones((1, 1))"]
+           "return", "return {a} > 0.0", "return np.ones((1, 2))"]
 
 
 def _check_odd(source, mode):

@@ -1,8 +1,13 @@
 """Cases of the runtime helpers' own rules: what derivatives of derivatives use."""
+import collections
+
 import numpy as np
-from rulecheck import C, arr, away, distinct, num
+from rulecheck import C, Gen, arr, away, distinct, num
 
 from tangentlike import runtime as rt
+
+Pair = collections.namedtuple("Pair", "w b")  # a record for the field rules
+pair = Gen(lambda rng: Pair(rng.uniform(-2.0, 2.0, 3), float(rng.uniform(-2.0, 2.0))))
 
 CASES = [
     C(rt.append_vjp, [arr(2), arr(2), num()]), C(rt.unpop_vjp, [arr(2), num()], arr(3)),
@@ -10,6 +15,8 @@ CASES = [
     C(rt.snapshot_slots, (arr(3), num()), 2),
     C(rt.unpack_vjp, (arr(2), num()), (arr(2), num())), C(rt.unpack_vjp, (arr(3), arr(3)), arr(2, 3)),
     C(rt.items, arr(2, 3)), C(rt.items, (arr(2), num())), C(rt.sum_slots, [(arr(2), num())] * 3),
+    C(rt.as_list, arr(2, 3)), C(rt.as_list, (arr(2), num())),
+    C(rt.as_dict, {"a": arr(2), "b": num()}),
     C(rt.matmul_vjp_left, arr(3, 5), arr(3, 4), arr(4, 5)),
     C(rt.matmul_vjp_left, num(), arr(4), arr(4)),
     C(rt.matmul_vjp_left, arr(5), arr(4), arr(4, 5)),
@@ -40,6 +47,8 @@ CASES = [
     C(rt.reshape_as, arr(12), arr(3, 4)), C(rt.reshape_as, arr(1, 1), num()),
     C(rt.as_float_grad, num(), arr(3)), C(rt.as_float_grad, arr(2), [num(), num()]),
     C(rt.as_float_grad, arr(3, 4), arr(4)), C(rt.as_float_grad, arr(3), arr(3)),
+    C(rt.save_item, arr(5), 2), C(rt.save_item, arr(4, 3), 1),
+    C(rt.saved_item_vjp, num(), num(), arr(5), 2),
     C(rt.getitem_vjp, num(), arr(5), 2), C(rt.getitem_vjp, arr(3), arr(5), [0, 2, 2]),
     C(rt.getitem_vjp, num(), arr(5), slice(1, 3)), C(rt.getitem_vjp, num(), [num(), num()], 0),
     C(rt.setitem_vjp, arr(5), 2), C(rt.setitem_vjp, arr(4, 3), (slice(None), [0, 0])),
@@ -84,4 +93,7 @@ CASES = [
     C(rt.append_vjp, [num(), num(), num()]), C(rt.append_vjp, [arr(2), arr(3)]),
     C(rt.join_last, [num(), num()], num()), C(rt.join_last, [arr(2)], arr(3)),
     C(rt.drop_last, [num(), num(), num()]), C(rt.drop_last, [arr(2), arr(3)]),
+    C(getattr, pair, "w"), C(rt.field, pair, "b"), C(rt.field_vjp, arr(3), pair, "w"),
+    C(rt.field_vjp, num(), pair, "b"), C(rt.as_record, Pair, (arr(3), num())),
+    C(rt.record_children, pair), C(rt.like_record, pair, (arr(3), num())),
 ]
