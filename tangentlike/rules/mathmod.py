@@ -138,78 +138,7 @@ def pow_jvp1(d, ans, x, y):
     return d * ans * np.log(np.where(np.greater(x, 0), x, 1.0))
 
 
-# --- Trigonometric and hyperbolic ------------------------------------------------------
-
-@defvjp(math.sin)
-@defjvp(math.sin)
-def sin(g, ans, x):
-    return g * np.cos(x)
-
-
-@defvjp(math.cos)
-@defjvp(math.cos)
-def cos(g, ans, x):
-    return -g * np.sin(x)
-
-
-@defvjp(math.tan)
-@defjvp(math.tan)
-def tan(g, ans, x):
-    return g * (1.0 + ans * ans)
-
-
-@defvjp(math.asin)
-@defjvp(math.asin)
-def asin(g, ans, x):
-    return g / np.sqrt(1.0 - x * x)
-
-
-@defvjp(math.acos)
-@defjvp(math.acos)
-def acos(g, ans, x):
-    return -g / np.sqrt(1.0 - x * x)
-
-
-@defvjp(math.atan)
-@defjvp(math.atan)
-def atan(g, ans, x):
-    return g / (1.0 + x * x)
-
-
-@defvjp(math.sinh)
-@defjvp(math.sinh)
-def sinh(g, ans, x):
-    return g * np.cosh(x)
-
-
-@defvjp(math.cosh)
-@defjvp(math.cosh)
-def cosh(g, ans, x):
-    return g * np.sinh(x)
-
-
-@defvjp(math.tanh)
-@defjvp(math.tanh)
-def tanh(g, ans, x):
-    return g * (1.0 - ans * ans)
-
-
-@defvjp(math.asinh)
-@defjvp(math.asinh)
-def asinh(g, ans, x):
-    return g / np.sqrt(x * x + 1.0)
-
-
-@defvjp(math.acosh)
-@defjvp(math.acosh)
-def acosh(g, ans, x):
-    return g / np.sqrt(x * x - 1.0)
-
-
-@defvjp(math.atanh)
-@defjvp(math.atanh)
-def atanh(g, ans, x):
-    return g / (1.0 - x * x)
+# --- Trigonometric and hyperbolic (sin ... atanh have np.sin's rules: trigonometric.py) ---
 
 
 @defvjp(math.atan2, argnums=(0, 1))

@@ -9,80 +9,82 @@ derivative ``(cos(pi x) - sinc(x)) / x`` is taken as 0 at 0, its limit (so the
 second derivative at exactly 0 is not available). ``deg2rad``/``rad2deg``
 (and ``radians``/``degrees``) are linear: their rule is the function itself.
 """
+import math
+
 import numpy as np
 
 from .. import runtime as rt
 from .registry import defjvp, defvjp
 
 
-@defvjp(np.sin)
-@defjvp(np.sin)
+@defvjp(np.sin, math.sin)  # math.sin on a float: the same rule
+@defjvp(np.sin, math.sin)
 def sin(g, ans, x):
     return g * np.cos(x)
 
 
-@defvjp(np.cos)
-@defjvp(np.cos)
+@defvjp(np.cos, math.cos)  # math.cos on a float: the same rule
+@defjvp(np.cos, math.cos)
 def cos(g, ans, x):
     return -g * np.sin(x)
 
 
-@defvjp(np.tan)
-@defjvp(np.tan)
+@defvjp(np.tan, math.tan)  # math.tan on a float: the same rule
+@defjvp(np.tan, math.tan)
 def tan(g, ans, x):
     return g * (1.0 + ans * ans)
 
 
-@defvjp(np.arcsin)
-@defjvp(np.arcsin)
+@defvjp(np.arcsin, math.asin)  # math.asin on a float: the same rule
+@defjvp(np.arcsin, math.asin)
 def arcsin(g, ans, x):
     return g / np.sqrt(1.0 - x * x)
 
 
-@defvjp(np.arccos)
-@defjvp(np.arccos)
+@defvjp(np.arccos, math.acos)  # math.acos on a float: the same rule
+@defjvp(np.arccos, math.acos)
 def arccos(g, ans, x):
     return -g / np.sqrt(1.0 - x * x)
 
 
-@defvjp(np.arctan)
-@defjvp(np.arctan)
+@defvjp(np.arctan, math.atan)  # math.atan on a float: the same rule
+@defjvp(np.arctan, math.atan)
 def arctan(g, ans, x):
     return g / (1.0 + x * x)
 
 
-@defvjp(np.sinh)
-@defjvp(np.sinh)
+@defvjp(np.sinh, math.sinh)  # math.sinh on a float: the same rule
+@defjvp(np.sinh, math.sinh)
 def sinh(g, ans, x):
     return g * np.cosh(x)
 
 
-@defvjp(np.cosh)
-@defjvp(np.cosh)
+@defvjp(np.cosh, math.cosh)  # math.cosh on a float: the same rule
+@defjvp(np.cosh, math.cosh)
 def cosh(g, ans, x):
     return g * np.sinh(x)
 
 
-@defvjp(np.tanh)
-@defjvp(np.tanh)
+@defvjp(np.tanh, math.tanh)  # math.tanh on a float: the same rule
+@defjvp(np.tanh, math.tanh)
 def tanh(g, ans, x):
     return g * (1.0 - ans * ans)
 
 
-@defvjp(np.arcsinh)
-@defjvp(np.arcsinh)
+@defvjp(np.arcsinh, math.asinh)  # math.asinh on a float: the same rule
+@defjvp(np.arcsinh, math.asinh)
 def arcsinh(g, ans, x):
     return g / np.sqrt(x * x + 1.0)
 
 
-@defvjp(np.arccosh)
-@defjvp(np.arccosh)
+@defvjp(np.arccosh, math.acosh)  # math.acosh on a float: the same rule
+@defjvp(np.arccosh, math.acosh)
 def arccosh(g, ans, x):
     return g / np.sqrt(x * x - 1.0)
 
 
-@defvjp(np.arctanh)
-@defjvp(np.arctanh)
+@defvjp(np.arctanh, math.atanh)  # math.atanh on a float: the same rule
+@defjvp(np.arctanh, math.atanh)
 def arctanh(g, ans, x):
     return g / (1.0 - x * x)
 
