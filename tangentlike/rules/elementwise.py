@@ -14,14 +14,16 @@ aside) split ``g`` evenly between tied operands (autograd's convention, via
 (bounds included) and to a bound where it is the result (``rt.clip_share``;
 ``a_min <= a_max`` assumed); ``where`` routes ``g`` by the condition.
 """
+import math
+
 import numpy as np
 
 from .. import runtime as rt
 from .registry import defjvp, defvjp
 
 
-@defvjp(np.exp)
-@defjvp(np.exp)
+@defvjp(np.exp, math.exp)  # math.exp on a float: the same rule
+@defjvp(np.exp, math.exp)
 def exp(g, ans, x):
     return g * ans
 
@@ -32,8 +34,8 @@ def exp2(g, ans, x):
     return g * ans * np.log(2.0)
 
 
-@defvjp(np.expm1)
-@defjvp(np.expm1)
+@defvjp(np.expm1, math.expm1)  # math.expm1 on a float: the same rule
+@defjvp(np.expm1, math.expm1)
 def expm1(g, ans, x):
     return g * (ans + 1.0)
 
@@ -44,26 +46,26 @@ def log(g, ans, x):
     return g / x
 
 
-@defvjp(np.log2)
-@defjvp(np.log2)
+@defvjp(np.log2, math.log2)  # math.log2 on a float: the same rule
+@defjvp(np.log2, math.log2)
 def log2(g, ans, x):
     return g / (x * np.log(2.0))
 
 
-@defvjp(np.log10)
-@defjvp(np.log10)
+@defvjp(np.log10, math.log10)  # math.log10 on a float: the same rule
+@defjvp(np.log10, math.log10)
 def log10(g, ans, x):
     return g / (x * np.log(10.0))
 
 
-@defvjp(np.log1p)
-@defjvp(np.log1p)
+@defvjp(np.log1p, math.log1p)  # math.log1p on a float: the same rule
+@defjvp(np.log1p, math.log1p)
 def log1p(g, ans, x):
     return g / (1.0 + x)
 
 
-@defvjp(np.sqrt)
-@defjvp(np.sqrt)
+@defvjp(np.sqrt, math.sqrt)  # math.sqrt on a float: the same rule
+@defjvp(np.sqrt, math.sqrt)
 def sqrt(g, ans, x):
     return g * 0.5 / ans
 
@@ -92,8 +94,8 @@ def absolute(g, ans, x):
     return g * np.sign(x)
 
 
-@defvjp(np.fabs)
-@defjvp(np.fabs)
+@defvjp(np.fabs, math.fabs)  # math.fabs on a float: the same rule
+@defjvp(np.fabs, math.fabs)
 def fabs(g, ans, x):
     return g * np.sign(x)
 

@@ -3,7 +3,9 @@
 Promises: the same derivatives as the NumPy functions of the same name (the
 rule bodies use NumPy, so a derivative may be a NumPy scalar where ``math``
 returns a Python float); each unary rule is ``g * f'(x)`` and serves as both VJP
-and JVP. Domains are ``math``'s own: ``log`` needs ``x > 0`` (and a positive
+and JVP. Where the NumPy rule is the same function (``exp``, ``sqrt``, ``log2``, the
+trigonometric and hyperbolic functions, ...), ``math.f`` is registered on it in that
+family's file instead of a copy here. Domains are ``math``'s own: ``log`` needs ``x > 0`` (and a positive
 base other than 1), ``sqrt`` ``x > 0`` (infinite derivative at 0), ``asin``
 and ``acos`` ``|x| < 1``, ``acosh`` ``x > 1``, ``atanh`` ``|x| < 1``.
 ``math.log(x, base)`` is ``log(x) / log(base)``, differentiable in both.
@@ -21,18 +23,6 @@ import numpy as np
 
 from .. import runtime as rt
 from .registry import defjvp, defvjp, nondiff
-
-
-@defvjp(math.exp)
-@defjvp(math.exp)
-def exp(g, ans, x):
-    return g * ans
-
-
-@defvjp(math.expm1)
-@defjvp(math.expm1)
-def expm1(g, ans, x):
-    return g * (ans + 1.0)
 
 
 @defvjp(math.log, argnums=(0, 1))
@@ -62,36 +52,6 @@ def or_one(g, ans, base):
     return g
 
 
-@defvjp(math.log2)
-@defjvp(math.log2)
-def log2(g, ans, x):
-    return g / (x * np.log(2.0))
-
-
-@defvjp(math.log10)
-@defjvp(math.log10)
-def log10(g, ans, x):
-    return g / (x * np.log(10.0))
-
-
-@defvjp(math.log1p)
-@defjvp(math.log1p)
-def log1p(g, ans, x):
-    return g / (1.0 + x)
-
-
-@defvjp(math.sqrt)
-@defjvp(math.sqrt)
-def sqrt(g, ans, x):
-    return g * 0.5 / ans
-
-
-@defvjp(math.fabs)
-@defjvp(math.fabs)
-def fabs(g, ans, x):
-    return g * np.sign(x)
-
-
 @defvjp(math.erf)
 @defjvp(math.erf)
 def erf(g, ans, x):
@@ -102,18 +62,6 @@ def erf(g, ans, x):
 @defjvp(math.erfc)
 def erfc(g, ans, x):
     return -g * (2.0 / np.sqrt(np.pi)) * np.exp(-x * x)
-
-
-@defvjp(math.degrees)
-@defjvp(math.degrees)
-def degrees(g, ans, x):
-    return np.degrees(g)
-
-
-@defvjp(math.radians)
-@defjvp(math.radians)
-def radians(g, ans, x):
-    return np.radians(g)
 
 
 @defvjp(math.copysign)  # derivative 0 in y (almost everywhere): y is not an argnum

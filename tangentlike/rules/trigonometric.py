@@ -102,8 +102,8 @@ def deg2rad(g, ans, x):
     return np.deg2rad(g)
 
 
-@defvjp(np.radians)
-@defjvp(np.radians)
+@defvjp(np.radians, math.radians)  # math.radians on a float: the same rule
+@defjvp(np.radians, math.radians)
 def radians(g, ans, x):
     return np.radians(g)
 
@@ -114,8 +114,8 @@ def rad2deg(g, ans, x):
     return np.rad2deg(g)
 
 
-@defvjp(np.degrees)
-@defjvp(np.degrees)
+@defvjp(np.degrees, math.degrees)  # math.degrees on a float: the same rule
+@defjvp(np.degrees, math.degrees)
 def degrees(g, ans, x):
     return np.degrees(g)
 
