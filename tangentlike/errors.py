@@ -100,6 +100,15 @@ class MissingRuleError(LocatedError):
             f"register one with @{deco}", loc)
 
 
+class NotBatchedError(LocatedError):
+    """A construct the batched JVP (``transforms/batch.py``) has no batched form of: the
+    Jacobian asking for one takes its columns one sweep each instead."""
+
+    def __init__(self, construct: str, loc: Loc | None = None):
+        self.construct = construct
+        super().__init__(f"no batched form of {construct}", loc)
+
+
 class NoSourceError(TangentlikeError, TypeError):
     """The function to differentiate has no Python source (a builtin, or made by eval)."""
 

@@ -18,7 +18,7 @@ from .admissible import check_arguments
 from .analysis.shapes import pattern
 from .api import (_copy_lists, _kind, check_differentiable, function_for, normalize_wrt,
                   signature_of)
-from .errors import ArgumentError
+from .errors import ArgumentError, NotBatchedError
 from .outputs import restorer, split_aux
 from .pipeline import compile_derivative
 from .pytrees import children, flatten, is_container, tree_map, unflatten
@@ -102,15 +102,90 @@ def _assemble(out, vals, idx, single, block):
 
 def _compiled(fn, vals, idx, mode):
     mask = [i in idx for i in range(len(vals))]
-    patterns = [pattern(v) for v in vals] if mode == "jvp" else None  # as main's jacfwd
+    patterns = [pattern(v) for v in vals] if mode in ("jvp", "bjvp") else None
     return compile_derivative(function_for(fn, vals), mask, [_kind(v) for v in vals], mode,
                               patterns=patterns)
 
 
-def forward_jacobian(fn, vals, idx, single, has_aux=False, with_out=False):
-    compiled = _compiled(fn, vals, idx, "jvp")
-    jvp_fn, restore = compiled.fn, restorer(compiled, vals)
+_UNBATCHED: dict = {}  # (fn, mask, kinds, patterns) -> why it has no batched JVP
+
+
+def _batched_jvp(fn, vals, idx, report):
+    """The batched JVP of ``fn`` (``transforms/batch.py``), or None when some construct of
+    it has no batched form (remembered, and said in ``report``)."""
+    mask = tuple(i in idx for i in range(len(vals)))
+    key = (fn, mask, tuple(_kind(v) for v in vals), tuple(pattern(v) for v in vals))
+    try:
+        why = _UNBATCHED.get(key)
+    except TypeError:  # an unhashable callable: not remembered
+        key, why = None, None
+    if why is None:
+        try:
+            return _compiled(fn, vals, idx, "bjvp")
+        except NotBatchedError as e:
+            why = str(e).splitlines()[0]
+            if key is not None:
+                _UNBATCHED[key] = why
+    report["sweeps"] = f"one sweep per column: {why}"
+    return None
+
+
+def _seeds(vals, active):
+    """``(tangents, columns)``: for each active argument a batched tangent holding the unit
+    tangent of every float element of every active argument (leading axis: the columns,
+    ordered by argument, leaf and element), and ``columns[i, l]``, the rows of leaf ``l``."""
+    sizes = [(i, l, leaf) for i in active for l, leaf in enumerate(flatten(vals[i])[0])]
+    n = sum(int(np.size(leaf)) for _, _, leaf in sizes if differentiable(leaf))
+    cols, start, tangents = {}, 0, {i: [] for i in active}
+    for i, l, leaf in sizes:
+        dtype = leaf.dtype if differentiable(leaf) and isinstance(leaf, (np.ndarray, np.generic)) \
+            else float
+        t = np.zeros((n,) + np.shape(leaf), dtype=dtype)
+        m = int(np.size(leaf)) if differentiable(leaf) else 0
+        t.reshape(n, -1)[start:start + m] = np.eye(m, dtype=dtype)
+        cols[i, l] = range(start, start + m)
+        start += m
+        tangents[i].append(t)
+    return [unflatten(vals[i], tangents[i]) for i in active], cols, n
+
+
+def _batched_columns(compiled, fn, vals, active, has_aux):
+    """``(out, aux, cols)`` of one batched sweep: ``cols[i, l]`` lists, per column of leaf
+    ``l`` of argument ``i``, the output leaves' tangents (as the per-column sweep's)."""
+    tangents, rows, n = _seeds(vals, active)
+    restorer(compiled, vals)()
+    out, dout = compiled.fn(*vals, *tangents)
+    aux = None
+    if has_aux:
+        (out, aux), dout = split_aux(out, getattr(fn, "__name__", "f")), dout[0]
+    douts = leaves_like(dout, out)
+    cols = {key: [[None if d is None else d[c] for d in douts] for c in r]
+            for key, r in rows.items()}
+    return out, aux, cols
+
+
+def forward_jacobian(fn, vals, idx, single, has_aux=False, with_out=False, report=None):
+    """The Jacobian by forward sweeps: one batched sweep carrying every column where the
+    function has a batched JVP, else one sweep per column (``report["sweeps"]`` says
+    which)."""
+    report = {} if report is None else report
     active = sorted(set(idx))
+    compiled = _batched_jvp(fn, vals, idx, report)
+    if compiled is not None and any(differentiable(v) for i in active
+                                    for v in flatten(vals[i])[0]):
+        out, aux, cols = _batched_columns(compiled, fn, vals, active, has_aux)
+        report["sweeps"] = "one batched sweep of all columns"
+        report["source"] = compiled.source
+        return _finish(out, aux, cols, vals, idx, single, has_aux, with_out)
+    compiled = _compiled(fn, vals, idx, "jvp")
+    report["source"] = compiled.source
+    out, aux, cols = _column_sweeps(compiled, fn, vals, active, has_aux)
+    return _finish(out, aux, cols, vals, idx, single, has_aux, with_out)
+
+
+def _column_sweeps(compiled, fn, vals, active, has_aux):
+    """``(out, aux, cols)`` as ``_batched_columns``'s, by one sweep per column."""
+    jvp_fn, restore = compiled.fn, restorer(compiled, vals)
     zero = {i: zeros(vals[i]) for i in active}
     cols, out, aux = {}, None, None
     for i in active:
@@ -127,6 +202,10 @@ def forward_jacobian(fn, vals, idx, single, has_aux=False, with_out=False):
     if out is None:  # nothing to differentiate: one sweep for the output's structure
         out = jvp_fn(*vals, *[zero[j] for j in active])[0]
         out, aux = split_aux(out, getattr(fn, "__name__", "f")) if has_aux else (out, None)
+    return out, aux, cols
+
+
+def _finish(out, aux, cols, vals, idx, single, has_aux, with_out):
     out_leaves = flatten(out)[0]
 
     def block(o, a, l):

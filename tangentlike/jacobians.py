@@ -93,13 +93,26 @@ class Jacobian:
         self.__signature__ = signature_of(fn)
         self.__name__ = f"jac{'fwd' if mode == 'forward' else 'rev'}_" \
                         f"{getattr(fn, '__name__', 'f')}"
+        self.report = {}  # forward: how the last call swept ("sweeps") and its "source"
+
+    @property
+    def sweeps(self):
+        """How the last call of a forward Jacobian swept: one batched sweep carrying every
+        column, or one sweep per column (and which construct has no batched form)."""
+        return self.report.get("sweeps")
+
+    @property
+    def source(self):
+        """The generated JVP code the last call of a forward Jacobian ran (``tl.source``)."""
+        return self.report.get("source")
 
     def direct(self, fn, args, with_out=False):
         """This Jacobian of the plain (non-Jacobian) function ``fn`` at ``args``
         (``with_out``: and ``fn``'s output)."""
         vals, idx, single = prepare(fn, self.wrt, args)
-        sweep = forward_jacobian if self.mode == "forward" else reverse_jacobian
-        return sweep(fn, vals, idx, single, self.has_aux, with_out)
+        if self.mode == "forward":
+            return forward_jacobian(fn, vals, idx, single, self.has_aux, with_out, self.report)
+        return reverse_jacobian(fn, vals, idx, single, self.has_aux, with_out)
 
     @entry_point
     def __call__(self, *args: Any) -> Any:

@@ -115,17 +115,19 @@ def _guards(funcs) -> tuple:
 
 
 _DOCS = {"grad": "Gradient", "vjp": "Vector-Jacobian product", "jvp": "Jacobian-vector product",
-         "fgrad": "Gradient by forward sweeps"}
+         "fgrad": "Gradient by forward sweeps",
+         "bjvp": "Batched Jacobian-vector product (a batch of tangents per sweep)"}
 
 
 def _transform(mode, func, name, mask, kinds, unit, single, with_value, checkpoint=None,
                patterns=None):
     """The top-level derivative functions of ``func`` for ``mode``."""
-    if mode in ("jvp", "fgrad"):
+    if mode in ("jvp", "fgrad", "bjvp"):
         top = _forward.forward_function(func, mask, kinds, unit,
-                                        patterns if mode == "jvp" else None)
+                                        None if mode == "fgrad" else patterns,
+                                        batch=mode == "bjvp")
         top.name = f"jvp_{name}"
-        if mode == "jvp":
+        if mode != "fgrad":
             return [top]
         wrt = [i for i, m in enumerate(mask) if m]
         fg = assemble_forward_grad(func, GenRef(top.name, name), wrt, kinds, single, with_value,
@@ -157,7 +159,7 @@ def _build(spec, mask, kinds, mode, single, with_value, optimize, standalone, ch
     unit = Unit(optimize)
     # The top-level names are taken first: a recursive call's pair must not reuse them.
     unit.names.update({f"grad_{name}", f"jvp_{name}", f"{name}_fwd", f"{name}_bwd"})
-    stage_name = "forward" if mode in ("jvp", "fgrad") else "reverse"
+    stage_name = "forward" if mode in ("jvp", "fgrad", "bjvp") else "reverse"
     top = stage(stage_name, name, loc,
                 lambda: _transform(mode, func, name, mask, kinds, unit, single, with_value,
                                    checkpoint, patterns))

@@ -13,7 +13,7 @@ import operator
 import numpy as np
 
 from .. import runtime as rt
-from .registry import declare
+from .registry import declare, defbatch
 
 # Python's operators: how the emitter writes them, and what they are.
 for fn, node in ((operator.add, ast.Add), (operator.sub, ast.Sub), (operator.mul, ast.Mult),
@@ -71,3 +71,28 @@ declare("view", np.reshape, np.transpose, np.ravel, np.squeeze, np.asarray, np.e
 declare("per_argument", np.atleast_1d, np.atleast_2d, np.atleast_3d)
 # Runtime helpers that write into an argument or check one: never dropped or merged.
 declare((), rt.add_at, rt.check_scalar, rt.restore_item, rt.check_unshared, effects=True)
+
+# Batched tangents (a Jacobian's columns in one sweep, transforms/batch.py): how a call
+# whose operands carry them is made. NumPy ufuncs are "elementwise" by type.
+defbatch("elementwise", operator.add, operator.sub, operator.mul, operator.truediv,
+         operator.pow, operator.neg, operator.pos, abs, operator.floordiv, operator.mod,
+         np.where)
+defbatch("indexed", rt.add_at, rt.restore_item)
+defbatch("source", rt.zeros_batch, rt.spread)
+defbatch("size", rt.batch_size)
+defbatch({(0,): "same"}, rt.copy, rt.dtype_like, np.copy)
+defbatch({(0, 1): "same"}, rt.add)  # two tangents of one value: the same structure
+defbatch({(0,): rt.getitem_batch}, operator.getitem)
+defbatch({(0,): rt.broadcast_like_batch}, rt.broadcast_like)
+defbatch({(0,): rt.unbroadcast_batch}, rt.unbroadcast)
+defbatch({(0,): rt.sum_vjp_batch}, rt.sum_vjp)
+defbatch({(0,): rt.as_float_grad_batch}, rt.as_float_grad)
+defbatch({(0,): rt.sum_batch}, np.sum)
+defbatch({(0,): rt.mean_batch}, np.mean)
+defbatch({(0,): rt.reshape_batch}, np.reshape)
+defbatch({(0,): rt.transpose_batch}, np.transpose)
+defbatch({(0,): rt.T_batch}, rt.T)
+defbatch({(0,): rt.stack_batch}, np.stack)
+defbatch({(0,): rt.concatenate_batch}, np.concatenate)
+defbatch({(0,): rt.matmul_batch0, (1,): rt.matmul_batch1}, operator.matmul, np.matmul)
+defbatch({(0,): rt.dot_batch0, (1,): rt.dot_batch1}, np.dot)

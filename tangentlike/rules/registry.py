@@ -108,6 +108,7 @@ class Primitive:
     sequence: bool = False  # returns a list of arrays whose length depends on its arguments
     facts: frozenset = frozenset()
     spellings: dict = field(default_factory=dict)  # back end -> how it is written
+    batch: object = None  # how a call with batched tangents is made (``defbatch``)
 
     @property
     def has_rule(self) -> bool:
@@ -262,6 +263,29 @@ def declare(facts, *fns, effects=False, **spellings):
         r.effects = r.effects or effects
         r.spellings.update(spellings)
     _changed()
+
+
+def defbatch(how, *fns):
+    """How a call of each of ``fns`` whose operands carry batched tangents (a leading
+    batch axis, ``runtime/batching.py``) is made (``transforms/batch.py``):
+    ``"elementwise"`` (the same call, batched operands given size-1 axes after the
+    batch axis by ``rt.lift``), ``"indexed"`` (``f(target, index, value)`` writing
+    ``target[index]``: the index and value shifted past the batch axis), ``"source"``
+    (makes a batched tangent of unbatched operands), ``"size"`` (reads ``k``), or a dict
+    from the tuple of batched argument positions to the batched helper (``"same"``:
+    the function itself is already correct on batched operands)."""
+    for fn in fns:
+        _entry(fn).batch = how
+    _changed()
+
+
+def batch_rule(fn):
+    """``fn``'s ``defbatch`` entry; ``"elementwise"`` for a one-output NumPy ufunc."""
+    import numpy as np
+    r = _PRIMS.get(_key(fn))
+    if r is not None and r.batch is not None:
+        return r.batch
+    return "elementwise" if isinstance(fn, np.ufunc) and fn.nout == 1 else None
 
 
 def primitive(fn) -> Primitive | None:

@@ -26,6 +26,7 @@ from ..frontend.lower_expr import is_user_function
 from ..ir.builder import Builder
 from ..ir.nodes import Block, Func, Op
 from ..rules import registry
+from .batch import Batcher
 from .inline import bind_call, inline_rule
 from .reverse import clone_func
 
@@ -43,7 +44,7 @@ def _is_add_at(op) -> bool:
 
 
 class Forward:
-    def __init__(self, func: Func, mask, param_kinds, unit, patterns=None):
+    def __init__(self, func: Func, mask, param_kinds, unit, patterns=None, batch=False):
         self.P = clone_func(func)
         self.active = [p for p, m in zip(self.P.params, mask) if m]
         self.kinds = infer_kinds(self.P, param_kinds, unit.return_kind)
@@ -55,7 +56,9 @@ class Forward:
         self.varied = infer_varied(self.P, self.active, self.kinds)
         self.vtapes = varied_tapes(self.P, self.varied)
         self.unit = unit
-        self.tan, self.owner_of = {}, {}
+        self.tan, self.owner_of, self.starts = {}, {}, {}
+        self.batch = Batcher(v for v, k in self.kinds.items() if k == "scalar") if batch \
+            else None  # batched tangents (transforms/batch.py)
 
     def run(self) -> Func:
         body = self.P.body
@@ -63,8 +66,14 @@ class Forward:
         self.tan.update({p: t for p, t in zip(self.active, tparams)})
         for t, p in zip(tparams, self.active):
             self.owner_of[t] = None  # the caller's buffer: never written in place
+            self._mark(t, p)
+        if self.batch:  # k, the batch size, read off the first tangent
+            self.batch.k = Builder(Block(), self.P.loc).call(rt.batch_size, [tparams[0]], "k")
         ret = body.ops[-1]
         self.process(body)
+        if self.batch:
+            body.ops.insert(0, self.batch.k.owner)
+            self.batch.k.owner.block = body
         out = ret.args[0]
         b = Builder(body, ret.loc)
         body.ops.pop()
@@ -81,33 +90,70 @@ class Forward:
         old, block.ops = block.ops, []
         for op in old:
             self.b = Builder(block, op.loc, mark="tangent")
+            self.starts[block] = len(block.ops)
             if op.regions:
                 getattr(self, "t_" + op.kind)(op, block)
                 continue
             op.block = block
             block.ops.append(op)
+            self.starts[block] = len(block.ops)
             method = getattr(self, "t_" + op.kind, None)
             if method is not None:
                 method(op)
+            self.flush(block)
+
+    def flush(self, block):
+        """Batch mode: batch the tangent ops appended to ``block`` since the last flush."""
+        if self.batch and self.starts.get(block, len(block.ops)) < len(block.ops):
+            self.batch.rewrite(block, self.starts[block])
+        self.starts[block] = len(block.ops)
 
     def tangent_or_zero(self, v, b=None):
+        b = b or self.b
         t = self.tan.get(v)
         if t is not None:
-            return t
-        b = b or self.b
+            return self.batched(t, v, b)
+        if self.batch:
+            return self._mark(b.call(rt.zeros_batch, [v, self.batch.k], hint="d" + v.hint), v)
         return b.call(rt.zeros_like, [v], hint="d" + v.hint)
+
+    def batched(self, t, v, b=None):
+        """``t`` (the tangent of ``v``), made batched in batch mode: an unbatched tangent is
+        the same for every member (it does not depend on the tangents: zero), spread."""
+        if self.batch is None:
+            return t
+        self.flush(b.block)
+        if self.batch.is_batched(t):
+            return t
+        return self._mark(b.call(rt.spread, [t, self.batch.k], hint=t.hint), v)
+
+    def _mark(self, t, v):
+        """Record that ``t``, a tangent of ``v``, is batched (batch mode)."""
+        if self.batch is not None:
+            self.batch.mark(t, scalar=self.kinds.get(v) == "scalar")
+            if is_container(self.kinds.get(v)):
+                self.batch.containers.add(t)
+        return t
 
     def owned_tangent(self, v):
         t = self.tan.get(v)
         if t is not None and self.owner_of.get(t) == v:
             return t
-        new = self.b.call(rt.copy, [t], hint="d" + v.hint) if t is not None else \
-            self.b.call(rt.zeros_like, [v], hint="d" + v.hint)
+        if t is None:
+            new = self.tangent_or_zero(v) if self.batch else \
+                self.b.call(rt.zeros_like, [v], hint="d" + v.hint)
+        else:
+            spread = self.batched(t, v, self.b)  # a spread is a fresh buffer already
+            new = spread if spread is not t else \
+                self._mark(self.b.call(rt.copy, [t], hint="d" + v.hint), v)
         self.owner_of[new] = v
         return new
 
     def add(self, a, b, kind):
         fn = rt.add if is_container(kind) or kind in ("unk", None) else operator.add
+        if self.batch:  # two contributions to one tangent: the same shape, no lift
+            return self.b.call(fn, [self.batched(a, None, self.b), self.batched(b, None, self.b)],
+                               hint=a.hint, batch_same=True)
         return self.b.call(fn, [a, b], hint=a.hint)
 
     # -- straight-line ops ------------------------------------------------------
@@ -168,10 +214,11 @@ class Forward:
     def call_tangent(self, op, fn):
         mask = [a in self.varied for a in op.args]
         kinds = [self.kinds.get(a, "unk") for a in op.args]
-        ref = self.unit.forward_callee(fn, mask, kinds, op.loc)
+        ref = self.unit.forward_callee(fn, mask, kinds, op.loc, batch=bool(self.batch))
         op.attrs["fn"] = ref
-        op.args = op.args + [self.tan[a] for a, m in zip(op.args, mask) if m]
-        self.tan[op.result] = op.add_result("d" + op.result.hint)
+        op.args = op.args + [self.batched(self.tan[a], a, self.b)
+                             for a, m in zip(op.args, mask) if m]
+        self.tan[op.result] = self._mark(op.add_result("d" + op.result.hint), op.result)
 
     def t_tuple(self, op):
         if not any(a in self.varied for a in op.args):
@@ -211,6 +258,7 @@ class Forward:
         new = self.b.op("unpack", [self.tan[v]], ["d" + r.hint for r in op.results])
         for r, t in zip(op.results, new.results):
             self.tan[r] = t
+            self._mark(t, r)
 
     def t_listpop(self, op):
         if op.args[0] not in self.varied:
@@ -240,7 +288,7 @@ class Forward:
             y.args += ts
         for j in vr:
             res = op.results[j]
-            self.tan[res] = op.add_result("d" + res.hint)
+            self.tan[res] = self._mark(op.add_result("d" + res.hint), res)
 
     def t_for(self, op, parent):
         self._loop(op, parent, op.regions[0], op.regions[0].params[1:], op.args[1:])
@@ -262,7 +310,7 @@ class Forward:
             tp = body.add_param("d" + carries[j].hint)
             if op.kind == "while":
                 op.regions[0].add_param("d" + carries[j].hint)
-            self.tan[carries[j]] = tp
+            self.tan[carries[j]] = self._mark(tp, carries[j])
             self.owner_of[tp] = carries[j] if own else None
             tps.append(tp)
         self.process(body)
@@ -271,7 +319,7 @@ class Forward:
         op.args += t_inits
         for j in vc:
             res = op.results[j]
-            self.tan[res] = op.add_result("d" + res.hint)
+            self.tan[res] = self._mark(op.add_result("d" + res.hint), res)
         for o in op.regions[0].ops if op.kind == "while" else ():
             o.block = op.regions[0]
 
@@ -281,7 +329,8 @@ class Forward:
     # -- tapes (a reverse sweep's, read back): a parallel tape of tangents ---------
     def t_tape(self, op):
         if op.result in self.vtapes:
-            self.tan[op.result] = self.b.op("tape", [], ["d" + op.result.hint]).result
+            self.tan[op.result] = self._mark(self.b.op("tape", [], ["d" + op.result.hint]).result,
+                                             None)
 
     def t_push(self, op):
         dtape = self.tan.get(op.args[0])
@@ -299,10 +348,12 @@ class Forward:
                 self.owner_of[t] = r
 
 
-def forward_function(func: Func, mask, param_kinds, unit, patterns=None) -> Func:
+def forward_function(func: Func, mask, param_kinds, unit, patterns=None, batch=False) -> Func:
     """The forward-mode (JVP) transform of ``func`` for the masked parameters; the shape
-    ``patterns`` of the arguments, if known, drop ``broadcast_like`` between scalars."""
-    return Forward(func, mask, param_kinds, unit, patterns).run()
+    ``patterns`` of the arguments, if known, drop ``broadcast_like`` between scalars.
+    ``batch``: each tangent carries a batch of tangents (a leading axis, ``transforms/
+    batch.py``), or ``NotBatchedError``."""
+    return Forward(func, mask, param_kinds, unit, patterns, batch).run()
 
 
 __all__ = ["forward_function", "Op"]

@@ -109,15 +109,18 @@ class Unit:
         self.funcs += [self.passes(f), self.passes(b)]
         return fwd, bwd
 
-    def forward_callee(self, fn, mask, kinds, loc):
-        """The JVP function of a user function called with these active arguments."""
+    def forward_callee(self, fn, mask, kinds, loc, batch=False):
+        """The JVP function of a user function called with these active arguments
+        (``batch``: of batched tangents, ``transforms/batch.py``)."""
         from .forward import forward_function
         spec = spec_for(fn, loc, kinds)
-        key = ("jvp", spec.key, spec.hash, tuple(mask), tuple(map(str, kinds)))
+        key = ("bjvp" if batch else "jvp", spec.key, spec.hash, tuple(mask),
+               tuple(map(str, kinds)))
         if key in self.refs:
             return self.refs[key]
         ref = self.refs[key] = GenRef(self.fresh(f"{spec.name}_jvp"), spec.name)
-        func = forward_function(lower_cached(spec, self.optimize), mask, kinds, self)
+        func = forward_function(lower_cached(spec, self.optimize), mask, kinds, self,
+                                batch=batch)
         func.name = ref.name
         self.funcs.append(self.passes(func))
         return ref
