@@ -11,6 +11,8 @@ or float arrays (ints, ``None``) have zero blocks. ``has_aux``: ``f`` returns
 """
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from . import runtime as rt
@@ -130,38 +132,60 @@ def _batched_jvp(fn, vals, idx, report):
     return None
 
 
-def _seeds(vals, active):
-    """``(tangents, columns)``: for each active argument a batched tangent holding the unit
-    tangent of every float element of every active argument (leading axis: the columns,
-    ordered by argument, leaf and element), and ``columns[i, l]``, the rows of leaf ``l``."""
-    sizes = [(i, l, leaf) for i in active for l, leaf in enumerate(flatten(vals[i])[0])]
-    n = sum(int(np.size(leaf)) for _, _, leaf in sizes if differentiable(leaf))
-    cols, start, tangents = {}, 0, {i: [] for i in active}
-    for i, l, leaf in sizes:
+BATCH_COLUMNS = 256  # at most this many columns per batched sweep (bounds its memory)
+
+
+def _layout(vals, active):
+    """``(leaves, n)``: ``(i, l, leaf, first column)`` of every leaf of the active
+    arguments (columns ordered by argument, leaf and element), and the column count."""
+    out, start = [], 0
+    for i in active:
+        for l, leaf in enumerate(flatten(vals[i])[0]):
+            out.append((i, l, leaf, start))
+            start += int(np.size(leaf)) if differentiable(leaf) else 0
+    return out, start
+
+
+def _seeds(vals, active, layout, lo, hi):
+    """For each active argument a batched tangent holding the unit tangents of columns
+    ``lo:hi`` (a leading axis of ``hi - lo``; zero in the other leaves)."""
+    tangents = {i: [] for i in active}
+    for i, l, leaf, start in layout:
         dtype = leaf.dtype if differentiable(leaf) and isinstance(leaf, (np.ndarray, np.generic)) \
             else float
-        t = np.zeros((n,) + np.shape(leaf), dtype=dtype)
+        t = np.zeros((hi - lo,) + np.shape(leaf), dtype=dtype)
         m = int(np.size(leaf)) if differentiable(leaf) else 0
-        t.reshape(n, -1)[start:start + m] = np.eye(m, dtype=dtype)
-        cols[i, l] = range(start, start + m)
-        start += m
+        a, b = max(lo, start), min(hi, start + m)
+        if a < b:
+            t.reshape(hi - lo, -1)[np.arange(a - lo, b - lo), np.arange(a - start, b - start)] = 1
         tangents[i].append(t)
-    return [unflatten(vals[i], tangents[i]) for i in active], cols, n
+    return [unflatten(vals[i], tangents[i]) for i in active]
 
 
 def _batched_columns(compiled, fn, vals, active, has_aux):
-    """``(out, aux, cols)`` of one batched sweep: ``cols[i, l]`` lists, per column of leaf
-    ``l`` of argument ``i``, the output leaves' tangents (as the per-column sweep's)."""
-    tangents, rows, n = _seeds(vals, active)
-    restorer(compiled, vals)()
-    out, dout = compiled.fn(*vals, *tangents)
-    aux = None
-    if has_aux:
-        (out, aux), dout = split_aux(out, getattr(fn, "__name__", "f")), dout[0]
-    douts = leaves_like(dout, out)
-    cols = {key: [[None if d is None else d[c] for d in douts] for c in r]
-            for key, r in rows.items()}
+    """``(out, aux, cols)`` of the batched sweeps (``BATCH_COLUMNS`` columns each):
+    ``cols[i, l]`` lists, per column of leaf ``l`` of argument ``i``, the output leaves'
+    tangents (as the per-column sweeps')."""
+    layout, n = _layout(vals, active)
+    per_column, aux, out = [], None, None
+    for lo in range(0, n, BATCH_COLUMNS):
+        hi = min(n, lo + BATCH_COLUMNS)
+        restorer(compiled, vals)()
+        out, dout = compiled.fn(*vals, *_seeds(vals, active, layout, lo, hi))
+        if has_aux:
+            (out, aux), dout = split_aux(out, getattr(fn, "__name__", "f")), dout[0]
+        douts = leaves_like(dout, out)
+        per_column += [[None if d is None else d[c] for d in douts] for c in range(hi - lo)]
+    cols = {(i, l): per_column[start:start + (int(np.size(leaf)) if differentiable(leaf)
+                                              else 0)]
+            for i, l, leaf, start in layout}
     return out, aux, cols
+
+
+def _per_member_note(source):
+    """Which functions the batched code calls once per member (``rt.per_member``)."""
+    names = sorted(set(re.findall(r"rt\.per_member\(([\w.]+),", source)))
+    return f" (per member: {', '.join(names)})" if names else ""
 
 
 def forward_jacobian(fn, vals, idx, single, has_aux=False, with_out=False, report=None):
@@ -174,7 +198,10 @@ def forward_jacobian(fn, vals, idx, single, has_aux=False, with_out=False, repor
     if compiled is not None and any(differentiable(v) for i in active
                                     for v in flatten(vals[i])[0]):
         out, aux, cols = _batched_columns(compiled, fn, vals, active, has_aux)
-        report["sweeps"] = "one batched sweep of all columns"
+        n = sum(len(c) for c in cols.values())
+        report["sweeps"] = ("one batched sweep of all columns" if n <= BATCH_COLUMNS else
+                            f"{-(-n // BATCH_COLUMNS)} batched sweeps of at most "
+                            f"{BATCH_COLUMNS} columns") + _per_member_note(compiled.source)
         report["source"] = compiled.source
         return _finish(out, aux, cols, vals, idx, single, has_aux, with_out)
     compiled = _compiled(fn, vals, idx, "jvp")

@@ -77,7 +77,10 @@ declare((), rt.add_at, rt.check_scalar, rt.restore_item, rt.check_unshared, effe
 defbatch("elementwise", operator.add, operator.sub, operator.mul, operator.truediv,
          operator.pow, operator.neg, operator.pos, abs, operator.floordiv, operator.mod,
          np.where)
-defbatch("indexed", rt.add_at, rt.restore_item)
+defbatch({(0, 2): rt.add_at_batch}, rt.add_at)  # the tangent written is batched too
+defbatch({(0, 2): rt.restore_item_batch}, rt.restore_item)
+declare("structure_of_first", rt.add_at_batch, rt.restore_item_batch)
+declare((), rt.add_at_batch, rt.restore_item_batch, effects=True)
 defbatch("source", rt.zeros_batch, rt.spread)
 defbatch("size", rt.batch_size)
 defbatch({(0,): "same"}, rt.copy, rt.dtype_like, np.copy)

@@ -269,9 +269,10 @@ def defbatch(how, *fns):
     """How a call of each of ``fns`` whose operands carry batched tangents (a leading
     batch axis, ``runtime/batching.py``) is made (``transforms/batch.py``):
     ``"elementwise"`` (the same call, batched operands given size-1 axes after the
-    batch axis by ``rt.lift``), ``"indexed"`` (``f(target, index, value)`` writing
-    ``target[index]``: the index and value shifted past the batch axis), ``"source"``
-    (makes a batched tangent of unbatched operands), ``"size"`` (reads ``k``), or a dict
+    batch axis by ``rt.lift``), ``"source"``
+    (makes a batched tangent of unbatched operands), ``"size"`` (reads ``k``), ``"loop"``
+    (one call per member, ``rt.per_member``: what a differentiable function without
+    effects and without an entry gets), or a dict
     from the tuple of batched argument positions to the batched helper (``"same"``:
     the function itself is already correct on batched operands)."""
     for fn in fns:
@@ -280,12 +281,15 @@ def defbatch(how, *fns):
 
 
 def batch_rule(fn):
-    """``fn``'s ``defbatch`` entry; ``"elementwise"`` for a one-output NumPy ufunc."""
+    """``fn``'s ``defbatch`` entry; ``"elementwise"`` for a one-output NumPy ufunc;
+    ``"loop"`` for another function with a derivative rule and no effects; else None."""
     import numpy as np
     r = _PRIMS.get(_key(fn))
     if r is not None and r.batch is not None:
         return r.batch
-    return "elementwise" if isinstance(fn, np.ufunc) and fn.nout == 1 else None
+    if isinstance(fn, np.ufunc) and fn.nout == 1:
+        return "elementwise"
+    return "loop" if r is not None and r.has_rule and not r.effects else None
 
 
 def primitive(fn) -> Primitive | None:

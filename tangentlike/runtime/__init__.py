@@ -368,8 +368,8 @@ from .pieces import (axis_concat, axis_concat_lin, axis_concat_vjp, column_stack
 from .signal import (angle_scale, as_matrix, conv_pad, diff_vjp, gradient_of, gradient_vjp,  # noqa: E402,F401
                      linspace_weights, log_of, match_complex, or_one, partition_index, recip0,
                      rollaxis_dest, select_rest, select_vjp, spacing)
-from .batching import (T_batch, as_float_grad_batch, batch_index, batch_size,  # noqa: E402,F401
+from .batching import (T_batch, add_at_batch, as_float_grad_batch, batch_index, batch_size,  # noqa: E402,F401
                        broadcast_like_batch, concatenate_batch, dot_batch0, dot_batch1,
                        getitem_batch, lift, lift_b, lift_item, matmul_batch0, matmul_batch1,
-                       mean_batch, reshape_batch, spread, stack_batch, sum_batch,
+                       mean_batch, per_member, reshape_batch, restore_item_batch, spread, stack_batch, sum_batch,
                        sum_vjp_batch, transpose_batch, unbroadcast_batch, zeros_batch)

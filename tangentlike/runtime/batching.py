@@ -15,23 +15,53 @@ from __future__ import annotations
 import numpy as np
 
 from .dtypes import float_dtype
+from .records import is_record, rebuild_record, record_items
+
+
+def _children(x):
+    """The items of a container (dict, tuple, list, namedtuple, record); None for a leaf."""
+    if isinstance(x, dict):
+        return list(x.values())
+    if isinstance(x, (tuple, list)):
+        return list(x)
+    return list(record_items(x)) if is_record(x) else None
+
+
+def _build(like, items):
+    """A container like ``like`` holding ``items``."""
+    items = list(items)
+    if isinstance(like, dict):
+        return dict(zip(like, items))
+    if hasattr(like, "_fields"):
+        return type(like)(*items)
+    if isinstance(like, (tuple, list)):
+        return type(like)(items)
+    return rebuild_record(like, items)
+
+
+def _leaves(t):
+    items = _children(t)
+    if items is not None:
+        for v in items:
+            yield from _leaves(v)
+    elif t is not None:
+        yield t
 
 
 def batch_size(t) -> int:
-    """``k``: the length of the batch axis of the batched tangent ``t`` (its first leaf)."""
-    while isinstance(t, (tuple, list, dict)):
-        t = next(iter(t.values())) if isinstance(t, dict) else t[0]
-    return int(np.shape(t)[0])
+    """``k``: the length of the batch axis of the batched tangent ``t`` (its first leaf
+    that is an array: ``None`` leaves, of strings and ranges, have none)."""
+    for leaf in _leaves(t):
+        if np.ndim(leaf):
+            return int(np.shape(leaf)[0])
+    raise TypeError("a batched tangent without an array leaf")
 
 
 def _tree(fn, x):
     if x is None:
         return None
-    if isinstance(x, dict):
-        return {key: _tree(fn, v) for key, v in x.items()}
-    if isinstance(x, (tuple, list)):
-        return type(x)(_tree(fn, v) for v in x)
-    return fn(x)
+    items = _children(x)
+    return fn(x) if items is None else _build(x, [_tree(fn, v) for v in items])
 
 
 def _zero(z, k):
@@ -52,6 +82,8 @@ def spread(t, k):
 
 
 def _pad(d, nd):
+    if isinstance(d, (tuple, list, dict)):
+        raise TypeError("a batched container where a batched array was expected")
     extra = nd - (np.ndim(d) - 1)
     if extra <= 0:
         return d
@@ -242,3 +274,56 @@ def sum_vjp_batch(g, x, axis=None, keepdims=False):
     out = np.empty(g.shape[:1] + np.shape(x), dtype=dtype)
     out[...] = g
     return out
+
+
+def add_at_batch(acc, idx, g):
+    """``rt.add_at`` (add ``g`` into ``acc[idx]`` in place, return ``acc``) batched."""
+    if not isinstance(acc, np.ndarray):
+        from . import add_at
+        return add_at(acc, idx, g)  # a container: its items are batched
+    bidx = _bidx(idx)
+    if type(idx) is int or isinstance(idx, np.integer):
+        g = _pad(g, acc.ndim - 2)
+    else:
+        g = _pad(g, np.ndim(acc[bidx]) - 1)
+    from . import _is_fancy
+    if _is_fancy(idx):
+        np.add.at(acc, bidx, g)  # repeated indices must each receive g
+    else:
+        acc[bidx] += g
+    return acc
+
+
+def restore_item_batch(x, idx, old):
+    """``rt.restore_item`` (undo ``x[idx] = ...`` in place, return ``x``) batched."""
+    from .containers import restore_item
+    if not isinstance(x, np.ndarray):
+        return restore_item(x, idx, old)
+    x[_bidx(idx)] = old
+    return x
+
+
+def _member(x, j):
+    return _tree(lambda v: v[j], x)
+
+
+def _stack_members(outs):
+    first = outs[0]
+    items = _children(first)
+    if items is None:
+        return None if first is None else np.stack([np.asarray(o) for o in outs])
+    parts = [_children(o) for o in outs]
+    return _build(first, [_stack_members([p[i] for p in parts]) for i in range(len(items))])
+
+
+def per_member(fn, batched, *args, **kwargs):
+    """``fn(*args, **kwargs)`` for each member of its batched operands (``batched``: their
+    positions, or keyword names), the results stacked: the batched form of any function
+    without effects, one call per member (``defbatch("loop")``)."""
+    k = batch_size([args[b] if isinstance(b, int) else kwargs[b] for b in batched])
+    outs = []
+    for j in range(k):
+        a = [_member(v, j) if i in batched else v for i, v in enumerate(args)]
+        kw = {n: _member(v, j) if n in batched else v for n, v in kwargs.items()}
+        outs.append(fn(*a, **kw))
+    return _stack_members(outs)

@@ -9,8 +9,10 @@ tangent). Each call with a batched operand is made as its primitive's ``defbatch
 record says (``rules/facts.py``): an elementwise function gets ``rt.lift`` on the
 batched operands whose primal rank may be below another operand's (NumPy broadcasts
 from the right, so the batch axis would meet a primal axis); a function with a
-batched helper for that set of batched positions calls the helper; an indexed write
-(``rt.add_at``, ``rt.restore_item``, ``x[i] = v``) shifts its index past the batch axis.
+batched helper for that set of batched positions calls the helper; any other function
+with a derivative rule and no effects is called once per member (``rt.per_member``);
+an indexed write
+(``x[i] = v``) shifts its index past the batch axis.
 Anything else raises ``NotBatchedError``: the caller then takes the Jacobian one
 column per sweep instead (decided at compile time, never a guess).
 """
@@ -64,7 +66,7 @@ class Batcher:
         if op.kind == "call":
             self._call(op, hit, b)
         elif op.kind == "setitem":
-            self._indexed(op, 0, 1, 2, b)
+            self._indexed(op, b)
         elif op.kind in _STRUCTURE:
             self._structure(op, hit)
         else:
@@ -98,8 +100,13 @@ class Batcher:
         how = registry.batch_rule(fn)
         if how == "elementwise" and not op.attrs.get("kw"):
             return self._elementwise(op, hit, b)
-        if how == "indexed" and len(op.args) == 3 and 0 in hit and not op.attrs.get("kw"):
-            return self._indexed(op, 0, 1, 2, b)
+        if how == "loop":
+            kw = op.attrs.get("kw", ())
+            npos = len(op.args) - len(kw)
+            where = tuple(i if i < npos else kw[i - npos] for i in hit)
+            op.args = [b.const(fn, "fn"), b.const(where, "batched")] + op.args
+            op.attrs["fn"] = rt.per_member
+            return
         if isinstance(how, dict) and tuple(hit) in how:
             helper = how[tuple(hit)]
             if helper != "same":
@@ -128,15 +135,15 @@ class Batcher:
                 d = self.mark(b.call(rt.lift, [d] + plain, hint=d.hint))
             op.args[i] = d
 
-    def _indexed(self, op, ti, ii, vi, b):
-        """``target[index] = value`` (or ``+=``, or a restore) on a batched target."""
-        target, idx, value = op.args[ti], op.args[ii], op.args[vi]
+    def _indexed(self, op, b):
+        """``target[index] = value`` on a batched target."""
+        target, idx, value = op.args
         if target not in self.batched:
             raise NotBatchedError("writing a batched value into an unbatched buffer", op.loc)
         idx2 = b.call(rt.batch_index, [target, idx], hint="bidx")
         if value in self.batched:
             value = self.mark(b.call(rt.lift_item, [value, target, idx2], hint=value.hint))
-        op.args[ii], op.args[vi] = idx2, value
+        op.args[1], op.args[2] = idx2, value
 
 
 def _elementwise(fn) -> bool:
