@@ -6,7 +6,9 @@ the ratio HVP / gradient should be a small constant (target <= 5x) and flat in
 the trip count. Workloads: the scalar RK4 ODE loop of ``workloads.py`` at 200,
 2,000 and 20,000 steps, the RNN workload (d/dW), and a least-squares fit of a
 polynomial (a loop over the terms inside a loop over the data). Also the dense
-Hessian of a 50-parameter loop function against one gradient (target <= 60x).
+Hessian of a 50-parameter loop function against one gradient (target <= 60x): one
+forward sweep over the gradient carrying all 50 tangents as a batch
+(``transforms/batch.py``; ``benchmarks/jacobian_batch.py`` compares it with 50 sweeps).
 Each ratio is the median over rounds of the two timed in the same round
 (``timing.interleaved``), with the public API calls (``tl.grad(f)(...)`` against
 ``tl.hvp(f, ...)``). Run: ``python benchmarks/hvp_loops.py [--quick]``.
@@ -86,7 +88,8 @@ def main(argv=None):
     H = hess(w)
     assert np.allclose(H, H.T, rtol=1e-8, atol=1e-10)
     t = interleaved({"grad": lambda: g(w), "hessian": lambda: hess(w)}, rounds, target)
-    print(f"| Hessian of a 50-parameter loop (dense, 50 HVPs; target <= 60x) | "
+    print(f"| Hessian of a 50-parameter loop (dense, one batched sweep of 50 tangents; "
+          f"target <= 60x) | "
           f"{t.median('grad') * 1e3:.3f} ms | {t.median('hessian') * 1e3:.3f} ms | "
           f"{t.ratio('hessian', 'grad'):.1f}x |")
     return 0

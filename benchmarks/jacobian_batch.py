@@ -5,7 +5,7 @@ per column, interleaved in one process.
 Jacobian through one sweep where every construct of the function has a batched form
 (``transforms/batch.py``), else one sweep per column. Workloads: an HT-like function
 (hand tracking, ADBench: rotation matrices built from 26 pose parameters with
-``np.array`` of nested lists and ``np.cos``/``np.sin``, applied to 100 and 800
+``np.array`` of nested lists and ``np.cos``/``np.sin``, applied to 100, 800 and 6400
 points) and the dense Hessian of the 50-parameter loop of ``hvp_loops.chain``.
 The per-column figure is the same public call with the batched path switched off
 (``jacobian_sweeps._UNBATCHED``). Run: ``python benchmarks/jacobian_batch.py [--quick]``.
@@ -67,7 +67,7 @@ def rows(quick):
     r = np.random.default_rng(20)
     theta = r.uniform(-0.5, 0.5, 26)
     out = []
-    for n in ((100,) if quick else (100, 800)):
+    for n in ((100,) if quick else (100, 800, 6400)):
         pts = r.uniform(-1, 1, (n, 3))
         out.append((f"HT-like jacfwd, 26 parameters, {n} points", tl.jacfwd(hand),
                     hand, (theta, pts)))

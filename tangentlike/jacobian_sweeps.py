@@ -164,22 +164,47 @@ def _seeds(vals, active, layout, lo, hi):
 
 def _batched_columns(compiled, fn, vals, active, has_aux):
     """``(out, aux, cols)`` of the batched sweeps (``BATCH_COLUMNS`` columns each):
-    ``cols[i, l]`` lists, per column of leaf ``l`` of argument ``i``, the output leaves'
-    tangents (as the per-column sweeps')."""
+    ``cols[i, l]`` is a ``_Rows`` of the output leaves' tangents for the columns of leaf
+    ``l`` of argument ``i`` (the per-column sweeps give a list, one item per column)."""
     layout, n = _layout(vals, active)
-    per_column, aux, out = [], None, None
+    chunks, aux, out = [], None, None
     for lo in range(0, n, BATCH_COLUMNS):
         hi = min(n, lo + BATCH_COLUMNS)
         restorer(compiled, vals)()
         out, dout = compiled.fn(*vals, *_seeds(vals, active, layout, lo, hi))
         if has_aux:
             (out, aux), dout = split_aux(out, getattr(fn, "__name__", "f")), dout[0]
-        douts = leaves_like(dout, out)
-        per_column += [[None if d is None else d[c] for d in douts] for c in range(hi - lo)]
-    cols = {(i, l): per_column[start:start + (int(np.size(leaf)) if differentiable(leaf)
-                                              else 0)]
+        chunks.append(leaves_like(dout, out))
+    douts = [None if any(c[o] is None for c in chunks) else
+             np.concatenate([np.asarray(c[o]) for c in chunks], axis=0)
+             for o in range(len(chunks[0]) if chunks else 0)]
+    cols = {(i, l): _Rows(douts, start, start + (int(np.size(leaf)) if differentiable(leaf)
+                                                 else 0))
             for i, l, leaf, start in layout}
     return out, aux, cols
+
+
+class _Rows:
+    """Columns ``lo:hi`` of batched output tangents, for ``_block``."""
+
+    def __init__(self, douts, lo, hi):
+        self.douts, self.lo, self.hi = douts, lo, hi
+
+    def __len__(self):
+        return self.hi - self.lo
+
+    def block(self, o, out_leaf, in_leaf):
+        d = self.douts[o]
+        shape = np.shape(out_leaf) + np.shape(in_leaf)
+        if d is None or self.hi == self.lo:
+            J = np.zeros(shape)
+        else:
+            if np.iscomplexobj(d) or np.iscomplexobj(out_leaf) or np.iscomplexobj(in_leaf):
+                raise ArgumentError("Jacobians of complex values are not supported (split "
+                                    "them into real and imaginary parts)")
+            rows = np.asarray(d[self.lo:self.hi], dtype=float)
+            J = np.moveaxis(rows, 0, -1).reshape(shape)
+        return float(J) if J.ndim == 0 else J
 
 
 def _per_member_note(source):
@@ -237,7 +262,10 @@ def _finish(out, aux, cols, vals, idx, single, has_aux, with_out):
 
     def block(o, a, l):
         i = idx[a]
-        return _block([c[o] for c in cols[i, l]], out_leaves[o], flatten(vals[i])[0][l], False)
+        c, in_leaf = cols[i, l], flatten(vals[i])[0][l]
+        if isinstance(c, _Rows):
+            return c.block(o, out_leaves[o], in_leaf)
+        return _block([col[o] for col in c], out_leaves[o], in_leaf, False)
     jac = _assemble(out, vals, idx, single, block)
     if with_out:  # nested Jacobians need the output's structure
         return jac, out

@@ -20,6 +20,8 @@ from .records import is_record, rebuild_record, record_items
 
 def _children(x):
     """The items of a container (dict, tuple, list, namedtuple, record); None for a leaf."""
+    if x is None or isinstance(x, (np.ndarray, float, int, np.generic)):
+        return None
     if isinstance(x, dict):
         return list(x.values())
     if isinstance(x, (tuple, list)):
@@ -71,6 +73,10 @@ def _zero(z, k):
 def zeros_batch(x, k):
     """``k`` zero tangents of ``x`` (``rt.zeros_like`` batched: the same dtypes, ``None``
     where it gives none); a fresh buffer."""
+    if type(x) is float:  # the common cases: a constant in a nested list, a scalar carry,
+        return np.zeros(k)
+    if type(x) is list and all(type(v) is float for v in x):  # a row of constants
+        return [np.zeros(k) for _ in x]
     from . import zeros_like  # the package defines it before importing this module
     return _tree(lambda z: _zero(z, k), zeros_like(x))
 
@@ -227,10 +233,26 @@ def dot_batch1(a, d):
     return np.stack([np.dot(a, m) for m in d])
 
 
-def _stack_nested(d):
+def _flat(d, out):
+    """The leaves of the nested lists/tuples ``d`` into ``out``; their nesting shape."""
     if isinstance(d, (list, tuple)):
-        return np.stack([_stack_nested(e) for e in d], axis=1)
-    return np.asarray(d)
+        inner = [_flat(e, out) for e in d]
+        return (len(d),) + inner[0] if inner and all(i == inner[0] for i in inner) else None
+    out.append(d)
+    return ()
+
+
+def _stack_nested(d):
+    """The batched leaves of nested lists stacked after the batch axis, as ``np.array``
+    stacks the members' lists (one ``np.stack`` when the nesting is regular)."""
+    if not isinstance(d, (list, tuple)):
+        return np.asarray(d)
+    leaves = []
+    shape = _flat(d, leaves)
+    if shape is not None and leaves and all(np.shape(v) == np.shape(leaves[0]) for v in leaves):
+        s = np.stack(leaves, axis=1)
+        return s.reshape(s.shape[:1] + shape + s.shape[2:])
+    return np.stack([_stack_nested(e) for e in d], axis=1)
 
 
 def as_float_grad_batch(d, x):
