@@ -218,6 +218,7 @@ def forward_jacobian(fn, vals, idx, single, has_aux=False, with_out=False, repor
     function has a batched JVP, else one sweep per column (``report["sweeps"]`` says
     which)."""
     report = {} if report is None else report
+    report.clear()
     active = sorted(set(idx))
     compiled = _batched_jvp(fn, vals, idx, report)
     if compiled is not None and any(differentiable(v) for i in active
@@ -230,7 +231,8 @@ def forward_jacobian(fn, vals, idx, single, has_aux=False, with_out=False, repor
         report["source"] = compiled.source
         return _finish(out, aux, cols, vals, idx, single, has_aux, with_out)
     compiled = _compiled(fn, vals, idx, "jvp")
-    report["source"] = compiled.source
+    why = report.setdefault("sweeps", "one sweep per column (no float element to batch)")
+    report["source"] = f"# tl.jacfwd: {why}\n" + compiled.source
     out, aux, cols = _column_sweeps(compiled, fn, vals, active, has_aux)
     return _finish(out, aux, cols, vals, idx, single, has_aux, with_out)
 

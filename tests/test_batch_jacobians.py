@@ -180,6 +180,7 @@ def test_a_construct_without_a_batched_form_falls_back_and_says_so():
     got = jac(x)
     assert jac.sweeps.startswith("one sweep per column: ") and "line" in jac.sweeps
     assert "no batched form of unpacking a batched array" in jac.sweeps
+    assert tl.source(jac).startswith("# tl.jacfwd: one sweep per column: ")
     close(got, fd_jacobian(f, (x,), 0), 1e-5, 1e-7)
     with pytest.raises(NotBatchedError, match="unpacking a batched array"):
         J._compiled(f, [x], [0], "bjvp")
