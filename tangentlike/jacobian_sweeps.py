@@ -23,6 +23,7 @@ from .api import (_copy_lists, _kind, check_differentiable, function_for, normal
 from .errors import ArgumentError, NotBatchedError
 from .outputs import restorer, split_aux
 from .pipeline import compile_derivative
+from .request import Request
 from .pytrees import children, flatten, is_container, tree_map, unflatten
 
 
@@ -105,8 +106,8 @@ def _assemble(out, vals, idx, single, block):
 def _compiled(fn, vals, idx, mode):
     mask = [i in idx for i in range(len(vals))]
     patterns = [pattern(v) for v in vals] if mode in ("jvp", "bjvp") else None
-    return compile_derivative(function_for(fn, vals), mask, [_kind(v) for v in vals], mode,
-                              patterns=patterns)
+    return compile_derivative(Request(function_for(fn, vals), mask, [_kind(v) for v in vals],
+                                      mode, patterns=patterns))
 
 
 _UNBATCHED: dict = {}  # (fn, mask, kinds, patterns) -> why it has no batched JVP

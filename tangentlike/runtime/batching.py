@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import _is_fancy, add_at, zeros_like  # defined before the package imports this module
+from .containers import restore_item
 from .dtypes import float_dtype
 from .records import is_record, rebuild_record, record_items
 
@@ -77,7 +79,6 @@ def zeros_batch(x, k):
         return np.zeros(k)
     if type(x) is list and all(type(v) is float for v in x):  # a row of constants
         return [np.zeros(k) for _ in x]
-    from . import zeros_like  # the package defines it before importing this module
     return _tree(lambda z: _zero(z, k), zeros_like(x))
 
 
@@ -301,14 +302,12 @@ def sum_vjp_batch(g, x, axis=None, keepdims=False):
 def add_at_batch(acc, idx, g):
     """``rt.add_at`` (add ``g`` into ``acc[idx]`` in place, return ``acc``) batched."""
     if not isinstance(acc, np.ndarray):
-        from . import add_at
         return add_at(acc, idx, g)  # a container: its items are batched
     bidx = _bidx(idx)
     if type(idx) is int or isinstance(idx, np.integer):
         g = _pad(g, acc.ndim - 2)
     else:
         g = _pad(g, np.ndim(acc[bidx]) - 1)
-    from . import _is_fancy
     if _is_fancy(idx):
         np.add.at(acc, bidx, g)  # repeated indices must each receive g
     else:
@@ -318,7 +317,6 @@ def add_at_batch(acc, idx, g):
 
 def restore_item_batch(x, idx, old):
     """``rt.restore_item`` (undo ``x[idx] = ...`` in place, return ``x``) batched."""
-    from .containers import restore_item
     if not isinstance(x, np.ndarray):
         return restore_item(x, idx, old)
     x[_bidx(idx)] = old

@@ -21,6 +21,7 @@ from __future__ import annotations
 from .. import runtime as rt
 from ..errors import NotBatchedError
 from ..ir.builder import Builder
+from ..ir.facts import kind_of
 from ..rules import registry
 
 _STRUCTURE = ("tuple", "list", "dict", "append", "listpop", "unpack", "push", "pop")
@@ -28,14 +29,18 @@ _STRUCTURE = ("tuple", "list", "dict", "append", "listpop", "unpack", "push", "p
 
 class Batcher:
     """The batched values of one function, and the rewriting of its tangent runs.
-    ``scalar`` holds values whose primal is known to be a number (no ``lift``)."""
+    ``scalar`` holds values whose primal is known to be a number (no ``lift``), besides
+    those whose inferred kind (``ir.facts``) says so."""
 
-    def __init__(self, scalar):
-        self.batched, self.scalar, self.containers = set(), set(scalar), set()
+    def __init__(self):
+        self.batched, self.scalar, self.containers = set(), set(), set()
         self.k, self.same = None, False
 
     def is_batched(self, v) -> bool:
         return v in self.batched
+
+    def is_scalar(self, v) -> bool:
+        return v in self.scalar or kind_of(v) == "scalar"
 
     def mark(self, v, scalar=False):
         self.batched.add(v)
@@ -84,7 +89,7 @@ class Batcher:
                 and not isinstance(op.attrs.get("value"), bool):
             self.scalar.add(op.result)
         elif op.kind == "call" and op.results and op.args and all(
-                a in self.scalar for a in op.args) and _elementwise(op.attrs["fn"]):
+                self.is_scalar(a) for a in op.args) and _elementwise(op.attrs["fn"]):
             self.scalar.add(op.result)
 
     def _structure(self, op, hit):
@@ -119,13 +124,13 @@ class Batcher:
 
     def _elementwise(self, op, hit, b):
         args = list(op.args)
-        if all(a in self.scalar for a in args):
+        if all(self.is_scalar(a) for a in args):
             for r in op.results:
                 self.scalar.add(r)
             return
         same = self.same
         for i in hit:
-            others = [a for j, a in enumerate(args) if j != i and a not in self.scalar]
+            others = [a for j, a in enumerate(args) if j != i and not self.is_scalar(a)]
             plain = [a for a in others if a not in self.batched]
             mates = [a for a in others if a in self.batched and not same]
             d = args[i]
