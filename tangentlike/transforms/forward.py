@@ -11,7 +11,9 @@ needed (a branch joining a varied and a constant value) it is ``zeros_like``.
 No tape of its own: one sweep, the same control flow as the primal. A tape in the
 code differentiated (a reverse sweep's, read back: forward over reverse) gets a
 parallel tape of tangents, pushed and popped where it is, so each slot costs
-O(1); a tape of index values (``rt.IndexTape``) gets none.
+O(1); a tape of index values (``rt.IndexTape``) gets none. With ``batch=True`` each
+tangent holds a batch of tangents (``transforms/batch.py`` batches each run of tangent
+ops as it is emitted; zeros are ``rt.zeros_batch``): a Jacobian's columns in one sweep.
 """
 from __future__ import annotations
 
