@@ -317,7 +317,7 @@ def render_comments(src: str) -> str:
     return "\n".join(out) + "\n"
 
 
-_MARKED = re.compile(r"^(\s*)(['\"])" + re.escape(_MARK))
+_MARKED = re.compile(r"^(\s*)(\"\"\"|'''|['\"])" + re.escape(_MARK))  # first: a docstring
 
 
 def _marked_text(line):

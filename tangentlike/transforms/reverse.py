@@ -22,7 +22,7 @@ import operator
 
 from .. import runtime as rt
 from ..analysis.activity import kinds as infer_kinds, varied as infer_varied, varied_tapes
-from ..analysis.shapes import PY, SCALAR, is_elementwise, shapes as infer_shapes
+from ..analysis.shapes import PY, SCALAR, is_elementwise, shapes as infer_shapes, visible, like_of
 from ..errors import MissingRuleError, NonScalarOutputError
 from ..frontend.lower_expr import is_user_function
 from ..ir.builder import Builder, clone_block
@@ -62,7 +62,11 @@ class Reverser(RegionAdjoints, CheckpointAdjoints):
         self.active = [p for p, m in zip(self.P.params, mask) if m]
         self.kinds = infer_kinds(self.P, param_kinds, unit.return_kind)
         self.varied = infer_varied(self.P, self.active, self.kinds)
-        self.shapes = infer_shapes(self.P, patterns, unit.return_pattern) if patterns else None
+        self.shapes = infer_shapes(self.P, patterns or [None] * len(self.P.params),
+                                   unit.return_pattern)  # general code: Like relations
+        out = self.P.body.ops[-1].args[0]  # a gradient checks that its output is 0-d
+        self.scalar_tokens = (like_of(out, self.shapes.get(out)) or ()) if seed is not None \
+            else ()  # so is each token of its shape
         self.unit = unit
         self.adj, self.owner_of, self.scopes, self.exports = {}, {}, {}, {}
         self.tape, self.tapes, self.ctapes = None, {}, {}
@@ -84,7 +88,7 @@ class Reverser(RegionAdjoints, CheckpointAdjoints):
         grads = [self.final_adjoint(p) for p in self.active]
         kinds = [self.kinds.get(p) for p in self.active]
         scalar = self.shapes is not None and self.shapes.get(out) in ((), PY, SCALAR)
-        pats = [None if self.shapes is None else self.shapes.get(p) for p in self.active]
+        pats = [visible(self.shapes.get(p)) for p in self.active]
         return RevResult(self.P, self.b.block, out, g, grads, self.tape, kinds, scalar,
                          self.active, pats)
 
@@ -103,7 +107,8 @@ class Reverser(RegionAdjoints, CheckpointAdjoints):
             return
         old = self.adj.get(v)
         if old is None:
-            if c.hint in ("t", "c", "tup") and isinstance(c.owner, Op) \
+            if c.hint in ("t", "c", "tup", "d", "unbroadcast", "sum_vjp") \
+                    and isinstance(c.owner, Op) \
                     and c.owner.attrs.get("adjoint"):
                 c.hint = "d" + v.hint
             self.adj[v] = c
@@ -164,6 +169,11 @@ class Reverser(RegionAdjoints, CheckpointAdjoints):
         return None
 
     def export(self, v, if_op, blk):
+        mine = blk.ops[-1].args
+        for j, res in enumerate(if_op.results):
+            if j < len(mine) and mine[j] is v:  # the branch yields v already: no second export
+                self.exports[v] = res
+                return res
         r = if_op.add_result(v.hint)
         for region in if_op.regions:
             y = region.ops[-1]
@@ -228,7 +238,7 @@ class Reverser(RegionAdjoints, CheckpointAdjoints):
         k_out = self.kinds.get(op.results[0], "unk")
         shaped = None if self.shapes is None else \
             Shaped(self.shapes, op.results[0], lead_names[1], is_elementwise(fn), self.primal_of,
-                   self.avail)
+                   self.avail, self.scalar_tokens)
         cots = inline_rule(self, rule.vjp, lead, bound, defaults, [k for k, _ in wanted],
                            multi=len(rule.vjp_argnums) > 1,
                            lead_kinds={lead_names[0]: k_out, lead_names[1]: k_out},
@@ -240,7 +250,8 @@ class Reverser(RegionAdjoints, CheckpointAdjoints):
         fn = op.attrs["fn"]
         mask = [a in self.varied for a in op.args]
         kinds = [self.kinds.get(a, "unk") for a in op.args]
-        patterns = None if self.shapes is None else [self.shapes.get(a) for a in op.args]
+        patterns = [visible(self.shapes.get(a)) for a in op.args]
+        patterns = patterns if any(p is not None for p in patterns) else None
         fwd, bwd = self.unit.reverse_callee(fn, mask, kinds, op.loc, patterns)
         if isinstance(fn, Checkpointed):  # keep the arguments; run the forward sweep again
             op.attrs["fn"] = fn.fn
