@@ -149,6 +149,26 @@ def rnn_grad_hand(W, U, b, xs):
             flat_gz.sum(axis=0))
 
 
+def rnn_grad_per_step(W, U, b, xs):
+    """The same algorithm as the generated gradient (a product per step in both loops):
+    the baseline rnn's targets had before issue 17, kept for comparison."""
+    h = np.zeros((xs.shape[1], W.shape[0]))
+    hs = [h]
+    for t in range(xs.shape[0]):
+        h = np.tanh(h @ W + xs[t] @ U + b)
+        hs.append(h)
+    gW, gU, gb = np.zeros_like(W), np.zeros_like(U), np.zeros_like(b)
+    gh = 2.0 * h
+    for t in range(xs.shape[0] - 1, -1, -1):
+        h = hs[t + 1]
+        gz = gh * (1.0 - h * h)
+        gW += hs[t].T @ gz
+        gU += xs[t].T @ gz
+        gb += gz.sum(axis=0)
+        gh = gz @ W.T
+    return gW, gU, gb
+
+
 def rnn_dot_loss(W, U, b, xs):
     h = np.zeros((xs.shape[1], W.shape[0]))
     for t in range(xs.shape[0]):
@@ -240,6 +260,7 @@ class Workload:
     wrt: tuple
     make_args: Callable
     peer_targets: bool = False  # the ">= 20x faster than autograd / torch eager" target
+    same_algorithm: Callable = None  # a hand-written gradient of the generated algorithm
 
 
 WORKLOADS = {w.name: w for w in [
@@ -248,12 +269,13 @@ WORKLOADS = {w.name: w for w in [
     Workload("mlp", "MLP 64-32-10, batch 16, MSE, d/d(W1, b1, W2, b2)", mlp_loss,
              mlp_grad_hand, (0, 1, 2, 3), mlp_args),
     Workload("rnn", "RNN BPTT, 100 steps, batch 4, hidden 32, d/d(W, U, b)", rnn_loss,
-             rnn_grad_hand, (0, 1, 2), rnn_args, True),
+             rnn_grad_hand, (0, 1, 2), rnn_args, True, rnn_grad_per_step),
     Workload("logreg", "logistic regression 20000x200, d/dw", logreg_loss, logreg_grad_hand,
              (0,), logreg_args),
     Workload("mlp_dot", "mlp in np.dot/np.matmul/axis= spellings", mlp_dot_loss,
              mlp_grad_hand, (0, 1, 2, 3), mlp_args),
-    Workload("rnn_dot", "rnn with np.dot", rnn_dot_loss, rnn_grad_hand, (0, 1, 2), rnn_args),
+    Workload("rnn_dot", "rnn with np.dot", rnn_dot_loss, rnn_grad_hand, (0, 1, 2), rnn_args,
+             False, rnn_grad_per_step),
     Workload("logreg_dot", "logreg with np.dot and np.sum(..., axis=0)", logreg_dot_loss,
              logreg_grad_hand, (0,), logreg_args),
     Workload("gmm", "GMM log-lik, K=3, loop over 100 points, d/d(mu, logw)", gmm_loss,

@@ -79,3 +79,20 @@ def test_a_sum_over_a_middle_axis_puts_the_axis_back():
     np.testing.assert_allclose(gx, central_difference(middle, [x, w], 0), rtol=1e-5, atol=1e-8)
     assert "np.expand_dims" in g.source and "rt.sum_vjp" not in g.source, g.source
     np.testing.assert_allclose(gw, central_difference(middle, [x, w], 1), rtol=1e-5, atol=1e-8)
+
+
+def products(a, b, W):
+    return np.sum(np.tanh(np.outer(a, b) + W) ** 2) + \
+        np.sum(np.einsum("ij,jk->ik", W, W.T) * 2.0) + np.sum(np.inner(W, W) + np.einsum("i,i", a, a))
+
+
+def test_outer_inner_einsum_results_have_patterns():
+    """np.outer, np.inner and np.einsum (constant subscripts) have shape facts, so what
+    follows them is specialised (no rt.unbroadcast of outer(a, b) + W)."""
+    a, b, W = R.standard_normal(3), R.standard_normal(4), R.standard_normal((3, 4))
+    g = tl.grad(products, wrt=(0, 1, 2))
+    got = g(a, b, W)
+    for i in range(3):
+        np.testing.assert_allclose(got[i], central_difference(products, [a, b, W], i),
+                                   rtol=1e-5, atol=1e-8)
+    assert "rt.unbroadcast" not in g.source, g.source

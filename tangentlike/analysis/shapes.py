@@ -289,6 +289,52 @@ def _matmul(ps):
     return a[:-1] + b[1:] if len(b) == 2 else a[:-1]
 
 
+def _one(p):
+    """Whether an array of pattern ``p`` has one element: 1, 0 (no) or None."""
+    return 1 if all(a == 1 for a in p) else 0 if 0 in p else None
+
+
+def _product(kind, op, ps):
+    """The pattern of ``np.outer``, ``np.inner`` or ``np.einsum`` (constant subscripts)."""
+    if kind == "einsum":
+        return _einsum(op, ps)
+    a, b = (_as_array(p) for p in ps) if len(ps) == 2 else (None, None)
+    if a is None or b is None:
+        return None
+    if kind == "outer":
+        return (_one(a), _one(b))
+    if not a or not b:
+        return broadcast(ps)  # a scalar operand multiplies
+    return a[:-1] + b[:-1] if len(a) <= 2 and len(b) <= 2 else None
+
+
+def _einsum(op, ps):
+    c = op.args[0].owner if op.args else None
+    spec = c.attrs["value"] if getattr(c, "kind", None) == "const" else None
+    if not isinstance(spec, str) or "." in spec or op.attrs.get("kw"):
+        return None
+    spec = spec.replace(" ", "")
+    ins, _, out = spec.partition("->")
+    ins = ins.split(",")
+    if len(ins) != len(ps) - 1 or not all(s.isalpha() for s in ins) or \
+            "->" not in spec and not ins:
+        return None
+    if "->" not in spec:
+        letters = "".join(ins)
+        out = "".join(sorted(x for x in set(letters) if letters.count(x) == 1))
+    facts = {}
+    for s, p in zip(ins, ps[1:]):
+        arr = _as_array(p)
+        if arr is None or len(arr) != len(s):
+            return None
+        for letter, f in zip(s, arr):
+            facts.setdefault(letter, []).append(f)
+    if not set(out) <= set(facts) or len(set(out)) != len(out):
+        return None
+    return tuple(0 if 0 in facts[x] else 1 if all(f == 1 for f in facts[x]) else None
+                 for x in out)
+
+
 def _call(op, ps):
     fn = op.attrs["fn"]
     kw = op.attrs.get("kw", ())
@@ -315,6 +361,9 @@ def _call(op, ps):
         return ps[0]
     if registry.has(fn, "matmul") and len(ps) == 2:
         return _matmul(ps)
+    product = registry.spelling(fn, "shapes")
+    if product is not None:
+        return _product(product, op, ps)
     if fn in (np.transpose, rt.T) and len(ps) == 1 and is_array(ps[0]):
         return ps[0][::-1]
     if fn is float and len(ps) == 1:
