@@ -80,6 +80,10 @@ class Shaped:
         (None for values of the rule itself). None: keep the call."""
         if fn is rt.unbroadcast and self.elementwise:
             return self._unbroadcast(looks, arg, b)
+        if fn in (np.divide, np.multiply) and len(looks) == 2 and \
+                all(self._python_number(looks[i], arg(i)) for i in (0, 1)):
+            op = operator.truediv if fn is np.divide else operator.mul  # 1.0 / d.size: a
+            return b.call(op, [arg(0), arg(1)], hint="d")  # float, no np.float64 (dtype)
         if registry.has(fn, "scaling"):
             return self._uniform(fn, looks, arg, b)
         if registry.has(fn, "negation") and len(looks) == 1 and looks[0] is None:
@@ -107,6 +111,14 @@ class Shaped:
         if keep:
             e = _sum(b, e, keep[0] if len(keep) == 1 else keep, True)
         return e
+
+    def _python_number(self, primal, v):
+        """Whether ``v`` is surely a Python number (a float constant, an int, a length)."""
+        ok, c = const_of(v)
+        if ok:
+            return isinstance(c, (int, float)) and not isinstance(c, bool)
+        p = self.of(primal)
+        return p == PY or isinstance(p, tuple) and p[:1] == ("dim",)
 
     def _alike(self, x):
         """Whether ``x`` surely has the shape of the result (both ``Like`` the same)."""
