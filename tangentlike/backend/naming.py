@@ -15,7 +15,7 @@ import keyword
 
 from ..ir.nodes import Block, walk_ops
 
-_GENERIC = ("t", "c", "v", "tup", "s")
+_GENERIC = ("t", "c", "v", "tup", "s", "result")  # "result": a return inside a branch
 
 
 class Names:

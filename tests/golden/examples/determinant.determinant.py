@@ -12,10 +12,10 @@ def minor_det_fwd(A, rows, cols):
     t = len(rows) == 1
     if t:
         tup = (rows[0], cols[0])
-        result, tup_2, rng = (A[tup], tup, None)
+        total, tup_2, rng = (A[tup], tup, None)
     else:
         rng_2 = range(len(cols))
-        k_2, sign, result = (rt.UNBOUND, 1.0, 0.0)
+        k_2, sign, total = (rt.UNBOUND, 1.0, 0.0)
         for j in rng_2:
             k_3, rest = (k_2, [])
             for k in rng_2:
@@ -29,12 +29,12 @@ def minor_det_fwd(A, rows, cols):
             t_3 = sign * A[tup_3]
             minor_det, minor_det_res = minor_det_fwd(A, rows[1:], rest)
             t_4 = t_3 * minor_det
-            total = result + t_4
+            total_2 = total + t_4
             sign_2 = -sign
-            tape.append((result, t_4, minor_det, t_3, minor_det_res, sign, tup_3))
-            k_2, sign, result = (k_3, sign_2, total)
+            tape.append((total, t_4, minor_det, t_3, minor_det_res, sign, tup_3))
+            k_2, sign, total = (k_3, sign_2, total_2)
         tup_2, rng = (None, rng_2)
-    return (result, (t, A, tup_2, rng, tape, itape))
+    return (total, (t, A, tup_2, rng, tape, itape))
 
 def minor_det_bwd(saved, dresult):
     t, A, tup, rng, tape, itape = saved
@@ -114,9 +114,9 @@ _SOURCE_MAP = {
     12: ((4, 22, 1),),
     13: ((4, 1000000, 1),),
     14: ((8, 32, 2),),
-    15: ((30, 36, 2), (43, 47, 1)),
+    15: ((29, 35, 2), (42, 46, 1)),
     17: ((8, 32, 3),),
-    18: ((8, 50, 3), (41, 44, 4), (46, 49, 5)),
+    18: ((8, 49, 3), (40, 43, 4), (45, 48, 5)),
     19: ((8, 1000000, 3),),
     20: ((12, 33, 6), (30, 32, 7)),
     21: ((12, 1000000, 6),),
@@ -129,11 +129,11 @@ _SOURCE_MAP = {
     29: ((12, 33, 10),),
     30: ((12, 71, 10),),
     31: ((12, 33, 10),),
-    32: ((12, 32, 10),),
+    32: ((12, 33, 10),),
     33: ((12, 26, 11),),
-    34: ((12, 82, 11),),
+    34: ((12, 81, 11),),
     36: ((22, 26, 1),),
-    37: ((4, 52, 1),),
+    37: ((4, 51, 1),),
     40: ((4, 39, 1),),
     42: ((4, 1000000, 1),),
     44: ((8, 54, 2),),
