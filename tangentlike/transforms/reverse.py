@@ -100,8 +100,11 @@ class Reverser(RegionAdjoints, CheckpointAdjoints):
 
     def reverse_block(self, block):
         for op in reversed(block.ops[:-1]):
-            self.b.loc = op.loc
+            self.b.loc, made = op.loc, self.b.made
+            differentiated = op.kind == "call" and any(r in self.adj for r in op.results)
             getattr(self, "a_" + op.kind)(op)
+            if differentiated and self.b.made == made and op.loc is not None:
+                self.b.pending.append((self.b.block, op.loc))  # d(c * d)/dc is d: no op
 
     # -- accumulation -----------------------------------------------------------
     def accumulate(self, v, c):

@@ -14,6 +14,7 @@ def grad_item_assign(x):
         old = rt.copy(y[i])
         y[i] = t_4
         tape.append((y, old, t_4, t_3, t, t_2))
+    # adjoint of line 76: return np.sum(y * x)
     # adjoint of line 74: for i in range(4):
     dy, dx = (x, rt.copy(y))
     for i_2 in rng[::-1]:

@@ -11,6 +11,8 @@ def grad_e(a, b):
         c = a + b
         d = b + 1.0
         rt.check_scalar(c * d, 'e')
+        # adjoint of line 32: return c * d
+        # adjoint of line 31: d = b + 1.0
         # adjoint of line 30: c = a + b
         return (rt.dtype_like(d, a), rt.dtype_like(c + d, b))
     except Exception as error:
@@ -30,5 +32,5 @@ _SOURCE_MAP = {
     11: ((8, 17, 0),),
     12: ((8, 19, 1),),
     13: ((8, 35, 2), (24, 29, 3)),
-    15: ((8, 61, 2), (51, 56, 0)),
+    17: ((8, 61, 2), (51, 56, 0)),
 }
