@@ -184,10 +184,11 @@ class FuncEmitter:
         found, seen, todo = [], {(own.filename, own.lineno) if own else None}, [op]
         while todo:
             o = todo.pop()
-            what, loc = o.attrs.get("adjoint"), o.loc
-            if what and loc is not None and loc.lineno and (loc.filename, loc.lineno) not in seen:
-                seen.add((loc.filename, loc.lineno))
-                found.append((loc, what))
+            what = o.attrs.get("adjoint")
+            for loc in (o.loc,) + o.attrs.get("also", ()) if what else ():
+                if loc is not None and loc.lineno and (loc.filename, loc.lineno) not in seen:
+                    seen.add((loc.filename, loc.lineno))
+                    found.append((loc, what))
             todo.extend(reversed([a.owner for a in o.args
                                   if a in self.inl and not isinstance(a.owner, Block)]))
         return sorted(found, key=lambda f: -f[0].lineno)
@@ -317,7 +318,7 @@ def render_comments(src: str) -> str:
     return "\n".join(out) + "\n"
 
 
-_MARKED = re.compile(r"^(\s*)(['\"])" + re.escape(_MARK))
+_MARKED = re.compile(r"^(\s*)(\"\"\"|'''|['\"])" + re.escape(_MARK))  # first: a docstring
 
 
 def _marked_text(line):

@@ -56,6 +56,10 @@ declare("structure_of_first", rt.add_at, rt.copy, rt.zeros_like, rt.restore_item
 declare("structure_of_second", rt.unbroadcast, rt.sum_vjp, rt.as_float_grad)
 declare("shape_of_second", rt.extremum_share, rt.prod_others)
 declare("matmul", operator.matmul, np.matmul)
+declare("matmul", np.dot)  # what np.matmul is on 1-d and 2-d operands, all shapes models
+# How analysis.shapes finds the size-1 axes of a product's result.
+for fn, rule in ((np.outer, "outer"), (np.inner, "inner"), (np.einsum, "einsum")):
+    declare((), fn, shapes=rule)
 declare("negation", operator.neg, np.negative)
 declare("addition", operator.add, np.add)
 declare("subtraction", operator.sub, np.subtract)
