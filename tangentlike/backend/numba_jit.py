@@ -1,0 +1,152 @@
+"""Compiling generated code with numba (``backend="numba"``).
+
+Promise. In a numba module every generated function carries ``@numba.njit`` (the
+emitter writes it: ``decorate``), the module imports ``tangentlike.runtime.numba_ext``
+(numba versions of the ``rt.*`` helpers it calls) and re-binds every user function it
+calls as a primal to its ``numba.njit`` (``jit_objects``), so that the helpers of one
+derivative are compiled together. ``entry`` is what the API calls: the top function's
+dispatcher, which compiles once per signature of argument types and keeps the machine
+code (with the derivative, in the caches); a numba compile error becomes a
+``BackendCompileError`` naming what numba rejected and the user's line the rejected
+generated line comes from (the module's source map), never a silent fall back.
+``with_fallback`` is the fall back the user asked for (``fallback=True``): the NumPy back
+end's code, announced by a ``BackendFallbackWarning``.
+"""
+from __future__ import annotations
+
+import ast
+import os
+import re
+import warnings
+
+from ..errors import BackendCompileError, Loc, TangentlikeError
+from ..runtime.sourcemap import resolve
+
+NAME = "numba"
+IMPORTS = "import numba\nfrom tangentlike.runtime import numba_ext"
+JIT = "numba.njit"
+
+
+class BackendFallbackWarning(UserWarning):
+    """``fallback=True``: numba could not compile a derivative; the NumPy back end runs it."""
+
+
+def require():
+    """The ``numba`` module, or a ``TangentlikeError`` saying how to install it."""
+    try:
+        import numba
+    except ImportError:
+        raise TangentlikeError("backend='numba' needs numba: pip install "
+                               "'tangentlike[numba]'") from None
+    return numba
+
+
+def decorate(fdef: ast.FunctionDef) -> ast.FunctionDef:
+    """``fdef`` with ``@numba.njit``."""
+    fdef.decorator_list = [ast.parse(JIT, mode="eval").body]
+    return fdef
+
+
+def jit_objects(names) -> list:
+    """``name = numba.njit(name)`` for each bound object ``name`` that is a Python
+    function (a user function called as a primal): it is compiled with the code."""
+    return [ast.parse(f"{n} = {JIT}({n})").body[0] for n in names]
+
+
+class Entry:
+    """The dispatcher of a generated top function; numba's compile errors made
+    ``BackendCompileError``s naming the user's line."""
+
+    __slots__ = ("dispatcher", "filename", "__name__")
+
+    def __init__(self, dispatcher, filename):
+        self.dispatcher, self.filename = dispatcher, filename
+        self.__name__ = getattr(dispatcher, "__name__", "derivative")
+
+    def __call__(self, *args):
+        try:
+            return self.dispatcher(*args)
+        except Exception as e:
+            if not _is_numba_error(e):
+                raise
+            raise compile_error(e, self.filename) from None
+
+
+def _is_numba_error(e) -> bool:
+    from numba.core.errors import NumbaError
+    return isinstance(e, NumbaError)
+
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+_FILE = re.compile(r'File "([^"]+)", line (\d+)')
+_RT = re.compile(r"Unknown attribute '(\w+)' of type Module\(<module 'tangentlike\.runtime'.*")
+_SKIP = ("Failed in ", "During:", "- Resolution failure", "No implementation of function")
+
+
+def compile_error(e, filename) -> BackendCompileError:
+    """The ``BackendCompileError`` for numba's error ``e`` about generated ``filename``."""
+    text = _ANSI.sub("", str(e))
+    lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
+    what = next((ln for ln in lines if not ln.startswith(_SKIP)), lines[0] if lines else "")
+    if lines and lines[0].startswith("No implementation of function"):
+        sig = next((ln for ln in lines[1:] if ln.startswith(">>>")), "")
+        what = f"{lines[0].rstrip(':')} {sig.lstrip('> ')}".strip()
+    m = _RT.match(what)
+    construct = f"rt.{m.group(1)} (no numba version of this runtime helper)" if m else what
+    construct = construct if len(construct) <= 300 else construct[:297] + "..."
+    loc, code = _located(text, filename)
+    detail = f"generated line: {code}" if code else ""
+    return BackendCompileError(construct + ("; use backend='numpy', or fallback=True to fall "
+                                            "back to it" ), loc, detail)
+
+
+def _located(text, filename):
+    """``(Loc of the user's line, the generated line)`` for the first place in ``text``
+    inside the generated module (else inside a user's file)."""
+    want = os.path.realpath(filename) if filename else None
+    places = []
+    for path, line in _FILE.findall(text):
+        real = os.path.realpath(path if os.path.isabs(path) else os.path.join(os.getcwd(), path))
+        places.append((real, int(line)))
+    gen = [p for p in places if p[0] == want]
+    if gen:
+        src = _line(gen[0][0], gen[0][1])
+        found = resolve((gen[0][0], gen[0][1], None, src))
+        if found[0] != gen[0][0]:
+            fname, lineno, func, line_text = found
+            return Loc(fname, lineno, 0, line_text or "", func or ""), src.strip()
+        return None, src.strip()
+    other = [p for p in places if "numba" not in p[0].split(os.sep)]
+    if other:
+        return Loc(other[0][0], other[0][1], 0, _line(*other[0])), ""
+    return None, ""
+
+
+def _line(path, lineno) -> str:
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return fh.read().splitlines()[lineno - 1]
+    except (OSError, IndexError, UnicodeDecodeError):
+        return ""
+
+
+class Fallback:
+    """``entry``, or once numba has failed to compile it, the NumPy back end's function
+    (``numpy()`` builds it), announced by a ``BackendFallbackWarning``."""
+
+    __slots__ = ("entry", "numpy", "used", "__name__")
+
+    def __init__(self, entry, numpy):
+        self.entry, self.numpy, self.used = entry, numpy, None
+        self.__name__ = getattr(entry, "__name__", "derivative")
+
+    def __call__(self, *args):
+        if self.used is not None:
+            return self.used(*args)
+        try:
+            return self.entry(*args)
+        except BackendCompileError as e:
+            warnings.warn(f"{e}\nfallback=True: using the NumPy back end for this derivative",
+                          BackendFallbackWarning, stacklevel=3)
+            self.used = self.numpy()
+            return self.used(*args)
