@@ -15,6 +15,7 @@ import re
 
 from ..errors import EmitError
 from ..ir.nodes import INPLACE_OPS, Block, walk_ops
+from ..runtime.containers import UNBOUND
 from ..transforms.dce import is_pure
 from . import array_api, numba_jit
 from .exprs import Globals, call_expr, const_expr, subscript_index
@@ -118,6 +119,8 @@ class FuncEmitter:
         k = op.kind
         self.op = op
         if k == "const":
+            if self.jit and op.attrs["value"] is UNBOUND:  # numba: an optional, None
+                return ast.Constant(None)
             node = const_expr(op.attrs["value"], self.g)
             if self.xp and isinstance(node, ast.Attribute) and ast.unparse(node).startswith("np."):
                 node = ast.parse(self.spelled(ast.unparse(node)), mode="eval").body

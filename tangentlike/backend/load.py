@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import EmitError
-from . import array_api, numba_jit
+from . import array_api, numba_jit, numba_tapes
 from .emit import FuncEmitter, comment, doc_line, one_line, render_comments
 from .exprs import MAX_LITERAL_DEPTH, Globals, _literal, dotted, is_literal, python_operator
 from .sourcemap import MAP_NAMES, positions, render
@@ -47,8 +47,10 @@ def emit_module(funcs, doc: str, ref_name, exports=None, backend="numpy", header
     users = {}
     for f in funcs:
         _reserve_objects(f, g, ref_name, users)
-    defs = [FuncEmitter(f, g, ref_name, backend).emit() for f in funcs]
     jit = backend == numba_jit.NAME
+    for f in funcs if jit else ():
+        numba_tapes.split(f)
+    defs = [FuncEmitter(f, g, ref_name, backend).emit() for f in funcs]
     for d in defs:
         if d.name in noted and not jit:  # numba compiles no try/except that binds an error
             d.body = [_noting(d.body)]

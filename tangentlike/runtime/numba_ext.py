@@ -38,6 +38,13 @@ def _float_of(t):
     return np.dtype(np.float64)
 
 
+def _dtype(t):
+    """The NumPy dtype of numba scalar or array type ``t``."""
+    t = t.dtype if isinstance(t, types.Array) else t
+    return np.dtype(str(t)) if isinstance(t, (types.Float, types.Complex, types.Integer)) \
+        else np.dtype(np.float64)
+
+
 @overload(operator.getitem)
 def _range_getitem(r, s):
     if isinstance(r, types.RangeType) and isinstance(s, types.SliceType):
@@ -56,6 +63,8 @@ def _zeros_like(x):
         def impl(x):
             return np.zeros(x.shape, dtype=dt)
         return impl
+    if isinstance(x, types.Optional) and _is_scalar(x.type):  # None (UNBOUND) or a number
+        return lambda x: 0.0
     if isinstance(x, types.Float) and x.bitwidth != 64:
         return lambda x: x - x
     if isinstance(x, types.Complex):
@@ -90,17 +99,18 @@ def _sum_vjp(g, x, axis=None, keepdims=False):
         return lambda g, x, axis=None, keepdims=False: g
     if not isinstance(x, types.Array):
         return None
+    dt = np.result_type(_dtype(x), _dtype(g), 0.0)
     if axis is None or isinstance(axis, (types.NoneType, types.Omitted)):
         def whole(g, x, axis=None, keepdims=False):
-            out = np.empty(x.shape, dtype=np.result_type(x.dtype, g, 0.0))
+            out = np.empty(x.shape, dtype=dt)
             out[...] = g
             return out
         return whole
-    if isinstance(axis, types.Integer) and isinstance(g, types.Array):
+    if isinstance(axis, types.Integer) and isinstance(g, types.Array) and \
+            g.ndim == x.ndim - 1 and x.ndim <= 3:
         def along(g, x, axis=None, keepdims=False):
             ax = axis % x.ndim
-            gg = g if keepdims else np.expand_dims(g, ax)
-            return np.broadcast_to(gg, x.shape).astype(np.result_type(x.dtype, g.dtype, 0.0))
+            return np.broadcast_to(np.expand_dims(g, ax), x.shape).astype(dt)
         return along
     return None
 
