@@ -129,7 +129,7 @@ class FuncEmitter:
         self.op = op
         if k == "call":
             return call_expr(op.attrs["fn"], args, op.attrs.get("kw", ()), self.target,
-                             array_api.call if self.xp else None)
+                             array_api.call if self.xp else numba_jit.call if self.jit else None)
         if k == "tuple" or k == "unpack":
             return ast.Tuple(args, ast.Load()) if k == "tuple" else args[0]
         if k == "list":

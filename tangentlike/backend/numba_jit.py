@@ -47,6 +47,20 @@ def decorate(fdef: ast.FunctionDef) -> ast.FunctionDef:
     return fdef
 
 
+def call(fn, pos, kws):
+    """numba's spelling of a call, where it differs from the NumPy back end's:
+    ``np.matmul(a, b)`` is ``a @ b`` (numba has the operator, not the function), and
+    ``rt.sum_axes`` stays a call of the helper (numba's ``sum`` has no ``keepdims``)."""
+    import numpy as np
+    from .. import runtime as rt
+    if fn is np.matmul and len(pos) == 2 and not kws:
+        return ast.BinOp(pos[0], ast.MatMult(), pos[1])
+    if fn is rt.sum_axes:
+        return ast.Call(ast.Attribute(ast.Name("rt", ast.Load()), "sum_axes", ast.Load()),
+                        pos, kws)
+    return None
+
+
 def jit_objects(names) -> list:
     """``name = numba.njit(name)`` for each bound object ``name`` that is a Python
     function (a user function called as a primal): it is compiled with the code."""

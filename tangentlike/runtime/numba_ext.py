@@ -18,9 +18,7 @@ import numpy as np
 from numba import types
 from numba.extending import overload
 
-from . import (add, add_at, check_scalar, copy, stop_gradient, sum_vjp, unbroadcast,
-               zeros_like)
-from .containers import restore_item, save_item
+from . import add, add_at, check_scalar, copy, stop_gradient, sum_vjp, unbroadcast, zeros_like
 from .dtypes import dtype_like, scalar_like
 from .numba_shapes import sum_to_impl
 
@@ -38,12 +36,23 @@ def _float_of(t):
     return np.dtype(np.float64)
 
 
+def flag(t):
+    """The value of a literal bool argument of numba type ``t`` (False when omitted);
+    None when numba has not given it as a literal (it asks again with the literal)."""
+    if t is None or isinstance(t, (types.Omitted, types.NoneType)):
+        return bool(getattr(t, "value", False))
+    if isinstance(t, types.BooleanLiteral):
+        return t.literal_value
+    if isinstance(t, bool):
+        return t
+    return None
+
+
 def _dtype(t):
     """The NumPy dtype of numba scalar or array type ``t``."""
     t = t.dtype if isinstance(t, types.Array) else t
     return np.dtype(str(t)) if isinstance(t, (types.Float, types.Complex, types.Integer)) \
         else np.dtype(np.float64)
-
 
 @overload(operator.getitem)
 def _range_getitem(r, s):
@@ -107,7 +116,10 @@ def _sum_vjp(g, x, axis=None, keepdims=False):
             return out
         return whole
     if isinstance(axis, types.Integer) and isinstance(g, types.Array) and \
-            g.ndim == x.ndim - 1 and x.ndim <= 3:
+            g.ndim == x.ndim and flag(keepdims):
+        return lambda g, x, axis=None, keepdims=False: np.broadcast_to(g, x.shape).astype(dt)
+    if isinstance(axis, types.Integer) and isinstance(g, types.Array) and \
+            g.ndim == x.ndim - 1 and flag(keepdims) is False:
         def along(g, x, axis=None, keepdims=False):
             ax = axis % x.ndim
             return np.broadcast_to(np.expand_dims(g, ax), x.shape).astype(dt)
@@ -174,23 +186,6 @@ def _add_at(acc, idx, g):
     return basic
 
 
-@overload(save_item)
-def _save_item(x, idx):
-    if isinstance(x, (types.Array, types.List)):
-        return lambda x, idx: copy(x[idx])
-    return None
-
-
-@overload(restore_item)
-def _restore_item(x, idx, old):
-    if isinstance(x, (types.Array, types.List)):
-        def impl(x, idx, old):
-            x[idx] = old
-            return x
-        return impl
-    return None
-
-
 @overload(dtype_like)
 def _dtype_like(g, x):
     if isinstance(g, types.Array) and isinstance(x, types.Array) and g.dtype != x.dtype:
@@ -207,3 +202,6 @@ def _scalar_like(g, x):
         ctor = getattr(np, str(x))
         return lambda g, x: ctor(g)
     return lambda g, x: float(g)
+
+
+from . import numba_containers, numba_reductions  # noqa: E402,F401 (their overloads)
