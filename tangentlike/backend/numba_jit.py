@@ -20,6 +20,7 @@ import re
 import warnings
 
 from ..errors import BackendCompileError, Loc, TangentlikeError
+from ..rules import registry
 from ..runtime.sourcemap import resolve
 
 NAME = "numba"
@@ -48,16 +49,15 @@ def decorate(fdef: ast.FunctionDef) -> ast.FunctionDef:
 
 
 def call(fn, pos, kws):
-    """numba's spelling of a call, where it differs from the NumPy back end's:
-    ``np.matmul(a, b)`` is ``a @ b`` (numba has the operator, not the function), and
-    ``rt.sum_axes`` stays a call of the helper (numba's ``sum`` has no ``keepdims``)."""
-    import numpy as np
-    from .. import runtime as rt
-    if fn is np.matmul and len(pos) == 2 and not kws:
-        return ast.BinOp(pos[0], ast.MatMult(), pos[1])
-    if fn is rt.sum_axes:
-        return ast.Call(ast.Attribute(ast.Name("rt", ast.Load()), "sum_axes", ast.Load()),
-                        pos, kws)
+    """numba's spelling of a call where it differs from the NumPy back end's (the
+    ``numba=`` spellings of the primitive record, ``rules/facts.py``): an operator
+    (``np.matmul(a, b)`` is ``a @ b``), or a call of the helper itself (``rt.sum_axes``,
+    which the NumPy back end writes as a method call)."""
+    form, how = registry.spelling(fn, NAME) or (None, None)
+    if form == "binary" and len(pos) == 2 and not kws:
+        return ast.BinOp(pos[0], how(), pos[1])
+    if form == "call":
+        return ast.Call(ast.parse(how, mode="eval").body, pos, kws)
     return None
 
 

@@ -21,38 +21,8 @@ from numba.extending import overload
 from . import add, add_at, check_scalar, copy, stop_gradient, sum_vjp, unbroadcast, zeros_like
 from .dtypes import dtype_like, scalar_like
 from .numba_shapes import sum_to_impl
-
-_SCALAR = (types.Number, types.Boolean)
-
-
-def _is_scalar(t) -> bool:
-    return isinstance(t, _SCALAR)
-
-
-def _float_of(t):
-    """The NumPy dtype of a cotangent of an array of numba dtype ``t`` (``float_dtype``)."""
-    if isinstance(t, (types.Float, types.Complex)):
-        return np.dtype(str(t))
-    return np.dtype(np.float64)
-
-
-def flag(t):
-    """The value of a literal bool argument of numba type ``t`` (False when omitted);
-    None when numba has not given it as a literal (it asks again with the literal)."""
-    if t is None or isinstance(t, (types.Omitted, types.NoneType)):
-        return bool(getattr(t, "value", False))
-    if isinstance(t, types.BooleanLiteral):
-        return t.literal_value
-    if isinstance(t, bool):
-        return t
-    return None
-
-
-def _dtype(t):
-    """The NumPy dtype of numba scalar or array type ``t``."""
-    t = t.dtype if isinstance(t, types.Array) else t
-    return np.dtype(str(t)) if isinstance(t, (types.Float, types.Complex, types.Integer)) \
-        else np.dtype(np.float64)
+from .numba_types import SCALAR as _SCALAR, dtype_of as _dtype, float_of as _float_of, flag, \
+    is_scalar as _is_scalar
 
 @overload(operator.getitem)
 def _range_getitem(r, s):

@@ -12,7 +12,7 @@ from numba.extending import overload
 from . import count, inverse_axes, sum_axes
 from .extrema import extremum_share, tie_split
 from .products import matmul_vjp_left, matmul_vjp_right
-from .numba_ext import _dtype, _float_of, _is_scalar, flag
+from .numba_types import dtype_of as _dtype, float_of as _float_of, flag, is_scalar as _is_scalar
 
 
 @overload(tie_split)

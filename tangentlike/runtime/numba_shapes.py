@@ -18,20 +18,23 @@ _MADE: dict = {}
 def sum_to_impl(g, x):
     """An implementation of ``unbroadcast(g, x)`` for numba types ``g`` and array ``x``."""
     gnd = g.ndim if isinstance(g, types.Array) else 0
-    key = (gnd, x.ndim)
+    gt = g.dtype if isinstance(g, types.Array) else g
+    spread_dtype = np.result_type(np.dtype(str(gt)) if isinstance(
+        gt, (types.Float, types.Complex, types.Integer)) else np.float64, 0.0)
+    key = (gnd, x.ndim, spread_dtype)
     if key not in _MADE:
-        _MADE[key] = _make(gnd, x.ndim)
+        _MADE[key] = _make(gnd, x.ndim, spread_dtype)
     return _MADE[key]
 
 
-def _make(gnd, xnd):
+def _make(gnd, xnd, spread_dtype):
     if xnd == 0:
         def whole(g, x):
             return np.sum(g)
         return whole
     if gnd < xnd:
         def spread(g, x):
-            out = np.empty(x.shape, dtype=np.result_type(g, 0.0))
+            out = np.empty(x.shape, dtype=spread_dtype)
             out[...] = g
             return out
         return spread
