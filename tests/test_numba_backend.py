@@ -216,3 +216,27 @@ def test_cli_writes_a_jitted_module(tmp_path):
                          env={**__import__("os").environ, "PYTHONPATH": str(ROOT)})
     x = np.linspace(0, 1, 5)
     np.testing.assert_allclose(eval(res.stdout), 2 * np.sin(x) * np.cos(x), rtol=1e-12)
+
+
+WEIGHTS = np.array([1.0, 2.0, 3.0])
+
+
+def weighted(x):
+    s = 0.0
+    for i in range(x.shape[0]):
+        s = s + WEIGHTS[i] * x[i] ** 2
+    return s
+
+
+def test_a_global_array_changed_in_place_is_not_stale():
+    """numba compiles global arrays in as constants: an in-place change recompiles."""
+    x = np.array([0.5, -1.0, 2.0])
+    g = tl.grad(weighted, backend="numba")
+    np.testing.assert_allclose(g(x), 2 * WEIGHTS * x, rtol=1e-14)
+    old = WEIGHTS.copy()
+    try:
+        WEIGHTS[:] = [4.0, 5.0, 6.0]
+        np.testing.assert_allclose(g(x), 2 * WEIGHTS * x, rtol=1e-14)
+        np.testing.assert_allclose(g(x), tl.grad(weighted)(x), rtol=1e-14)
+    finally:
+        WEIGHTS[:] = old

@@ -19,6 +19,8 @@ import os
 import re
 import warnings
 
+import numpy as np
+
 from ..errors import BackendCompileError, Loc, TangentlikeError
 from ..rules import registry
 from ..runtime.sourcemap import resolve
@@ -69,21 +71,36 @@ def jit_objects(names) -> list:
 
 class Entry:
     """The dispatcher of a generated top function; numba's compile errors made
-    ``BackendCompileError``s naming the user's line."""
+    ``BackendCompileError``s naming the user's line. numba compiles the module's arrays
+    (``objects``, the user's globals) in as constants: each call first checks them
+    against the copies taken when compiling and recompiles (a fresh module) when one
+    was changed in place, so the code never uses stale values."""
 
-    __slots__ = ("dispatcher", "filename", "__name__")
+    __slots__ = ("module", "top", "objects", "dispatcher", "frozen", "__name__")
 
-    def __init__(self, dispatcher, filename):
-        self.dispatcher, self.filename = dispatcher, filename
-        self.__name__ = getattr(dispatcher, "__name__", "derivative")
+    def __init__(self, module, top, objects):
+        self.module, self.top, self.objects = module, top, dict(objects)
+        self.dispatcher = getattr(module, top)
+        self.frozen = [(a, a.copy()) for a in self.objects.values() if type(a) is np.ndarray]
+        self.__name__ = top
 
     def __call__(self, *args):
+        for a, seen in self.frozen:
+            if not np.array_equal(a, seen, equal_nan=a.dtype.kind in "fc"):
+                self._recompile()
+                break
         try:
             return self.dispatcher(*args)
         except Exception as e:
             if not _is_numba_error(e):
                 raise
-            raise compile_error(e, self.filename) from None
+            raise compile_error(e, self.module.__file__) from None
+
+    def _recompile(self):
+        from .load import rebind
+        self.module = rebind(self.module, self.objects)
+        self.dispatcher = getattr(self.module, self.top)
+        self.frozen = [(a, a.copy()) for a, _ in self.frozen]
 
 
 def _is_numba_error(e) -> bool:

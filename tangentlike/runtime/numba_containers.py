@@ -7,8 +7,10 @@ import numpy as np
 from numba import types
 from numba.extending import overload
 
-from . import add, add_at, copy, setitem_vjp, zeros_like
-from .containers import append_vjp, restore_item, save_item, unpack_vjp
+from tangentlike.errors import UnsupportedSyntaxError
+
+from . import add, add_at, as_float_grad, copy, setitem_vjp, zeros_like
+from .containers import append_vjp, check_unshared, restore_item, save_item, unpack_vjp
 
 
 def _tuple_impl(n, params, item):
@@ -133,3 +135,40 @@ def _add_tuples(a, b):
                      "exec"), ns)
         return ns["impl"]
     return None
+
+
+@overload(as_float_grad)
+def _as_float_grad(g, x):
+    """The gradient of a list or tuple of numbers built into an array (``np.array(lst)``)."""
+    if isinstance(g, types.Array) and g.ndim == 1 and isinstance(x, types.List) and \
+            isinstance(x.dtype, types.Float) and x.dtype.bitwidth == 64:
+        return lambda g, x: [float(g[i]) for i in range(len(x))]
+    if isinstance(g, types.Array) and g.ndim == 1 and isinstance(x, types.UniTuple) and \
+            isinstance(x.dtype, types.Float) and x.dtype.bitwidth == 64 and \
+            not isinstance(x, types.BaseNamedTuple):
+        n = len(x)
+        body = ", ".join(f"float(g[{i}])" for i in range(n)) + ("," if n == 1 else "")
+        ns = {}
+        exec(compile(f"def impl(g, x):\n    return ({body})\n", "<numba_ext as_float_grad>",  # noqa: S102
+                     "exec"), ns)
+        return ns["impl"]
+    return None
+
+
+@overload(check_unshared)
+def _check_unshared(target, other, name, other_name):
+    """Raise when the memory of ``other`` overlaps ``target``'s (numba cannot ask NumPy's
+    exact ``shares_memory``: overlapping bounds are enough to refuse, never to allow)."""
+    if not (isinstance(target, types.Array) and isinstance(other, types.Array)):
+        return lambda target, other, name, other_name: None
+    if not (isinstance(name, types.StringLiteral) and isinstance(other_name, types.StringLiteral)):
+        return None
+    msg = (f"in-place change of '{name.literal_value}' while '{other_name.literal_value}' "
+           f"may be a view of the same data (make a copy: {other_name.literal_value} = "
+           f"{other_name.literal_value}.copy())")
+
+    def impl(target, other, name, other_name):
+        a, b = target.ctypes.data, other.ctypes.data
+        if target.size and other.size and a < b + other.nbytes and b < a + target.nbytes:
+            raise UnsupportedSyntaxError(msg)
+    return impl
