@@ -14,8 +14,8 @@ and over the components (``gmm_loops`` below, d/d(mu, log_sigma, logit_w)). For 
 Steady state: the implementations are called in turn, each round timing a loop of
 calls in CPU time of the process (the machine is shared: wall time mostly measures
 waiting for a core); the best round and the median of per-round ratios are shown. First call: ``tl.grad`` + the first call in this process with an empty
-tangentlike cache (tangentlike's compile and numba's), and JAX's first call (trace and
-compile). The gradients are checked against the NumPy back end (1e-12) and JAX before
+tangentlike cache (tangentlike's compile and numba's; importing numba is timed apart),
+and JAX's first call (trace and compile; ``import jax`` not counted). The gradients are checked against the NumPy back end (1e-12) and JAX before
 anything is timed.
 
     PYTHONPATH=$PWD python benchmarks/numba_backend.py [--rounds N] [--quick]
@@ -142,6 +142,10 @@ def _close(a, b, rtol):
 
 def run(rounds, quick):
     rows = []
+    start = time.perf_counter()
+    import numba  # noqa: F401 - timed apart: once per process, before any compile
+    from tangentlike.runtime import numba_ext  # noqa: F401
+    print(f"import numba and tangentlike's numba helpers: {time.perf_counter() - start:.2f} s")
     try:
         jax, jaxfns = _jax_versions()
     except ImportError:

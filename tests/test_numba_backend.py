@@ -240,3 +240,26 @@ def test_a_global_array_changed_in_place_is_not_stale():
         np.testing.assert_allclose(g(x), tl.grad(weighted)(x), rtol=1e-14)
     finally:
         WEIGHTS[:] = old
+
+
+def scaled(v):
+    return WEIGHTS * v
+
+
+def weighted_through_helper(x, n):
+    s = 0.0
+    for i in range(n):
+        s = s + np.sum(scaled(np.ones(3)) * x * x)
+    return s
+
+
+def test_a_global_array_read_by_a_jitted_user_function_is_not_stale():
+    x = np.array([0.5, -1.0, 2.0])
+    g = tl.grad(weighted_through_helper, backend="numba")
+    np.testing.assert_allclose(g(x, 2), tl.grad(weighted_through_helper)(x, 2), rtol=1e-14)
+    old = WEIGHTS.copy()
+    try:
+        WEIGHTS[:] = [4.0, 5.0, 6.0]
+        np.testing.assert_allclose(g(x, 2), 4 * WEIGHTS * x, rtol=1e-14)
+    finally:
+        WEIGHTS[:] = old

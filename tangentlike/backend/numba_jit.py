@@ -17,6 +17,7 @@ from __future__ import annotations
 import ast
 import os
 import re
+import types
 import warnings
 
 import numpy as np
@@ -81,7 +82,7 @@ class Entry:
     def __init__(self, module, top, objects):
         self.module, self.top, self.objects = module, top, dict(objects)
         self.dispatcher = getattr(module, top)
-        self.frozen = [(a, a.copy()) for a in self.objects.values() if type(a) is np.ndarray]
+        self.frozen = [(a, a.copy()) for a in _arrays(self.objects.values())]
         self.__name__ = top
 
     def __call__(self, *args):
@@ -101,6 +102,19 @@ class Entry:
         self.module = rebind(self.module, self.objects)
         self.dispatcher = getattr(self.module, self.top)
         self.frozen = [(a, a.copy()) for a, _ in self.frozen]
+
+
+def _arrays(objects) -> list:
+    """The NumPy arrays among ``objects`` and among the globals that the functions among
+    them read (numba compiles both in as constants)."""
+    out = []
+    for v in objects:
+        if type(v) is np.ndarray:
+            out.append(v)
+        elif isinstance(v, types.FunctionType):
+            out += [v.__globals__[n] for n in v.__code__.co_names
+                    if type(v.__globals__.get(n)) is np.ndarray]
+    return out
 
 
 def _is_numba_error(e) -> bool:
