@@ -145,7 +145,9 @@ def run(rounds, quick):
     start = time.perf_counter()
     import numba  # noqa: F401 - timed apart: once per process, before any compile
     from tangentlike.runtime import numba_ext  # noqa: F401
-    print(f"import numba and tangentlike's numba helpers: {time.perf_counter() - start:.2f} s")
+    numba.njit(lambda v: v + 1.0)(1.0)  # numba's own start-up (LLVM), once per process
+    print(f"import numba and tangentlike's numba helpers, numba's first compile: "
+          f"{time.perf_counter() - start:.2f} s")
     try:
         jax, jaxfns = _jax_versions()
     except ImportError:

@@ -141,6 +141,10 @@ class BackendCompileError(LocatedError):
                          + (f" ({detail})" if detail else ""), loc)
 
 
+class BackendFallbackWarning(UserWarning):
+    """``fallback=True``: numba could not compile a derivative; the NumPy back end runs it."""
+
+
 class EmitError(TangentlikeError):
     """A derivative that cannot be written as a standalone module (``tl.emit``): it refers
     to an object that has no literal form."""

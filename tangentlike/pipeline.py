@@ -77,7 +77,7 @@ class Compiled:
         self.backend = backend
         self.fn = getattr(module, top[0])
         if backend == numba_jit.NAME:  # the dispatcher: compiled at the first call
-            self.fn = numba_jit.Entry(module, top[0], self.objects)
+            self.fn = numba_jit.Entry(module, top[0], self.objects, rebind)
         self.fwd, self.bwd = (self.fn, getattr(module, top[1])) if mode == "vjp" else (None, None)
         for name in self.top:  # a derivative of this code depends on what it depends on
             _GENERATED[getattr(module, name)] = self.guards

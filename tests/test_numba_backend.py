@@ -21,8 +21,7 @@ numba = pytest.importorskip("numba")
 
 import tangentlike as tl  # noqa: E402
 from tangentlike import runtime as rt  # noqa: E402
-from tangentlike.backend.numba_jit import BackendFallbackWarning  # noqa: E402
-from tangentlike.errors import ArgumentError, BackendCompileError  # noqa: E402
+from tangentlike import ArgumentError, BackendCompileError, BackendFallbackWarning  # noqa: E402
 from tangentlike.runtime import numba_ext  # noqa: E402,F401 (registers the overloads)
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent

@@ -22,17 +22,13 @@ import warnings
 
 import numpy as np
 
-from ..errors import BackendCompileError, Loc, TangentlikeError
+from ..errors import BackendCompileError, BackendFallbackWarning, Loc, TangentlikeError
 from ..rules import registry
 from ..runtime.sourcemap import resolve
 
 NAME = "numba"
 IMPORTS = "import numba\nfrom tangentlike.runtime import numba_ext"
 JIT = "numba.njit"
-
-
-class BackendFallbackWarning(UserWarning):
-    """``fallback=True``: numba could not compile a derivative; the NumPy back end runs it."""
 
 
 def require():
@@ -77,10 +73,11 @@ class Entry:
     against the copies taken when compiling and recompiles (a fresh module) when one
     was changed in place, so the code never uses stale values."""
 
-    __slots__ = ("module", "top", "objects", "dispatcher", "frozen", "__name__")
+    __slots__ = ("module", "top", "objects", "rebind", "dispatcher", "frozen", "__name__")
 
-    def __init__(self, module, top, objects):
+    def __init__(self, module, top, objects, rebind):
         self.module, self.top, self.objects = module, top, dict(objects)
+        self.rebind = rebind  # backend.load.rebind: the module's code run again
         self.dispatcher = getattr(module, top)
         self.frozen = [(a, a.copy()) for a in _arrays(self.objects.values())]
         self.__name__ = top
@@ -98,8 +95,7 @@ class Entry:
             raise compile_error(e, self.module.__file__) from None
 
     def _recompile(self):
-        from .load import rebind
-        self.module = rebind(self.module, self.objects)
+        self.module = self.rebind(self.module, self.objects)
         self.dispatcher = getattr(self.module, self.top)
         self.frozen = [(a, a.copy()) for a, _ in self.frozen]
 
