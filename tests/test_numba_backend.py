@@ -181,17 +181,21 @@ def test_unbroadcast_overload_equals_the_numpy_helper(gshape, xshape):
 
 
 def test_reduction_overloads_keep_dims_only_when_asked():
-    a = np.arange(12.0).reshape(3, 4)
+    a = np.random.default_rng(2).standard_normal((3, 4))
 
     @numba.njit
     def nb(a):
         return (np.sum(a, axis=1, keepdims=True), np.mean(a, axis=0),
                 np.mean(a, axis=1, keepdims=True), rt.sum_axes(a, axis=0, keepdims=True),
-                rt.sum_vjp(np.ones(3), a, 1, False))
+                rt.sum_vjp(np.ones(3), a, 1, False), np.max(a, axis=1),
+                np.min(a, axis=0, keepdims=True), np.max(a, axis=-1),
+                rt.extremum_share(np.max(a, axis=1), a, 1, False))
 
     want = (np.sum(a, axis=1, keepdims=True), np.mean(a, axis=0),
             np.mean(a, axis=1, keepdims=True), a.sum(axis=0, keepdims=True),
-            rt.sum_vjp(np.ones(3), a, 1, False))
+            rt.sum_vjp(np.ones(3), a, 1, False), np.max(a, axis=1),
+            np.min(a, axis=0, keepdims=True), np.max(a, axis=-1),
+            rt.extremum_share(np.max(a, axis=1), a, 1, False))
     for g, w in zip(nb(a), want):
         assert g.shape == w.shape
         np.testing.assert_allclose(g, w)

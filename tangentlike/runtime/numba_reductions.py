@@ -38,6 +38,17 @@ def _extremum_share(ans, x, axis=None, keepdims=False):
             share = (x == ans).astype(dt)
             return share / np.sum(share)
         return impl
+    keep = flag(keepdims)
+    if isinstance(axis, types.Integer) and isinstance(x, types.Array) and x.ndim == 2 and \
+            isinstance(ans, types.Array) and keep is not None:
+        dt = _float_of(x.dtype)
+
+        def along(ans, x, axis=None, keepdims=False):
+            ax = axis % 2
+            a = ans if keep else np.expand_dims(ans, ax)
+            hit = (x == a).astype(dt)
+            return hit / np.expand_dims(np.sum(hit, axis=ax), ax)
+        return along
     return None
 
 
@@ -124,3 +135,35 @@ def _count(x, axis=None):
     if isinstance(axis, types.Integer):
         return lambda x, axis=None: x.shape[axis % x.ndim]
     return None
+
+
+def _extreme(largest):
+    """``np.max``/``np.min`` of a 2-d array over one axis (numba's have no ``axis``)."""
+    def typer(a, axis=None, out=None, keepdims=False, initial=None, where=True):
+        keep = flag(keepdims)
+        if not (isinstance(a, types.Array) and a.ndim == 2 and isinstance(axis, types.Integer)
+                and keep is not None):
+            return None
+
+        def impl(a, axis=None, out=None, keepdims=False, initial=None, where=True):
+            ax = axis % 2
+            n, m = (a.shape[1], a.shape[0]) if ax == 0 else (a.shape[0], a.shape[1])
+            res = np.empty(n, dtype=a.dtype)
+            for i in range(n):
+                best = a[0, i] if ax == 0 else a[i, 0]
+                for j in range(1, m):
+                    v = a[j, i] if ax == 0 else a[i, j]
+                    if (v > best if largest else v < best) or np.isnan(v):
+                        best = v
+                    if np.isnan(best):
+                        break
+                res[i] = best
+            return np.expand_dims(res, ax) if keep else res
+        return impl
+    return typer
+
+
+for _fn in (np.max, np.amax):
+    overload(_fn)(_extreme(True))
+for _fn in (np.min, np.amin):
+    overload(_fn)(_extreme(False))
