@@ -65,7 +65,6 @@ def cause(err: BackendCompileError) -> str:
     """The group of a compile error: its construct with names, numbers and types
     of particular values taken out."""
     text = err.construct.split("; use backend=")[0]
-    text = re.sub(r"\(.*", "(...)", text) if text.startswith("No implementation") else text
     return re.sub(r"'[^']*'", "'...'", text) if "global name" in text else text
 
 

@@ -129,9 +129,9 @@ def compile_error(e, filename) -> BackendCompileError:
     text = _ANSI.sub("", str(e))
     lines = [ln.strip() for ln in text.splitlines() if ln.strip()]
     what = next((ln for ln in lines if not ln.startswith(_SKIP)), lines[0] if lines else "")
-    if lines and lines[0].startswith("No implementation of function"):
-        sig = next((ln for ln in lines[1:] if ln.startswith(">>>")), "")
-        what = f"{lines[0].rstrip(':')} {sig.lstrip('> ')}".strip()
+    sig = next((ln for ln in lines if ln.startswith(">>>")), None)
+    if sig is not None:  # "No implementation of function ... found for signature: >>> f(...)"
+        what = "numba has no implementation of " + sig[3:].strip().replace("<iv=None>", "")
     m = _RT.match(what)
     construct = f"rt.{m.group(1)} (no numba version of this runtime helper)" if m else what
     construct = construct if len(construct) <= 300 else construct[:297] + "..."
