@@ -8,6 +8,7 @@ generated code gets a note naming the user's line it came from (``rt.source_note
 """
 from __future__ import annotations
 
+import dataclasses
 import functools
 import inspect
 from typing import Any, Callable, Sequence, Union, overload
@@ -26,6 +27,7 @@ from .ir.callees import Checkpointed, DerivativeBase, check_policy, register_com
 from .analysis.shapes import pattern
 from .pytrees import children, is_container, rebuild
 from .pipeline import Compiled, compile_derivative, with_fallback
+from .request import Request
 from .runtime.namespace import is_foreign
 
 Wrt = Union[int, str, Sequence[Union[int, str]]]  # a parameter (index or name), or several
@@ -179,28 +181,29 @@ class Derivative(DerivativeBase):
         vals = [samples.get(k if isinstance(k, str) else "seq", np.zeros(2)) for k in kinds]
         return self.compiled(vals, kinds=[k if k in samples else "num" for k in kinds])
 
-    def plan(self, args=None, kinds=None) -> tuple:
-        """``(function, mask, kinds, pipeline mode, single, with_value, optimize)``: what the
-        pipeline compiles for arguments like ``args`` (default: arrays)."""
+    def plan(self, args=None, kinds=None) -> Request:
+        """What the pipeline compiles for arguments like ``args`` (default: arrays of any
+        shape); real arguments in reverse mode with the NumPy or numba back end specialise
+        it to which of their axes have size 1 (``patterns``)."""
         mask = [i in self.wrt for i in range(len(self.names))]
         vals = args if args is not None else [np.zeros(2)] * len(self.names)
+        shaped = args is not None and kinds is None and self.mode == "reverse" \
+            and self.backend != "array_api"
         kinds = kinds or [_kind(a) for a in vals]
         target = function_for(self.primal, vals)
         mode = "fgrad" if self.mode == "forward" else "grad"
-        return target, mask, kinds, mode, self.single, self.with_value, self.optimize
+        return Request(target, mask, kinds, mode, self.single, self.with_value, self.optimize,
+                       self.checkpoint, [pattern(a) for a in args] if shaped else None,
+                       self.backend, names=self.names)
 
     def compiled(self, args=None, kinds=None) -> Compiled:
-        """The compiled derivative for arguments like ``args`` (default: arrays of any
-        shape); real arguments specialise it to which of their axes have size 1."""
-        shaped = args is not None and kinds is None and self.mode == "reverse" \
-            and self.backend != "array_api"
-        patterns = [pattern(a) for a in args] if shaped else None
-        plan = self.plan(args, kinds)
-        out = compile_derivative(*plan, checkpoint=self.checkpoint, patterns=patterns,
-                                 backend=self.backend)
-        if self.fallback:  # numba: the NumPy back end's code if numba cannot compile it
+        """The compiled derivative for arguments like ``args`` (``plan``); with
+        ``fallback=True`` (numba), the NumPy back end's code if numba cannot compile it."""
+        req = self.plan(args, kinds)
+        out = compile_derivative(req)
+        if self.fallback:
             out = with_fallback(out, lambda: compile_derivative(
-                *plan, checkpoint=self.checkpoint, patterns=patterns, backend="numpy"))
+                dataclasses.replace(req, backend="numpy")))
         return out
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
