@@ -147,10 +147,11 @@ _wrt = click.option("--wrt", metavar="X[,Y...]",
 @click.option("--no-optimize", is_flag=True, help="The raw transform, without the passes.")
 @click.option("--all", "every", is_flag=True,
               help="Every function of the file whose first parameter may be a float.")
-@click.option("--backend", type=click.Choice(["numpy", "array-api"]), default="numpy",
+@click.option("--backend", type=click.Choice(["numpy", "array-api", "numba"]), default="numpy",
               show_default=True, help="array-api: the code takes its namespace from its "
               "arguments (array-api-compat), for CuPy, JAX, array-api-strict arrays; "
-              "it is the general variant.")
+              "it is the general variant. numba: every function @numba.njit "
+              "(pip install 'tangentlike[numba]').")
 @click.option("--like", metavar="'NAME=KIND ...'",
               help="Specialise for these arguments, e.g. 'W=array(n, n) xs=array(n, n) "
                    "k=float' (KIND: float, int, scalar, any, array(d1, ..., dn[, dtype]) "
