@@ -36,6 +36,7 @@ import click
 
 from . import __version__, api, inspection, progress
 from . import cache as _cache
+from . import errors as _errors
 from .errors import TangentlikeError, keep_frames
 from .transforms.passes import STAGES
 from .targets import (TargetError, float_functions, load_module, load_target, parse_shapes,
@@ -94,7 +95,14 @@ class _Main(click.Group):
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **kw):
         _STATE["debug"] = False
+        kept = _errors._SETTINGS["keep_frames"]  # --debug holds for this command only
         keep_frames(False)
+        try:
+            self._run(args, prog_name, complete_var, **kw)
+        finally:
+            keep_frames(kept)
+
+    def _run(self, args, prog_name, complete_var, **kw):
         with warnings.catch_warnings(), _Progress(_progress_after()):
             warnings.showwarning = _one_line_warning
             try:
