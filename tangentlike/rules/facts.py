@@ -38,6 +38,10 @@ for fn, attr in ((np.shape, "shape"), (np.ndim, "ndim"), (np.size, "size")):
 for fn, node in ((np.add, ast.Add), (np.subtract, ast.Sub), (np.multiply, ast.Mult),
                  (np.divide, ast.Div), (np.true_divide, ast.Div)):
     declare((), fn, array_api=("binary", node))
+# The numba back end (backend/numba_jit.py): numba has the operator, not np.matmul, and
+# a sum with keepdims only as the helper (its numba version, runtime/numba_reductions.py).
+declare((), np.matmul, numba=("binary", ast.MatMult))
+declare((), rt.sum_axes, numba=("call", "rt.sum_axes"))
 
 declare(("elementwise", "scalar_closed"), operator.add, operator.sub, operator.mul,
         operator.truediv, operator.pow, operator.neg, operator.pos, abs)
