@@ -23,6 +23,8 @@ from ..analysis.activity import (is_container, kinds as infer_kinds, varied as i
 from ..analysis.shapes import PY, SCALAR, shapes as infer_shapes
 from ..errors import MissingRuleError
 from ..frontend.lower_expr import is_user_function
+from ..frontend.opaque import differentiated
+from ..ir.callees import Opaque
 from ..ir.builder import Builder
 from ..ir.nodes import Block, Func, Op
 from ..rules import registry
@@ -120,6 +122,8 @@ class Forward:
         active = [i for i, a in enumerate(op.args) if a in self.varied]
         if not active or not any(r in self.varied for r in op.results):
             return
+        if isinstance(fn, Opaque):
+            raise differentiated(fn, op.loc)
         if is_user_function(fn):
             return self.call_tangent(op, fn)
         rule = registry.lookup(fn)

@@ -25,6 +25,8 @@ from ..analysis.activity import kinds as infer_kinds, varied as infer_varied, va
 from ..analysis.shapes import PY, SCALAR, is_elementwise, shapes as infer_shapes
 from ..errors import MissingRuleError, NonScalarOutputError
 from ..frontend.lower_expr import is_user_function
+from ..frontend.opaque import differentiated
+from ..ir.callees import Opaque
 from ..ir.builder import Builder, clone_block
 from ..ir.nodes import Block, Func, Op, Value, defining_block
 from ..rules import registry
@@ -213,6 +215,8 @@ class Reverser(RegionAdjoints, CheckpointAdjoints):
             self.owner_of[new] = op.args[0]
             self.adj[op.args[0]] = new
             return
+        if isinstance(fn, Opaque):
+            raise differentiated(fn, op.loc)
         if is_user_function(fn):
             return self.call_adjoint(op, g)
         rule = registry.lookup(fn)
