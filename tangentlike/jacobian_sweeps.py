@@ -102,7 +102,7 @@ def _assemble(out, vals, idx, single, block):
 
 def _compiled(fn, vals, idx, mode):
     mask = [i in idx for i in range(len(vals))]
-    patterns = [pattern(v) for v in vals] if mode == "jvp" else None  # as main's jacfwd
+    patterns = [pattern(v) for v in vals]  # shape-specialised sweeps, both modes
     return compile_derivative(function_for(fn, vals), mask, [_kind(v) for v in vals], mode,
                               patterns=patterns)
 
@@ -146,12 +146,14 @@ def reverse_jacobian(fn, vals, idx, single, has_aux=False, with_out=False):
     out_leaves = flatten(out)[0]
     z = flatten(zeros(out))[0]
     rows = []
+    sweeps = sum(int(np.size(leaf)) for leaf in out_leaves)
     for o, leaf in enumerate(out_leaves):
         rows.append([])
         for e in leaf_basis(leaf):
             ct = unflatten(out, [e if m == o else zm for m, zm in enumerate(z)])
             ct = (ct, rt.zeros_like(aux)) if has_aux else ct
-            cts = dict(zip(active, c.bwd(_copy_lists(saved), ct)))
+            sweeps -= 1  # the last sweep may pop the saved tapes itself: nothing reads them after
+            cts = dict(zip(active, c.bwd(_copy_lists(saved) if sweeps else saved, ct)))
             rows[o].append({i: leaves_like(cts[i], vals[i]) for i in active})
 
     def block(o, a, l):

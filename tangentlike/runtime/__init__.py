@@ -129,6 +129,8 @@ def zeros_like(x):
     a zero of a NumPy scalar's own float type, or the same container of zeros (a foreign
     array gets zeros of its own library, its dtype if floating: a Dask array's are lazy
     and in its chunks)."""
+    if type(x) is np.ndarray:  # the common case first (issue 20: LSTM, BA)
+        return np.zeros(x.shape, dtype=float_dtype(x))
     if x is None:
         return None
     if isinstance(x, dict):
@@ -171,6 +173,9 @@ def add(a, b):
 def add_at(acc, idx, g):
     """Add ``g`` into ``acc[idx]`` in place (a new tuple for tuples) and return ``acc``.
     ``acc`` None is the cotangent of something that has none (a range): it stays None."""
+    if type(acc) is np.ndarray and type(idx) in (int, slice):  # basic indexing: in place
+        acc[idx] += g
+        return acc
     if acc is None:
         return None
     if isinstance(acc, np.ndarray):
@@ -317,6 +322,18 @@ def sum_vjp(g, x, axis=None, keepdims=False):
     return out if shape else out[()]  # a NumPy scalar for a 0-d primal, as zeros + g gave
 
 
+def sum_expand(g, x, axis=None, keepdims=False):
+    """``g`` with the axes ``np.sum(x, axis, keepdims=keepdims)`` removed put back with
+    size 1: times an array of ``x``'s shape it gives what ``sum_vjp(g, x, ...)`` times that
+    array gives, and broadcasting does the spreading, with no array of copies of ``g``
+    (``transforms/sum_views.py``)."""
+    if _is_py_scalar(x) or is_foreign(g) or is_foreign(x):
+        return sum_vjp(g, x, axis, keepdims)
+    if not keepdims and axis is not None:
+        return np.expand_dims(g, _axes(axis, np.ndim(x)))
+    return g
+
+
 def _expand(g, axes):
     """``g`` with new axes of size 1 at ``axes`` (array-API spelling of ``np.expand_dims``)."""
     idx = []
@@ -365,6 +382,6 @@ from .containers import (MISSING, UNBOUND, IndexTape, Tape, append_vjp, as_dict,
                          stop_gradient, unpack_vjp, unpop_vjp, write_back)
 from .pieces import (axis_concat, axis_concat_lin, axis_concat_vjp, column_stack_vjp,  # noqa: E402,F401
                      dstack_vjp, einsum_into, einsum_plan, np_append_vjp, plan_swap)
-from .signal import (angle_scale, as_matrix, conv_pad, diff_vjp, gradient_of, gradient_vjp,  # noqa: E402,F401
+from .signal import (angle_scale, as_matrix, conv_pad, cross, diff_vjp, gradient_of, gradient_vjp,  # noqa: E402,F401,E501
                      linspace_weights, log_of, match_complex, or_one, partition_index, recip0,
                      rollaxis_dest, select_rest, select_vjp, spacing)
