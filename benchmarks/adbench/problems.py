@@ -18,9 +18,13 @@ HT_POINTS = (100, 800, 6400)
 BA_PER_OBS = 500  # observations whose blocks the per-observation loop computes
 
 
+ROUNDS = {"gmm-loops": 3, "lstm": 3, "ht": 3}  # the slow ones (autograd: seconds a call)
+
+
 class Case:
     def __init__(self, problem, title, impls, check, traced=(), compile_first=(), note=""):
         self.problem, self.title, self.impls, self._check = problem, title, impls, check
+        self.rounds = ROUNDS.get(problem)
         self.traced, self.compile_first, self.note = set(traced), set(compile_first), note
 
     def check(self):
@@ -56,7 +60,7 @@ def _peer_impls(impls, peers, make, skip=()):
 
 def gmm_cases(peers, quick, loops=False):
     if loops:
-        sizes = [(2, 5, 1000), (10, 5, 200)] if not quick else [(2, 5, 50)]
+        sizes = [(2, 5, 200), (10, 5, 100)] if not quick else [(2, 5, 50)]
     else:
         sizes = [(d, K, 1000) for d, K in GMM_SIZES] if not quick else [(2, 5, 200), (10, 25, 200)]
     for d, K, n in sizes:

@@ -88,15 +88,16 @@ def targets(rows):
     return "\n".join(lines)
 
 
-def tables(rows, peers, rounds):
+def tables(rows, peers, rounds, fewer=None):
     import numpy
     when = datetime.date.today().isoformat()
     ver = ", ".join(f"{k} {v}" for k, v in peers.items())
     head = (f"Measured {when} on a shared 2-core machine (other jobs running), Python "
             f"{platform.python_version()}, NumPy {numpy.__version__}; peers: {ver}; one thread "
-            f"each; medians over {rounds} interleaved rounds, ratios medians of per-round "
-            "ratios. Peak memory by tracemalloc (NumPy buffers; torch and XLA allocate "
-            "outside it).")
+            f"each; medians over {rounds} interleaved rounds ("
+            + ", ".join(f"{k}: {min(v, rounds)}" for k, v in (fewer or {}).items())
+            + "), ratios medians of per-round ratios. Peak memory by tracemalloc (NumPy "
+            "buffers; torch and XLA allocate outside it).")
     notes = sorted({r["note"] for r in rows if r["note"]})
     parts = [head, ""]
     titles = {"gmm": "GMM (vectorised)", "gmm-loops": "GMM in ADBench's loop style",

@@ -115,9 +115,10 @@ def main(argv=None):
         for case in problems.cases(problem, peers, opts.quick):
             first = first_calls(case)
             case.check()
-            rows.append(measure(case, first, rounds, target, log))
+            r = min(rounds, case.rounds) if case.rounds and not opts.rounds else rounds
+            rows.append(measure(case, first, r, target, log))
     import report_adbench
-    text = report_adbench.tables(rows, peers, rounds)
+    text = report_adbench.tables(rows, peers, rounds, problems.ROUNDS)
     print(text)
     if opts.write:
         with open(os.path.join(HERE, "results.json"), "w") as fh:

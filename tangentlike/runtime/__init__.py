@@ -170,11 +170,24 @@ def add(a, b):
     return a + b
 
 
+def _basic_index(idx) -> bool:
+    """An int, a slice, or a tuple of them (the scalar code of issue 20's loops: ``L[i, j]``)."""
+    t = type(idx)
+    if t is int or t is slice:
+        return True
+    if t is not tuple:
+        return False
+    for i in idx:
+        if type(i) is not int and type(i) is not slice:
+            return False
+    return True
+
+
 def add_at(acc, idx, g):
     """Add ``g`` into ``acc[idx]`` in place (a new tuple for tuples) and return ``acc``.
     ``acc`` None is the cotangent of something that has none (a range): it stays None."""
-    if type(acc) is np.ndarray and type(idx) in (int, slice):  # basic indexing: in place
-        acc[idx] += g
+    if type(acc) is np.ndarray and _basic_index(idx):
+        acc[idx] += g  # basic indexing: in place, no repeated positions
         return acc
     if acc is None:
         return None
@@ -204,6 +217,11 @@ def copy(x):
 
 def as_float_grad(g, x):
     """``g`` converted to the type and shape of the primal ``x`` (broadcast or summed as needed)."""
+    tx = type(x)  # scalar code first (items of a list of numbers: GMM in ADBench's style)
+    if tx is float and g is not None:
+        return unbroadcast(g, x)
+    if tx is np.float64 and type(g) in (float, np.float64):
+        return np.float64(g)
     if x is None:
         return None
     if isinstance(x, dict):
