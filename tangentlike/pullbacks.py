@@ -42,6 +42,13 @@ def shaped_like(ct, out):
         return rebuild(ct, [shaped_like(c, o) for c, o in zip(cs, os_)]) \
             if len(cs) == len(os_) else ct
     if isinstance(out, np.ndarray) and np.shape(ct) != out.shape:
+        try:
+            wide = np.broadcast_shapes(np.shape(ct), out.shape)
+        except ValueError:
+            return ct  # the derivative code reports it, naming the user's line
+        if wide != out.shape:
+            raise ArgumentError(f"a cotangent of shape {np.shape(ct)} for an output of shape "
+                                f"{out.shape}")
         return np.array(np.broadcast_to(ct, out.shape), dtype=np.result_type(ct, 0.0))
     return ct
 

@@ -340,18 +340,6 @@ def sum_vjp(g, x, axis=None, keepdims=False):
     return out if shape else out[()]  # a NumPy scalar for a 0-d primal, as zeros + g gave
 
 
-def sum_expand(g, x, axis=None, keepdims=False):
-    """``g`` with the axes ``np.sum(x, axis, keepdims=keepdims)`` removed put back with
-    size 1: times an array of ``x``'s shape it gives what ``sum_vjp(g, x, ...)`` times that
-    array gives, and broadcasting does the spreading, with no array of copies of ``g``
-    (``transforms/sum_views.py``)."""
-    if _is_py_scalar(x) or is_foreign(g) or is_foreign(x):
-        return sum_vjp(g, x, axis, keepdims)
-    if not keepdims and axis is not None:
-        return np.expand_dims(g, _axes(axis, np.ndim(x)))
-    return g
-
-
 def _expand(g, axes):
     """``g`` with new axes of size 1 at ``axes`` (array-API spelling of ``np.expand_dims``)."""
     idx = []
@@ -383,8 +371,8 @@ from .products import (dot_vjp_left, dot_vjp_right, matmul_vjp_left,  # noqa: E4
                        matmul_vjp_right)
 from .arrays import (astype, broadcast_like, clip_share, cumsum_vjp, diag_vjp,  # noqa: E402
                      diagonal_vjp, dtype_passes, flatten, hstack_vjp, norm_p, norm_share,
-                     pad_vjp, prod_others, repeat_index, reshape_as, take_along_axis_vjp,
-                     take_vjp, tile_vjp, trace_vjp, vstack_vjp)
+                     pad_vjp, prod_others, repeat_index, reshape_as, sum_expand,
+                     take_along_axis_vjp, take_vjp, tile_vjp, trace_vjp, vstack_vjp)
 from .algebra import (contract, diag_embed, diag_part, inner_subscripts,  # noqa: E402
                       inv_gaps, kron_subscripts, phi, skew_lower, tensordot_subscripts)
 

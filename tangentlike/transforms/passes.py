@@ -6,7 +6,7 @@
     primal.*    selects cse dce signs         on every lowered function (cached)
     prepare.*   inline_calls fold_constants cse cut_shifts   reverse mode, on its copy
     reverse | forward            the AD transform (transforms/reverse.py, forward.py)
-    cleanup.*   selects cse dce signs         on every generated function
+    cleanup.*   selects cse sum_views dce signs   on every generated function
     emit                         backend: IR -> Python source
 
 Each ``Pass`` has a name, the analyses it computes for itself (``needs``: none is
