@@ -43,6 +43,7 @@ PEERS = ("autograd", "torch", "jax", "jax-jit")
 
 
 def available():
+    from importlib import metadata
     out = {}
     for peer, mod in (("autograd", "autograd"), ("torch", "torch"), ("jax", "jax")):
         try:
@@ -54,7 +55,10 @@ def available():
             out["jax-jit"] = m.__version__
         if mod == "torch":
             m.set_num_threads(1)
-        out[peer] = getattr(m, "__version__", "?")
+        try:
+            out[peer] = metadata.version(mod)
+        except metadata.PackageNotFoundError:
+            out[peer] = getattr(m, "__version__", "?")
     return out
 
 
