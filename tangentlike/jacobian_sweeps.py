@@ -25,6 +25,7 @@ from .errors import ArgumentError
 from .frontend.source import fresh
 from .outputs import restorer, split_aux
 from .pipeline import compile_derivative
+from .request import Request
 from .pytrees import children, flatten, is_container, tree_map, unflatten
 
 
@@ -121,8 +122,8 @@ def _compiled(fn, vals, idx, mode):
     hit = hits.get(key) if hits is not None else None
     if hit is not None and fresh(hit.guards):
         return hit
-    out = compile_derivative(function_for(fn, vals), list(mask), list(kinds), mode,
-                             patterns=list(patterns))
+    out = compile_derivative(Request(function_for(fn, vals), mask, kinds, mode,
+                                     patterns=patterns))
     if hits is not None:
         hits[key] = out
     return out

@@ -19,6 +19,7 @@ from .options import check_options
 from .analysis.shapes import pattern
 from .pipeline import compile_derivative
 from .pytrees import children, is_container, rebuild
+from .request import Request
 
 
 def _like_primal(g, x):
@@ -70,8 +71,9 @@ def vjp(fn: Callable[..., Any], *primals: Any, has_aux: bool = False,
     vals = list(bound.arguments.values())
     check_arguments(vals, names)
     mask = differentiable_mask(vals, names)
-    compiled = compile_derivative(function_for(fn, vals), mask, [_kind(v) for v in vals], "vjp",
-                                  patterns=[pattern(v) for v in vals])
+    compiled = compile_derivative(Request(function_for(fn, vals), mask,
+                                          [_kind(v) for v in vals], "vjp",
+                                          patterns=[pattern(v) for v in vals]))
     try:
         out, saved = compiled.fwd(*vals)
     except Exception as e:

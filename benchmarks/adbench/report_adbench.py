@@ -129,7 +129,7 @@ def write_readme(text, path):
 
 SECTION_HEAD = """`python benchmarks/adbench/run.py --write` (the code in `benchmarks/adbench/`:
 `gmm.py`, `lstm.py`, `ba.py`, `ht.py` written from GradBench's specifications and
-ADBench's data layout, inputs generated with a fixed seed; `peers.py` runs the same NumPy
+ADBench's data layout, inputs generated with a fixed seed; `ad_peers.py` runs the same NumPy
 source under autograd, JAX and a torch namespace). Columns: times of the objective and of
 tangentlike's gradient or Jacobian; `tl ÷ obj` is the ADBench metric; `hand` is the
 hand-written NumPy gradient (GMM, LSTM), checked against tangentlike's to 1e-10; `peer ÷

@@ -13,11 +13,18 @@ from .nodes import Block, Op, Value, append_op
 class Builder:
     def __init__(self, block: Block, loc=None, mark=False):
         self.block, self.loc, self.mark = block, loc, mark
+        self.made = 0  # ops made so far
+        self.pending = []  # (block, loc): lines differentiated without an op of their own
 
     def op(self, kind, args=(), hints=(), attrs=None, regions=(), loc=None) -> Op:
         op = Op(kind, list(args), [], dict(attrs or {}), [], loc or self.loc)
         if self.mark:
             op.attrs["adjoint"] = self.mark
+            also = tuple(loc for blk, loc in self.pending if blk is self.block)
+            if also:  # the emitter comments those lines above this op's statement too
+                op.attrs["also"] = also
+                self.pending = [(blk, loc) for blk, loc in self.pending if blk is not self.block]
+        self.made += 1
         for h in hints:
             op.add_result(h)
         if regions:
@@ -36,10 +43,12 @@ class Builder:
 
 
 def clone_block(block: Block, vmap: dict, parent=None) -> Block:
-    """Copy ``block``; ``vmap`` maps old value -> new value and is extended."""
+    """Copy ``block``; ``vmap`` maps old value -> new value and is extended. A copy keeps
+    its original's facts (``ir.facts``)."""
     new = Block(parent=parent)
     for p in block.params:
         np_ = new.add_param(p.hint)
+        np_.facts = p.facts
         vmap[p] = np_
     for op in block.ops:
         clone_op_into(op, new, vmap)
@@ -49,7 +58,8 @@ def clone_block(block: Block, vmap: dict, parent=None) -> Block:
 def clone_op_into(op: Op, block: Block, vmap: dict) -> Op:
     new = Op(op.kind, [vmap.get(a, a) for a in op.args], [], dict(op.attrs), [], op.loc)
     for r in op.results:
-        vmap[r] = new.add_result(r.hint)
+        vmap[r] = copy = new.add_result(r.hint)
+        copy.facts = r.facts
     new.set_regions(*[clone_block(r, vmap) for r in op.regions])
     return append_op(block, new)
 

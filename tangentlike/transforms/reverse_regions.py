@@ -19,6 +19,7 @@ import operator
 
 from .. import runtime as rt
 from ..ir.builder import Builder
+from ..ir.facts import kind_of
 from ..ir.nodes import INPLACE_OPS, Block, Op, Value, free_values, walk_ops
 from .useful import useful_carries
 
@@ -180,9 +181,11 @@ class RegionAdjoints:
             if not pairs:
                 continue
             tape = self.get_tape(nondiff)
-            push = Op("push", [tape] + [v for v, _ in pairs], [], {}, [], body.ops[-1].loc, body)
+            self.sites = getattr(self, "sites", 0) + 1  # a push and the pop reading it
+            push = Op("push", [tape] + [v for v, _ in pairs], [], {"site": self.sites}, [],
+                      body.ops[-1].loc, body)
             body.ops.insert(len(body.ops) - 1, push)
-            pop = Op("pop", [self.avail(tape)], [], {}, [], loc, adj_block)
+            pop = Op("pop", [self.avail(tape)], [], {"site": self.sites}, [], loc, adj_block)
             for _, new in pairs:
                 new.owner = pop
                 pop.results.append(new)
@@ -190,7 +193,7 @@ class RegionAdjoints:
 
     def no_derivative(self, v) -> bool:
         """Can ``v`` carry no derivative (a range, an integer, a flag, a tuple of them)?"""
-        k = self.kinds.get(v)
+        k = kind_of(v)
         return k == "nd" or (isinstance(k, tuple) and bool(k) and all(x == "nd" for x in k))
 
     # -- tapes of the code being differentiated (a derivative's, read back) ------

@@ -16,16 +16,15 @@ def grad_range_accumulate(x):
         acc = acc_2
     rt.check_scalar(np.sum(acc * acc), 'range_accumulate')
     # adjoint of line 33: return np.sum(acc * acc)
-    unbroadcast = rt.unbroadcast(1.0 * acc, acc)
     # adjoint of line 31: for i in range(4):
-    dacc, dx = (unbroadcast + unbroadcast, rt.zeros_like(x))
+    dacc, dx = (acc + acc, rt.zeros_like(x))
     for i_2 in rng[::-1]:
         acc_3, t_5, t_6, t_7, t_8 = tape.pop()
         # adjoint of line 32: acc = acc + x[i] * x[i + 1]
-        unbroadcast_2 = rt.unbroadcast(dacc, acc_3)
-        unbroadcast_3 = rt.unbroadcast(dacc, t_5)
-        unbroadcast_4 = rt.unbroadcast(unbroadcast_3 * t_6, t_7)
-        dx_2 = rt.add_at(dx, t_8, rt.unbroadcast(unbroadcast_3 * t_7, t_6))
-        dx = rt.add_at(dx_2, i_2, unbroadcast_4)
-        dacc = unbroadcast_2
+        dacc_2 = rt.unbroadcast(dacc, acc_3)
+        dt = rt.unbroadcast(dacc, t_5)
+        dt_2 = rt.unbroadcast(dt * t_6, t_7)
+        dx_2 = rt.add_at(dx, t_8, dt * t_7)
+        dx = rt.add_at(dx_2, i_2, dt_2)
+        dacc = dacc_2
     return rt.dtype_like(dx, x)
