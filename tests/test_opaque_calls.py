@@ -127,3 +127,14 @@ def test_a_function_attribute_updated_from_a_nested_function_is_named():
                        match="attribute of function 'make_columns'") as info:
         tl.grad(function_attribute)(np.arange(4.0))
     assert info.value.lineno == make_columns.__code__.co_firstlineno + 1
+
+
+def unused_differentiated_call(x):
+    careful_scale(x[0])  # an active argument: rejected although its result is unused
+    return np.sum(x * x)
+
+
+@pytest.mark.parametrize("mode", ["reverse", "forward"])
+def test_an_active_argument_is_rejected_even_when_the_result_is_unused(mode):
+    with pytest.raises(tl.UnsupportedSyntaxError, match="try"):
+        tl.grad(unused_differentiated_call, mode=mode)(X)

@@ -51,3 +51,14 @@ def differentiated(fn, loc):
             err.add_note(note)
         return err
     return type(err)(f"{err}{where}")
+
+
+def reject_differentiated(func, varied):
+    """Raise ``differentiated`` for an opaque call of ``func`` that an argument carrying a
+    derivative reaches, whether or not its result is used: the issue's rule is that only
+    a call with no active argument runs opaque."""
+    from ..ir.nodes import walk_ops
+    for op in walk_ops(func.body):
+        fn = op.attrs.get("fn") if op.kind == "call" else None
+        if isinstance(fn, Opaque) and any(a in varied for a in op.args):
+            raise differentiated(fn, op.loc)

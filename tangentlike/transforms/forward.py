@@ -24,7 +24,7 @@ from ..analysis.infer import infer
 from ..analysis.shapes import PY, SCALAR
 from ..errors import MissingRuleError
 from ..frontend.lower_expr import is_user_function
-from ..frontend.opaque import differentiated
+from ..frontend.opaque import differentiated, reject_differentiated
 from ..ir.callees import Opaque
 from ..ir.builder import Builder
 from ..ir.facts import kind_of
@@ -58,6 +58,7 @@ class Forward:
                         and f.kind in ("num", "unk"):
                     v.facts = replace(f, kind="scalar")
         self.varied = infer_varied(self.P, self.active)
+        reject_differentiated(self.P, self.varied)
         self.vtapes = varied_tapes(self.P, self.varied)
         self.unit = unit
         self.tan, self.owner_of = {}, {}
