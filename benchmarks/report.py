@@ -239,11 +239,25 @@ def other_scripts() -> str:
     return "".join(parts)
 
 
+ADBENCH_TITLE, ADBENCH_END = "### ADBench / GradBench problems (issue 20)", "<!-- adbench: end -->"
+
+
+def kept_adbench(path) -> str:
+    """The ADBench section of the README (``adbench/run.py --write`` writes it), kept."""
+    try:
+        with open(path, encoding="utf-8") as fh:
+            old = fh.read()
+    except OSError:
+        return ""
+    start, end = old.find(ADBENCH_TITLE), old.find(ADBENCH_END)
+    return "" if start < 0 or end < start else "\n" + old[start:end + len(ADBENCH_END)] + "\n"
+
+
 def write_readme(results, path):
     from workloads import WORKLOADS
     names = ", ".join(WORKLOADS)
     titles = "; ".join(f"`{w.name}`: {w.title}" for w in WORKLOADS.values())
     body = README_HEAD.format(names=names, titles=titles) + "\n## Results\n\n" + \
-        text(results) + "\n" + other_scripts()
+        text(results) + "\n" + other_scripts() + kept_adbench(path)
     with open(path, "w", encoding="utf-8") as fh:
         fh.write(body)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import inspect
+import weakref
 from typing import Any, Callable, Sequence, Union, overload
 
 import numpy as np
@@ -116,8 +117,21 @@ def _short(x) -> str:
     return text if len(text) <= 20 else f"{text[:8]}...{text[-4:]} ({len(text)} digits)"
 
 
+_SIGNATURES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
 def signature_of(fn) -> inspect.Signature:
-    return fn.signature if isinstance(fn, Derivative) else inspect.signature(as_function(fn))
+    """``fn``'s signature, kept per function (and code object) for Jacobians called per item."""
+    if isinstance(fn, Derivative):
+        return fn.signature
+    code = getattr(fn, "__code__", None)
+    try:
+        hit = _SIGNATURES.get(fn)
+    except TypeError:  # not weakly referenceable
+        return inspect.signature(as_function(fn))
+    if hit is None or hit[0] is not code:
+        hit = _SIGNATURES[fn] = (code, inspect.signature(as_function(fn)))
+    return hit[1]
 
 
 def function_for(fn, vals):

@@ -12,6 +12,8 @@ or float arrays (ints, ``None``) have zero blocks. ``has_aux``: ``f`` returns
 from __future__ import annotations
 
 import re
+import types
+import weakref
 
 import numpy as np
 
@@ -21,6 +23,7 @@ from .analysis.shapes import pattern
 from .api import (_copy_lists, _kind, check_differentiable, function_for, normalize_wrt,
                   signature_of)
 from .errors import ArgumentError, NotBatchedError
+from .frontend.source import fresh
 from .outputs import restorer, split_aux
 from .pipeline import compile_derivative
 from .request import Request
@@ -103,11 +106,28 @@ def _assemble(out, vals, idx, single, block):
     return unflatten(out, [inner(o) for o in range(n_out)])
 
 
+_HITS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # fn -> {key: Compiled}
+
+
 def _compiled(fn, vals, idx, mode):
-    mask = [i in idx for i in range(len(vals))]
-    patterns = [pattern(v) for v in vals] if mode in ("jvp", "bjvp") else None
-    return compile_derivative(Request(function_for(fn, vals), mask, [_kind(v) for v in vals],
-                                      mode, patterns=patterns))
+    """The sweeps for these arguments; a plain function's are kept per argument kinds and
+    shape patterns while what they read is unchanged (a Jacobian called per item: BA)."""
+    mask = tuple(i in idx for i in range(len(vals)))
+    kinds = tuple(_kind(v) for v in vals)
+    patterns = tuple(pattern(v) for v in vals)  # shape-specialised sweeps, both modes
+    key = (mode, mask, kinds, patterns)
+    try:
+        hits = _HITS.setdefault(fn, {}) if type(fn) is types.FunctionType else None
+    except TypeError:
+        hits = None
+    hit = hits.get(key) if hits is not None else None
+    if hit is not None and fresh(hit.guards):
+        return hit
+    out = compile_derivative(Request(function_for(fn, vals), mask, kinds, mode,
+                                     patterns=patterns))
+    if hits is not None:
+        hits[key] = out
+    return out
 
 
 _UNBATCHED: dict = {}  # (fn, mask, kinds, patterns) -> why it has no batched JVP
@@ -280,15 +300,20 @@ def reverse_jacobian(fn, vals, idx, single, has_aux=False, with_out=False):
     active = sorted(set(idx))
     out, saved = c.fwd(*vals)
     out, aux = split_aux(out, getattr(fn, "__name__", "f")) if has_aux else (out, None)
+    if not has_aux and _plain(out, vals, idx):
+        jac = _plain_rows(c, out, saved, vals, idx, active, single)
+        return (jac, out) if with_out else jac
     out_leaves = flatten(out)[0]
     z = flatten(zeros(out))[0]
     rows = []
+    sweeps = sum(int(np.size(leaf)) for leaf in out_leaves)
     for o, leaf in enumerate(out_leaves):
         rows.append([])
         for e in leaf_basis(leaf):
             ct = unflatten(out, [e if m == o else zm for m, zm in enumerate(z)])
             ct = (ct, rt.zeros_like(aux)) if has_aux else ct
-            cts = dict(zip(active, c.bwd(_copy_lists(saved), ct)))
+            sweeps -= 1  # the last sweep may pop the saved tapes itself: nothing reads them after
+            cts = dict(zip(active, c.bwd(_copy_lists(saved) if sweeps else saved, ct)))
             rows[o].append({i: leaves_like(cts[i], vals[i]) for i in active})
 
     def block(o, a, l):
@@ -298,3 +323,30 @@ def reverse_jacobian(fn, vals, idx, single, has_aux=False, with_out=False):
     if with_out:  # nested Jacobians need the output's structure
         return jac, out
     return (jac, aux) if has_aux else jac
+
+
+def _plain(out, vals, idx) -> bool:
+    """A float64 array output of float64 arrays and floats: no containers to line up."""
+    if type(out) is not np.ndarray or out.dtype != np.float64 or out.ndim == 0:
+        return False
+    return all(type(v) is np.ndarray and v.dtype == np.float64 or type(v) in (float, np.float64)
+               for v in (vals[i] for i in idx))
+
+
+def _plain_rows(c, out, saved, vals, idx, active, single):
+    """``reverse_jacobian``'s result for ``_plain`` arguments: one sweep per output element,
+    each argument's rows stacked (the same blocks as ``_block``, a BA observation's 2 x 15
+    without the container bookkeeping)."""
+    n = out.size
+    rows = {i: [] for i in active}
+    for k in range(n):
+        e = np.zeros(out.shape)
+        e.flat[k] = 1.0
+        for i, g in zip(active, c.bwd(_copy_lists(saved) if k < n - 1 else saved, e)):
+            rows[i].append(g)
+    blocks = []
+    for i in idx:
+        like = np.shape(vals[i])
+        parts = [np.zeros(like) if g is None else np.asarray(g, dtype=float) for g in rows[i]]
+        blocks.append(np.stack(parts).reshape(out.shape + like))
+    return blocks[0] if single else tuple(blocks)

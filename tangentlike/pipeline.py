@@ -141,7 +141,7 @@ def _transform(mode, func, name, mask, kinds, unit, single, with_value, checkpoi
         return [fg, top]
     seed = 1.0 if mode == "grad" else None
     res = _reverse.reverse_function(func, mask, kinds, unit, seed=seed, checkpoint=checkpoint,
-                                    patterns=patterns if mode == "grad" else None)
+                                    patterns=patterns if mode in ("grad", "vjp") else None)
     if mode == "grad":
         return [assemble_grad(res, f"grad_{name}", name, single, with_value)]
     return list(assemble_split(res, f"{name}_fwd", f"{name}_bwd", single_tuple=True))

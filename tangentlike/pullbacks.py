@@ -16,7 +16,9 @@ from .admissible import check_arguments
 from .api import _copy_lists, _kind, differentiable_mask, function_for, signature_of
 from .errors import ArgumentError, entry_point
 from .options import check_options
+from .analysis.shapes import pattern
 from .pipeline import compile_derivative
+from .pytrees import children, is_container, rebuild
 from .request import Request
 
 
@@ -28,6 +30,28 @@ def _like_primal(g, x):
     if isinstance(x, np.inexact) and not isinstance(x, np.complexfloating) and g is not None:
         return rt.scalar_like(g, x)
     return g
+
+
+def shaped_like(ct, out):
+    """The cotangent ``ct`` spread to the shape of the array ``out`` where it is smaller
+    (a scalar for an array output), item by item in a container (the derivative is
+    compiled for these shapes: ``analysis.shapes``)."""
+    if isinstance(out, dict) and isinstance(ct, dict):
+        return {k: shaped_like(c, out[k]) if k in out else c for k, c in ct.items()}
+    if is_container(out) and type(ct) is type(out) and not isinstance(out, dict):
+        cs, os_ = children(ct), children(out)
+        return rebuild(ct, [shaped_like(c, o) for c, o in zip(cs, os_)]) \
+            if len(cs) == len(os_) else ct
+    if isinstance(out, np.ndarray) and np.shape(ct) != out.shape:
+        try:
+            wide = np.broadcast_shapes(np.shape(ct), out.shape)
+        except ValueError:
+            return ct  # the derivative code reports it, naming the user's line
+        if wide != out.shape:
+            raise ArgumentError(f"a cotangent of shape {np.shape(ct)} for an output of shape "
+                                f"{out.shape}")
+        return np.array(np.broadcast_to(ct, out.shape), dtype=np.result_type(ct, 0.0))
+    return ct
 
 
 @entry_point
@@ -48,7 +72,8 @@ def vjp(fn: Callable[..., Any], *primals: Any, has_aux: bool = False,
     check_arguments(vals, names)
     mask = differentiable_mask(vals, names)
     compiled = compile_derivative(Request(function_for(fn, vals), mask,
-                                          [_kind(v) for v in vals], "vjp"))
+                                          [_kind(v) for v in vals], "vjp",
+                                          patterns=[pattern(v) for v in vals]))
     try:
         out, saved = compiled.fwd(*vals)
     except Exception as e:
@@ -59,6 +84,7 @@ def vjp(fn: Callable[..., Any], *primals: Any, has_aux: bool = False,
         out, aux = outputs.split_aux(out, getattr(fn, "__name__", "f"))
 
     def pullback(ct):
+        ct = shaped_like(ct, out)  # the shape-specialised sweep expects out's shape
         ct = (ct, rt.zeros_like(aux)) if has_aux else ct
         try:
             grads = iter(compiled.bwd(_copy_lists(saved), ct))

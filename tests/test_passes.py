@@ -95,10 +95,33 @@ def test_prepare_cut_shifts_stops_the_log_sum_exp_shift():
     assert _calls(tl.ir(g, after="prepare.cut_shifts"), "rt.stop_gradient") == 1
 
 
+def squares(m):
+    z = np.tanh(m)
+    return np.sum(np.sum(z * z, axis=0) * np.cos(m[0]))
+
+
+def test_cleanup_sum_views_spreads_the_cotangent_by_broadcasting():
+    """``rt.sum_vjp(g, z * z, 0) * z`` -> ``rt.sum_expand(g, z * z, 0) * z`` (a view of
+    ``g`` with the summed axis back) and the spread ``sum_vjp`` is dropped; the outer
+    sum's ``rt.sum_vjp(1.0, s * cos) * cos`` stays (``s`` and ``cos`` have one shape
+    here, but nothing says so for any arguments)."""
+    g = tl.grad(squares)
+    before = tl.ir(g, after="cleanup.cse")
+    assert _calls(before, "rt.sum_vjp") == 2 and _calls(before, "rt.sum_expand") == 0
+    after = tl.ir(g, after="cleanup.dce")
+    assert _calls(after, "rt.sum_vjp") == 1 and _calls(after, "rt.sum_expand") == 1
+    m = np.array([[0.3, -0.7, 1.1], [0.5, 0.2, -0.4]])
+    z = np.tanh(m)
+    want = 2 * z * (1 - z * z) * np.cos(m[0])
+    want[0] -= np.sum(z * z, axis=0) * np.sin(m[0])
+    np.testing.assert_allclose(g(m), want, rtol=1e-13)
+
+
 def test_cleanup_passes_only_shrink_the_transform():
     g = tl.grad(program)
     sizes = [len(_ops(tl.ir(g, after=s))) for s in
-             ("reverse", "cleanup.selects", "cleanup.cse", "cleanup.dce", "cleanup.signs")]
+             ("reverse", "cleanup.selects", "cleanup.cse", "cleanup.sum_views", "cleanup.dce",
+              "cleanup.signs")]
     assert sizes == sorted(sizes, reverse=True) and sizes[-1] < sizes[0]
     assert tl.ir(g, after="cleanup.signs") == tl.ir(g, after="optimized")
 

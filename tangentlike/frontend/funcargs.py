@@ -72,6 +72,14 @@ class FuncArgs:
                 "caller's array would change)", self.spec.loc(node),
                 f"copy it inside {spec.name} ({p} = {p}.copy()) and return the new array")
 
+    def check_opaque_writes(self, fn, node):
+        """``check_callee_writes`` for a callee that runs opaque, when its source is there."""
+        from ..errors import NoSourceError
+        try:
+            self.check_callee_writes(fn, node)
+        except NoSourceError:
+            pass  # no source: its array arguments are passed read-only (ir.callees.Opaque)
+
     def specialize_call(self, fn, node):
         """``(fn, node)``, or a copy of user function ``fn`` without its function-valued
         parameters and the call without those arguments."""

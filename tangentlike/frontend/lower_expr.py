@@ -23,6 +23,7 @@ from ..ir.callees import Checkpointed, DerivativeBase, is_compile_time
 from ..rules import registry
 from . import rewrites
 from .nested import is_jvp, lower_jvp
+from .opaque import opaque_callee
 from .sugar import REFS
 from .records import RecordCalls
 from .tapes import ListMethods
@@ -334,7 +335,13 @@ class ExprLowering(ListMethods, RecordCalls):
         return self.b.call(fn, [recv] + args, hint=name, kw=kw)
 
     def call_user(self, fn, node):
-        fn, node = self.specialize_call(fn, node)
+        fn, node = self.specialize_call(fn, node)  # function arguments: a copy, never opaque
+        opaque = opaque_callee(fn, type(self))
+        if opaque is not None:  # runs as it is: an error only if it is differentiated
+            self.check_opaque_writes(fn, node)
+            return self.b.call(opaque, [self.expr(a) for a in node.args]
+                               + [self.expr(k.value) for k in node.keywords],
+                               hint=fn.__name__, kw=[k.arg for k in node.keywords])
         self.check_callee_writes(fn, node)
         spec_sig = fn.spec.signature() if isinstance(fn, LocalFunc) else None
         import inspect

@@ -85,6 +85,11 @@ def _check_node(spec, node):
 
 
 def _check_target(spec, t):
+    if isinstance(t, gast.Attribute) and _names_function(spec, t.value):
+        _reject(spec, t, f"assignment to an attribute of function '{t.value.id}' (state kept "
+                "on a function object, also from a nested function)",
+                "keep it in a local variable; a nested function can take it and return the "
+                "new value: col, idx = make_col(i, idx)")
     if isinstance(t, gast.Attribute):
         _reject(spec, t, "assignment to an attribute", "assign to a local variable")
     if isinstance(t, gast.Subscript) and not isinstance(t.value, gast.Name):
@@ -93,6 +98,19 @@ def _check_target(spec, t):
     if isinstance(t, (gast.Tuple, gast.List)):
         for e in t.elts:
             _check_target(spec, e)
+
+
+def _names_function(spec, node) -> bool:
+    """``node`` is a name of a function: this one, an enclosing one, or a global one."""
+    import types
+    if not isinstance(node, gast.Name):
+        return False
+    s = spec
+    while s is not None:
+        if s.name == node.id:
+            return True
+        s = s.parent
+    return isinstance((spec.globals or {}).get(node.id), types.FunctionType)
 
 
 def _check_signature(spec, node):

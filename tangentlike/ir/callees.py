@@ -108,3 +108,41 @@ def is_jvp(fn) -> bool:
 def compiled_jvp(fn, mask):
     """The generated JVP function of ``fn`` for arguments with a tangent where ``mask``."""
     return _JVP[0][1](fn, mask)
+
+
+class Opaque:
+    """A user or library function the frontend cannot lower (no source, or a construct
+    outside the subset, such as SciPy's ``raise`` for a bad argument), called here: it
+    runs as a primal call. ``error`` is why it cannot be lowered; differentiating the
+    call (an argument that carries a derivative) raises it. Array arguments are passed
+    read-only, so a callee writing into one fails instead of changing a value the
+    derivative code keeps."""
+
+    def __init__(self, fn, error):
+        self.fn, self.error = fn, error
+        self.__name__ = getattr(fn, "__name__", "f")
+        self.__qualname__ = getattr(fn, "__qualname__", self.__name__)
+        self.__module__ = getattr(fn, "__module__", None)
+        self.__wrapped__ = fn
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        args = [_read_only(a) for a in args]
+        kwargs = {k: _read_only(v) for k, v in kwargs.items()}
+        return self.fn(*args, **kwargs)
+
+    def __eq__(self, other):
+        return isinstance(other, Opaque) and other.fn is self.fn
+
+    def __hash__(self):
+        return hash(self.fn)
+
+    def __repr__(self):
+        return f"opaque({self.__qualname__})"
+
+
+def _read_only(a):
+    import numpy as np
+    if type(a) is np.ndarray and a.flags.writeable:
+        a = a.view()
+        a.flags.writeable = False
+    return a

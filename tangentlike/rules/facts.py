@@ -68,7 +68,7 @@ declare("negation", operator.neg, np.negative)
 declare("addition", operator.add, np.add)
 declare("subtraction", operator.sub, np.subtract)
 declare("scaling", operator.mul, np.multiply, operator.truediv, np.divide)
-declare("linear_first", rt.sum_axes, rt.sum_vjp, rt.unbroadcast, rt.T)
+declare("linear_first", rt.sum_axes, rt.sum_vjp, rt.sum_expand, rt.unbroadcast, rt.T)
 declare("product_vjp_left", rt.matmul_vjp_left, rt.dot_vjp_left)
 declare("product_vjp_right", rt.matmul_vjp_right, rt.dot_vjp_right)
 declare("view", np.reshape, np.transpose, np.ravel, np.squeeze, np.asarray, np.expand_dims,

@@ -21,7 +21,7 @@ divides by ``a`` (autograd's formula) and needs nonzero entries.
 ``sign(x) |x|**(p-1) / ans**(p-1)`` is infinite or nan at ``x = 0``, where the
 norm is not differentiable.
 
-Also the rules of ``rt.sum_vjp``, ``rt.cumsum_vjp`` (linear in their cotangent
+Also the rules of ``rt.sum_vjp``, ``rt.sum_expand``, ``rt.cumsum_vjp`` (linear in their cotangent
 argument; their adjoints are ``np.sum`` and ``np.cumsum``) and
 ``rt.prod_others``, so that derivative code can be differentiated again.
 """
@@ -139,6 +139,16 @@ def sum_vjp(ct, out, g, x, axis=None, keepdims=False):
 @defjvp(rt.sum_vjp)
 def sum_vjp_jvp(d, out, g, x, axis=None, keepdims=False):
     return rt.sum_vjp(d, x, axis, keepdims)
+
+
+@defvjp(rt.sum_expand)
+def sum_expand(ct, out, g, x, axis=None, keepdims=False):
+    return rt.reshape_as(ct, g)
+
+
+@defjvp(rt.sum_expand)
+def sum_expand_jvp(d, out, g, x, axis=None, keepdims=False):
+    return rt.sum_expand(d, x, axis, keepdims)
 
 
 @defvjp(rt.cumsum_vjp)

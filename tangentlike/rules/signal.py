@@ -93,20 +93,19 @@ def linspace_jvp1(d, ans, start, stop, num=50, endpoint=True, retstep=False,
     return rt.broadcast_like(np.expand_dims(d, axis) * w, ans)
 
 
-@defvjp(np.cross, argnums=(0, 1))
+@defvjp(np.cross, rt.cross, argnums=(0, 1))
 def cross(g, ans, a, b, axis=None):
-    return rt.unbroadcast(np.cross(b, g, axis=axis), a), \
-        rt.unbroadcast(np.cross(g, a, axis=axis), b)
+    return rt.unbroadcast(rt.cross(b, g, axis), a), rt.unbroadcast(rt.cross(g, a, axis), b)
 
 
-@defjvp(np.cross)
+@defjvp(np.cross, rt.cross)
 def cross_jvp0(d, ans, a, b, axis=None):
-    return rt.broadcast_like(np.cross(d, b, axis=axis), ans)
+    return rt.broadcast_like(rt.cross(d, b, axis), ans)
 
 
-@defjvp(np.cross, argnum=1)
+@defjvp(np.cross, rt.cross, argnum=1)
 def cross_jvp1(d, ans, a, b, axis=None):
-    return rt.broadcast_like(np.cross(a, d, axis=axis), ans)
+    return rt.broadcast_like(rt.cross(a, d, axis), ans)
 
 
 @defvjp(np.select, argnums=(1, 2))

@@ -15,7 +15,7 @@ import numpy as np
 
 from tangentlike.errors import TangentlikeError
 
-from . import _axes, _is_py_scalar, _pieces, extremum_share, float_dtype
+from . import _axes, _is_py_scalar, _pieces, extremum_share, float_dtype, is_foreign, sum_vjp
 
 
 def _like(out, x):
@@ -243,3 +243,15 @@ def norm_share(x, ans, ord=None, axis=None, keepdims=False):  # noqa: A002
     if ord is None or isinstance(ord, str) or not np.isinf(ord):
         return 0.0 if ord == 0 else 1.0
     return extremum_share(ans, np.abs(x), axis, keepdims)
+
+
+def sum_expand(g, x, axis=None, keepdims=False):
+    """``g`` with the axes ``np.sum(x, axis, keepdims=keepdims)`` removed put back with
+    size 1: times an array of ``x``'s shape it gives what ``sum_vjp(g, x, ...)`` times that
+    array gives, and broadcasting does the spreading, with no array of copies of ``g``
+    (``transforms/sum_views.py``)."""
+    if _is_py_scalar(x) or is_foreign(g) or is_foreign(x):
+        return sum_vjp(g, x, axis, keepdims)
+    if not keepdims and axis is not None:
+        return np.expand_dims(g, _axes(axis, np.ndim(x)))
+    return g

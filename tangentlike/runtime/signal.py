@@ -187,3 +187,14 @@ def as_matrix(a):
         raise TangentlikeError(f"np.linalg.norm(..., 'nuc') of an array with {np.ndim(a)} "
                                "dimensions: it needs a matrix (or give axis=)")
     return a
+
+
+def cross(a, b, axis=None):
+    """``np.cross(a, b, axis=axis)``; two float64 3-vectors by the formula (``np.cross``
+    moves axes around, ten times the cost of the product itself, in BA's Jacobians)."""
+    if axis is None and type(a) is np.ndarray and type(b) is np.ndarray \
+            and a.shape == (3,) == b.shape and a.dtype == np.float64 == b.dtype:
+        a0, a1, a2 = a.tolist()
+        b0, b1, b2 = b.tolist()
+        return np.array([a1 * b2 - a2 * b1, a2 * b0 - a0 * b2, a0 * b1 - a1 * b0])
+    return np.cross(a, b, axis=axis)

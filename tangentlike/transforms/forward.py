@@ -26,6 +26,8 @@ from ..analysis.infer import infer
 from ..analysis.shapes import PY, SCALAR
 from ..errors import MissingRuleError
 from ..frontend.lower_expr import is_user_function
+from ..frontend.opaque import differentiated, reject_differentiated
+from ..ir.callees import Opaque
 from ..ir.builder import Builder
 from ..ir.facts import kind_of
 from ..ir.nodes import Block, Func, Op, values
@@ -59,6 +61,7 @@ class Forward:
                         and f.kind in ("num", "unk"):
                     v.facts = replace(f, kind="scalar")
         self.varied = infer_varied(self.P, self.active)
+        reject_differentiated(self.P, self.varied)
         self.vtapes = varied_tapes(self.P, self.varied)
         self.unit = unit
         self.tan, self.owner_of, self.starts = {}, {}, {}
@@ -171,6 +174,8 @@ class Forward:
         active = [i for i, a in enumerate(op.args) if a in self.varied]
         if not active or not any(r in self.varied for r in op.results):
             return
+        if isinstance(fn, Opaque):
+            raise differentiated(fn, op.loc)
         if is_user_function(fn):
             return self.call_tangent(op, fn)
         rule = registry.lookup(fn)

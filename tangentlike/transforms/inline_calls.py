@@ -23,7 +23,7 @@ from ..ir.builder import clone_op_into
 from ..ir.nodes import Block, Op, walk_ops
 from ..rules import registry
 
-MAX_OPS = 40
+MAX_OPS = 48  # ops that compute (constants and slice objects not counted)
 
 
 def inline_calls(func, lowered) -> bool:
@@ -68,7 +68,7 @@ def _inlinable(op, lowered):
     if callee is None or len(callee.params) != len(op.args):
         return None
     ops = list(walk_ops(callee.body))
-    if len(ops) > MAX_OPS or any(o.kind == "call" and is_user_function(o.attrs["fn"])
+    if sum(o.kind not in ("const", "slice") for o in ops) > MAX_OPS or any(o.kind == "call" and is_user_function(o.attrs["fn"])
                                  for o in ops):
         return None
     return callee

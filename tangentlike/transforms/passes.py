@@ -6,7 +6,7 @@
     primal.*    selects cse dce signs         on every lowered function (cached)
     prepare.*   inline_calls fold_constants cse cut_shifts   reverse mode, on its copy
     reverse | forward            the AD transform (transforms/reverse.py, forward.py)
-    cleanup.*   selects cse dce signs         on every generated function
+    cleanup.*   selects cse sum_views dce signs   on every generated function
     emit                         backend: IR -> Python source
 
 Each ``Pass`` has a name, the analyses it computes for itself (``needs``: none is
@@ -33,6 +33,7 @@ from .inline_calls import fold_constants, inline_calls
 from .shift import cut_shifts
 from .signs import signs
 from .simplify import selects
+from .sum_views import sum_views
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,10 @@ PREPARE = _group(
     ("fold_constants", lambda f, u: fold_constants(f), (), "fold Python constant arithmetic"),
     ("cse", lambda f, u: cse(f), ("purity",), "merge copies of a callee's invariants"),
     ("cut_shifts", lambda f, u: cut_shifts(f), ("uses",), "stop_gradient on log-sum-exp shifts"))
-CLEANUP = _group("cleanup", *_CLEAN)
+CLEANUP = _group("cleanup", *_CLEAN[:2],
+                 ("sum_views", lambda f, u: sum_views(f), (),
+                  "sum_vjp(g, x) * y -> sum_expand(g, x) * y: no copies of g"),
+                 *_CLEAN[2:])
 TRANSFORMS = ("reverse", "forward")
 STAGES = ("lowered",) + tuple(p.name for p in PRIMAL + PREPARE) + TRANSFORMS + \
     tuple(p.name for p in CLEANUP) + ("optimized",)

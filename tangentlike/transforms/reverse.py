@@ -27,6 +27,8 @@ from ..analysis.shapes import PY, SCALAR, is_elementwise, like_of, visible
 from ..ir.facts import is_shaped, kind_of, pattern_of
 from ..errors import MissingRuleError, NonScalarOutputError
 from ..frontend.lower_expr import is_user_function
+from ..frontend.opaque import differentiated, reject_differentiated
+from ..ir.callees import Opaque
 from ..ir.builder import Builder, clone_block
 from ..ir.nodes import Block, Func, Op, Value, defining_block
 from ..rules import registry
@@ -69,6 +71,7 @@ class Reverser(RegionAdjoints, CheckpointAdjoints):
         self.scalar_tokens = (like_of(out, pattern_of(out)) or ()) if seed is not None \
             else ()  # so is each token of its shape
         self.varied = infer_varied(self.P, self.active)
+        reject_differentiated(self.P, self.varied)
         self.unit = unit
         self.adj, self.owner_of, self.scopes, self.exports = {}, {}, {}, {}
         self.tape, self.tapes, self.ctapes = None, {}, {}
@@ -228,6 +231,8 @@ class Reverser(RegionAdjoints, CheckpointAdjoints):
             self.owner_of[new] = op.args[0]
             self.adj[op.args[0]] = new
             return
+        if isinstance(fn, Opaque):
+            raise differentiated(fn, op.loc)
         if is_user_function(fn):
             return self.call_adjoint(op, g)
         rule = registry.lookup(fn)

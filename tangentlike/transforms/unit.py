@@ -144,13 +144,25 @@ class Unit:
         return self.kinds_memo[key]
 
     def callee_ir(self, fn):
-        """The IR of user function ``fn`` for inlining (None: keep the call)."""
+        """The IR of user function ``fn`` for inlining (None: keep the call), with the
+        small leaf functions it calls inlined into it first (``sigmoid`` inside an LSTM
+        cell: the cell becomes a leaf itself). A recursive function is not inlined."""
+        from .inline_calls import inline_calls
+        from .reverse import clone_func
         if isinstance(fn, (Derivative, Checkpointed)):
             return None
         try:
-            return lower_cached(spec_for(fn), self.optimize)
+            spec = spec_for(fn)
+            func = lower_cached(spec, self.optimize)
         except TangentlikeError:
             return None  # reported where the call is differentiated, as before
+        key = (spec.key, spec.hash)
+        memo = self.__dict__.setdefault("inlined_memo", {})
+        if key not in memo:
+            memo[key] = None  # recursion: keep the call
+            copy = clone_func(func)
+            memo[key] = copy if inline_calls(copy, self.callee_ir) else func
+        return memo[key]
 
     def return_pattern(self, fn, patterns):
         """The shape pattern (``analysis.shapes``) of what user function ``fn`` returns."""

@@ -58,6 +58,7 @@ SIGNALS = [
     C(np.linspace, arr(2), num(), 3), C(np.linspace, num(), arr(2, 1), 4, axis=-1),
     C(np.linspace, num(), num(), 1), C(np.linspace, num(), num(), num=6, dtype=float),
     C(np.cross, arr(3), arr(3)), C(np.cross, arr(4, 3), arr(3)), C(np.cross, arr(3, 2), arr(3, 2), axis=0),
+    C(rt.cross, arr(3), arr(3)), C(rt.cross, arr(4, 3), arr(3)), C(rt.cross, arr(3, 2), arr(3, 2), 0),
     C(np.select, COND, [arr(4), arr(4)], arr(4)), C(np.select, COND, [arr(4), num()]),
     C(np.select, COND, [arr(2, 4), arr(4)], num()),
     C(np.nan_to_num, np.array([1.5, np.nan, 0.25])), C(np.nan_to_num, arr(3, 2)),
