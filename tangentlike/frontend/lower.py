@@ -24,6 +24,9 @@ from ..ir.verifier import verify
 from . import scan
 from .aliases import AliasCheck
 from .funcargs import FuncArgs
+from .starparams import StarParams
+from .dictmethods import DictMethods
+from .conveniences import Conveniences
 from .lower_expr import ExprLowering, LocalFunc
 from .lambdas import lambda_def
 from .source import nested_spec
@@ -35,7 +38,8 @@ from .subset import check_subset
 FLAGS = (".brk", ".cont")
 
 
-class Lowerer(SugarLowering, BuiltinSugar, FuncArgs, ExprLowering, AliasCheck):
+class Lowerer(SugarLowering, BuiltinSugar, FuncArgs, StarParams, DictMethods, Conveniences,
+              ExprLowering, AliasCheck):
     def __init__(self, spec):
         self.spec = spec
         self.env = {}

@@ -66,6 +66,7 @@ class FuncSpec:
         self.lifted = tuple(lifted)  # free variables of a nested def, passed as parameters
         self.key, self.parent, self.pyfunc = key, parent, pyfunc
         self.local_funcs = {}  # sibling and own nested defs a nested def may call
+        self.fixed_signature = None  # a copy made for a call (frontend/starparams.py)
         # Every non-local name the lowering looked up, with what it found (``fresh``):
         # (kind, scope, name) -> (kind, scope, name, object); see ``lookup``.
         self.reads = {} if parent is None else parent.reads
@@ -109,6 +110,8 @@ class FuncSpec:
 
     def signature(self) -> inspect.Signature:
         """The call signature (with lifted free variables as trailing parameters)."""
+        if self.fixed_signature is not None:
+            return self.fixed_signature
         if self.pyfunc is not None:
             return inspect.signature(self.pyfunc)
         args = self.node.args

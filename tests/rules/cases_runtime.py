@@ -87,6 +87,8 @@ CASES = [
     C(rt.diag_part, arr(3, 3)), C(rt.diag_part, arr(2, 3, 3)),
     C(rt.phi, arr(3, 3)), C(rt.phi, arr(2, 3, 3)), C(rt.skew_lower, arr(3, 3)),
     C(rt.skew_lower, arr(2, 3, 3)),
+    C(rt.read_triangle, arr(3, 3), "L"), C(rt.read_triangle, arr(2, 3, 3), "U"),
+    C(rt.read_triangle_vjp, arr(3, 3), "L"), C(rt.read_triangle_vjp, arr(2, 3, 3), "u"),
     C(rt.scalar_like, num(), num()), C(rt.dtype_like, arr(3), arr(3)),
     C(rt.copy, arr(3)), C(rt.copy, [num(), num()]), C(rt.check_scalar, num(), "f"),
     C(rt.unpop_vjp, [num(), num()], num()), C(rt.unpop_vjp, [arr(2)], arr(3)),

@@ -1,0 +1,44 @@
+"""Functions defined in a test module that pytest rewrote (its assertion rewriting
+compiles ``assert`` into other code) are still found unchanged: the source check
+applies the same rewriting before comparing (frontend/unchanged.py). This module is
+rewritten on purpose (no PYTEST_DONT_REWRITE)."""
+import numpy as np
+
+import tangentlike as tl
+
+from usercode_check import check_grad
+
+
+def guarded(x):
+    assert np.all(np.isfinite(x)), "x must be finite"
+    assert x.shape == (3,)
+    return np.sum(np.sin(x) * x)
+
+
+def test_module_level_function_with_asserts():
+    check_grad(guarded, np.array([0.3, -1.2, 0.8]), second=True)
+
+
+def test_nested_function_with_asserts():
+    scale = 1.5
+
+    def f(x, y):
+        assert y > 0.0, "y must be positive"
+        return scale * x * x * y
+
+    assert tl.grad(f)(2.0, 3.0) == 18.0
+    assert tl.grad(f, mode="forward")(2.0, 3.0) == 18.0
+    assert tl.grad(tl.grad(f))(2.0, 3.0) == 9.0
+
+
+def test_a_failing_assert_still_raises():
+    def f(x):
+        assert x > 0.0, "x must be positive"
+        return x * x
+
+    try:
+        tl.grad(f)(-1.0)
+    except AssertionError as e:
+        assert "x must be positive" in str(e)
+    else:
+        raise AssertionError("the assert did not run")
