@@ -199,6 +199,8 @@ class Lowerer(SugarLowering, BuiltinSugar, FuncArgs, StarParams, DictMethods, Co
         else:
             self.consume(None, gast.Call(None, [s.iter], []))  # a for consumes it once
             seq = self.expr(s.iter)
+            if any(seq is p for p in self.param_values.values()):  # a dict: its keys
+                seq = self.b.call(rt.iterable, [seq], hint=clean_hint(getattr(s.iter, "id", "seq")))
             n = self.b.call(len, [seq], hint="n")
             iterable = self.b.call(range, [n], hint="rng")
         names = self._carries(s)

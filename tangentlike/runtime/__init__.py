@@ -365,7 +365,7 @@ from .schedule import (binomial_schedule, snapshot_count, snapshot_slots,  # noq
                        sum_slots)
 from .containers import (MISSING, UNBOUND, IndexTape, Tape, append_vjp, as_dict,  # noqa: E402,F401
                          as_list, as_record, assert_failed, basis, check_unshared, dict_keys,
-                         drop_last, fstring,
+                         drop_last, fstring, iterable, iterable_vjp,
                          field, field_vjp, is_record_type, items, join_last, like_record,
                          pick_index, record_children, restore_item, save_item, saved_item_vjp,
                          sort_order,

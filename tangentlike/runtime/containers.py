@@ -266,3 +266,17 @@ def fstring(parts, *values):
         v = {"s": str, "r": repr, "a": ascii}[conv](v) if conv else v
         out.append(format(v, spec))
     return "".join(out)
+
+
+def iterable(x):
+    """What ``for v in x`` runs over, for a parameter ``x``: a dict's keys (as Python
+    iterates it), anything else itself."""
+    return list(x) if isinstance(x, dict) else x
+
+
+def iterable_vjp(ct, x):
+    """The cotangent of ``x`` from that of ``iterable(x)``: none from a dict's keys."""
+    if isinstance(x, dict):
+        from . import zeros_like  # late: this module is loaded before the package's helpers
+        return zeros_like(x)
+    return ct
