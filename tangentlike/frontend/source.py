@@ -204,9 +204,22 @@ def _source_lines(fn):
             node = ast.parse(textwrap.dedent("".join(block))).body[0]
         except (SyntaxError, IndexError, ValueError):
             node = None
-        if isinstance(node, ast.FunctionDef) and node.name == code.co_name:
+        if isinstance(node, ast.FunctionDef) and node.name == code.co_name \
+                and not _continues(lines, first, max(ends)):
             return block, first
     return inspect.getsourcelines(fn)
+
+
+def _continues(lines, first, end) -> bool:
+    """Does the body go on after line ``end`` (code the compiler dropped, after a
+    ``raise`` or ``return``, records no position)? The next line that is not blank or
+    a comment is indented deeper than the ``def`` line."""
+    indent = len(lines[first - 1]) - len(lines[first - 1].lstrip())
+    for line in lines[end:]:
+        text = line.strip()
+        if text and not text.startswith("#"):
+            return len(line) - len(line.lstrip()) > indent
+    return False
 
 
 def _read_lines(filename) -> list:

@@ -51,6 +51,9 @@ class StarParams:
                    for b in bounds):
                 sliced = slice(*[None if b is None else b.value for b in bounds])
                 value = value.value
+        if isinstance(value, (gast.Tuple, gast.List)) and sliced is None and \
+                not any(isinstance(e, gast.Starred) for e in value.elts):
+            return [self.expr(e) for e in value.elts]  # f(*(a, b))
         if isinstance(value, gast.Name) and value.id in self.env:
             owner = getattr(self.env[value.id], "owner", None)
             if getattr(owner, "kind", None) in ("tuple", "list"):
