@@ -42,3 +42,16 @@ def test_a_failing_assert_still_raises():
         assert "x must be positive" in str(e)
     else:
         raise AssertionError("the assert did not run")
+
+
+def returns_early_then_dead_code(x):
+    return x * x
+    y = x + 1.0  # noqa: F841 - dropped by the compiler: no position recorded
+    return y
+
+
+def test_a_body_that_goes_on_after_dropped_code_is_read_whole():
+    """The compiler records no position for code after a return; the block read for
+    the function must still be all of it (else the source check reports a changed file)."""
+    assert tl.grad(returns_early_then_dead_code)(3.0) == 6.0
+    assert tl.grad(returns_early_then_dead_code, mode="forward")(3.0) == 6.0
