@@ -123,3 +123,13 @@ def test_partial_of_a_run_time_value_in_place_is_located():
         return functools.partial(scaled, x)(2)
     with pytest.raises(tl.UnsupportedSyntaxError, match="partial.. of a value known only at run"):
         tl.grad(f)(X)
+
+
+def uses_item_pow_format(x):
+    s = np.sum(x ** 2)
+    print("s = {:.3f}".format(s), "first {}".format(x[0]))
+    return x[0].item() * x[1] + s.item() + pow(x[2], 3) + pow(2.0, x[1])
+
+
+def test_item_pow_and_str_format():
+    check_grad(uses_item_pow_format, X, second=True)

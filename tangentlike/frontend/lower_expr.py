@@ -47,7 +47,7 @@ METHODS = {"sum": np.sum, "mean": np.mean, "max": np.max, "min": np.min, "dot": 
            "diagonal": np.diagonal, "repeat": np.repeat, "take": np.take,
            "argmax": np.argmax, "argmin": np.argmin, "argsort": np.argsort, "all": np.all,
            "any": np.any, "round": np.round, "nonzero": np.nonzero, "conj": np.conjugate,
-           "conjugate": np.conjugate}
+           "conjugate": np.conjugate, "item": rt.item, "format": str.format}
 VARARG_METHODS = ("reshape", "transpose")
 ATTRIBUTES = {"shape": np.shape, "T": np.transpose, "ndim": np.ndim, "size": np.size,
               "real": np.real, "imag": np.imag, "mT": np.matrix_transpose, "dtype": rt.dtype_of}

@@ -351,7 +351,7 @@ def inverse_axes(axes, x):
 from .extrema import _extremum_share_xp, extremum_share, max_vjp, tie_split  # noqa: E402,F401
 from .products import (dot_vjp_left, dot_vjp_right, matmul_vjp_left,  # noqa: E402,F401
                        matmul_vjp_right)
-from .arrays import (astype, broadcast_like, clip_share, cumsum_vjp, diag_vjp,  # noqa: E402
+from .arrays import (astype, broadcast_like, clip_share, cumsum_vjp, diag_vjp, item,  # noqa: E402
                      diagonal_vjp, dtype_passes, flatten, hstack_vjp, norm_p, norm_share,
                      pad_vjp, prod_others, repeat_index, reshape_as, take_along_axis_vjp,
                      take_vjp, tile_vjp, trace_vjp, vstack_vjp)

@@ -243,3 +243,8 @@ def norm_share(x, ans, ord=None, axis=None, keepdims=False):  # noqa: A002
     if ord is None or isinstance(ord, str) or not np.isinf(ord):
         return 0.0 if ord == 0 else 1.0
     return extremum_share(ans, np.abs(x), axis, keepdims)
+
+
+def item(x):
+    """``x.item()``: the Python number in a size-1 array (or a NumPy scalar)."""
+    return np.asarray(x).item()

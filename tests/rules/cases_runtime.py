@@ -87,7 +87,7 @@ CASES = [
     C(rt.diag_part, arr(3, 3)), C(rt.diag_part, arr(2, 3, 3)),
     C(rt.phi, arr(3, 3)), C(rt.phi, arr(2, 3, 3)), C(rt.skew_lower, arr(3, 3)),
     C(rt.skew_lower, arr(2, 3, 3)),
-    C(rt.iterable, arr(3)), C(rt.iterable_vjp, arr(3), arr(3)),
+    C(rt.item, arr(1)), C(rt.item, num()), C(rt.iterable, arr(3)), C(rt.iterable_vjp, arr(3), arr(3)),
     C(rt.read_triangle, arr(3, 3), "L"), C(rt.read_triangle, arr(2, 3, 3), "U"),
     C(rt.read_triangle_vjp, arr(3, 3), "L"), C(rt.read_triangle_vjp, arr(2, 3, 3), "u"),
     C(rt.scalar_like, num(), num()), C(rt.dtype_like, arr(3), arr(3)),
