@@ -40,6 +40,8 @@ def _params(fun):
     """Source of ``fun``'s positional parameters (with defaults as globals ``D_<name>``)
     and the call passing them on."""
     try:
+        if isinstance(fun, np.ufunc):  # x, /, out=None, *, where=True, ...: the inputs only
+            raise ValueError
         sig = inspect.signature(fun)
         names = [p.name for p in sig.parameters.values()
                  if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
