@@ -133,3 +133,14 @@ def uses_item_pow_format(x):
 
 def test_item_pow_and_str_format():
     check_grad(uses_item_pow_format, X, second=True)
+
+
+def uses_dict_of_pairs(x):
+    d = dict([("a", x[0]), ("b", x[1] * x[2])], c=np.sin(x[2]))
+    e = dict({"a": x[1]}, b=x[0] ** 2)
+    f = dict((("k", x[2]),))
+    return d["a"] * d["b"] + d["c"] + e["a"] * e["b"] + f["k"] ** 3
+
+
+def test_dict_of_literal_pairs_and_keywords():
+    check_grad(uses_dict_of_pairs, X, second=True)

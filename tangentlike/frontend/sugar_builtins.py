@@ -174,6 +174,11 @@ class BuiltinSugar:
         return self.b.call(rt.items, [self.expr(arg)], hint="tup")
 
     def b_dict(self, node):
+        pairs = _literal_pairs(node.args[0]) if len(node.args) == 1 else None
+        if pairs is not None:  # dict([("a", x)], b=y), dict({"a": x}, b=y)
+            items = dict(pairs + [(k.arg, k.value) for k in node.keywords])
+            vals = [self.expr(v) for v in items.values()]
+            return self.b.op("dict", vals, ("d",), {"keys": tuple(items)}).result
         if node.args and node.keywords or len(node.args) > 1:
             raise UnsupportedSyntaxError("dict() with these arguments", self.spec.loc(node),
                                          _KEYWORD_HINTS["dict"])
@@ -193,6 +198,24 @@ class BuiltinSugar:
                 gast.Tuple([_store(k), _store(v)], gast.Store()), arg, [], 0)])
             return self.e_DictComp(_at(comp, node))
         return self.b.call(rt.as_dict, [self.expr(arg)], hint="d")  # a copy of a dict
+
+
+def _literal_pairs(arg):
+    """``[(key, value node)]`` of a list or tuple literal of ``(constant, value)`` pairs
+    or of a dict literal with constant keys, else None."""
+    if isinstance(arg, gast.Dict):
+        if all(isinstance(k, gast.Constant) for k in arg.keys):
+            return [(k.value, v) for k, v in zip(arg.keys, arg.values)]
+        return None
+    if not isinstance(arg, (gast.List, gast.Tuple)):
+        return None
+    out = []
+    for e in arg.elts:
+        if not (isinstance(e, gast.Tuple) and len(e.elts) == 2
+                and isinstance(e.elts[0], gast.Constant)):
+            return None
+        out.append((e.elts[0].value, e.elts[1]))
+    return out
 
 
 def _index_const(seq, i):
