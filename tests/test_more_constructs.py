@@ -144,3 +144,20 @@ def uses_dict_of_pairs(x):
 
 def test_dict_of_literal_pairs_and_keywords():
     check_grad(uses_dict_of_pairs, X, second=True)
+
+
+def sorted_keys_and_literal_dict(d):
+    s = 0.0
+    for i, k in enumerate(sorted(d)):
+        s = s + d[k] * (i + 1)
+    e = {"u": d["a"], "v": 2.0 * d["b"]}
+    for k in e:
+        s = s + e[k] ** 2
+    return s
+
+
+def test_sorted_of_a_dict_parameter_and_for_over_a_dict_literal():
+    d = {"b": 1.5, "a": -0.5}
+    for mode in ("reverse", "forward"):
+        g = tl.grad(sorted_keys_and_literal_dict, mode=mode)(d)
+        assert g == pytest.approx({"a": 1.0 + 2 * d["a"], "b": 2.0 + 8 * d["b"]})

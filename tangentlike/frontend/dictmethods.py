@@ -18,6 +18,13 @@ from ..errors import UnsupportedSyntaxError
 DICT_METHODS = ("keys", "values", "items", "get")
 
 
+def maybe_dict(value, params) -> bool:
+    """Might ``value`` be a dict that ``for``/``sorted`` should iterate by its keys (a
+    parameter, whose type is known only at run time, or a dict built here)?"""
+    owner = getattr(value, "owner", None)
+    return any(value is p for p in params) or getattr(owner, "kind", None) == "dict"
+
+
 def _name(n, store=False):
     return gast.Name(n, gast.Store() if store else gast.Load(), None, None)
 

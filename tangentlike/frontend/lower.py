@@ -25,7 +25,7 @@ from . import scan
 from .aliases import AliasCheck
 from .funcargs import FuncArgs
 from .starparams import StarParams
-from .dictmethods import DictMethods
+from .dictmethods import DictMethods, maybe_dict
 from .conveniences import Conveniences
 from .lower_expr import ExprLowering, LocalFunc
 from .lambdas import lambda_def
@@ -199,7 +199,7 @@ class Lowerer(SugarLowering, BuiltinSugar, FuncArgs, StarParams, DictMethods, Co
         else:
             self.consume(None, gast.Call(None, [s.iter], []))  # a for consumes it once
             seq = self.expr(s.iter)
-            if any(seq is p for p in self.param_values.values()):  # a dict: its keys
+            if maybe_dict(seq, self.param_values.values()):  # a dict: its keys
                 seq = self.b.call(rt.iterable, [seq], hint=clean_hint(getattr(s.iter, "id", "seq")))
             n = self.b.call(len, [seq], hint="n")
             iterable = self.b.call(range, [n], hint="rng")

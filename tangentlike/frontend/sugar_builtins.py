@@ -15,6 +15,7 @@ import gast
 
 from .. import runtime as rt
 from ..errors import UnsupportedSyntaxError
+from .dictmethods import maybe_dict
 from .sugar import BUILTINS, _assign, _at, _call, _for, _index, _load, _store
 
 
@@ -114,7 +115,11 @@ class BuiltinSugar:
         kw = {k.arg: k.value for k in node.keywords}
         rev = kw.get("reverse", gast.Constant(False, None))
         s, o, j, r = self.tmp("seq"), self.tmp("order"), self.tmp("j"), self.tmp("lst")
-        stmts, by, temps = [_assign(s, node.args[0])], s, [s, o, j]
+        arg = node.args[0]
+        if isinstance(arg, gast.Name) and maybe_dict(self.env.get(arg.id),
+                                                     self.param_values.values()):
+            arg = _call("@iterable", arg)  # sorted(d) of a dict parameter: of its keys
+        stmts, by, temps = [_assign(s, arg)], s, [s, o, j]
         if "key" in kw:
             by, make_keys = self._keys(s, kw["key"])
             stmts.append(make_keys)
