@@ -26,6 +26,7 @@ from .ir.callees import Checkpointed, DerivativeBase, check_policy, register_com
 from .analysis.shapes import pattern
 from .pytrees import children, is_container, rebuild
 from .pipeline import Compiled, compile_derivative
+from .request import Request
 from .runtime.namespace import is_foreign
 
 Wrt = Union[int, str, Sequence[Union[int, str]]]  # a parameter (index or name), or several
@@ -175,24 +176,24 @@ class Derivative(DerivativeBase):
         vals = [samples.get(k if isinstance(k, str) else "seq", np.zeros(2)) for k in kinds]
         return self.compiled(vals, kinds=[k if k in samples else "num" for k in kinds])
 
-    def plan(self, args=None, kinds=None) -> tuple:
-        """``(function, mask, kinds, pipeline mode, single, with_value, optimize)``: what the
-        pipeline compiles for arguments like ``args`` (default: arrays)."""
+    def plan(self, args=None, kinds=None) -> Request:
+        """What the pipeline compiles for arguments like ``args`` (default: arrays of any
+        shape); real arguments in reverse mode with the NumPy back end specialise it to
+        which of their axes have size 1 (``patterns``)."""
         mask = [i in self.wrt for i in range(len(self.names))]
         vals = args if args is not None else [np.zeros(2)] * len(self.names)
+        shaped = args is not None and kinds is None and self.mode == "reverse" \
+            and self.backend == "numpy"
         kinds = kinds or [_kind(a) for a in vals]
         target = function_for(self.primal, vals)
         mode = "fgrad" if self.mode == "forward" else "grad"
-        return target, mask, kinds, mode, self.single, self.with_value, self.optimize
+        return Request(target, mask, kinds, mode, self.single, self.with_value, self.optimize,
+                       self.checkpoint, [pattern(a) for a in args] if shaped else None,
+                       self.backend, names=self.names)
 
     def compiled(self, args=None, kinds=None) -> Compiled:
-        """The compiled derivative for arguments like ``args`` (default: arrays of any
-        shape); real arguments specialise it to which of their axes have size 1."""
-        shaped = args is not None and kinds is None and self.mode == "reverse" \
-            and self.backend == "numpy"
-        patterns = [pattern(a) for a in args] if shaped else None
-        return compile_derivative(*self.plan(args, kinds), checkpoint=self.checkpoint,
-                                  patterns=patterns, backend=self.backend)
+        """The compiled derivative for arguments like ``args`` (``plan``)."""
+        return compile_derivative(self.plan(args, kinds))
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         try:

@@ -1,14 +1,15 @@
 """The disk cache of generated derivative modules (docs/architecture.md: load and cache), behind the memory cache.
 
-Promise: ``lookup(spec, options)`` returns an ``Entry`` whose ``module`` is loaded
+Promise: ``lookup(spec, request_key)`` returns an ``Entry`` whose ``module`` is loaded
 from a verified cache file when one exists for the key (nothing is compiled), else
 None; ``Entry.store(source, objects, top)`` then writes the entry and loads it.
 Nothing that fails verification is executed.
 
 The key (``cachekey``) is computed before compiling, from the tool version and a
-hash of this package's sources, the options (mask, kinds, mode, wrt-single,
-with_value, optimize), and the source and resolved names of the function and of
-every user function it calls, transitively: editing a helper changes the key of
+hash of this package's sources, the request's options (``Request.key()``: mask,
+kinds, mode, wrt order, with_value, optimize, checkpoint, specialisation, back end,
+...), and the source and resolved names of the function and of every user function it
+calls, transitively: editing a helper changes the key of
 every derivative that calls it.
 
 An entry is two files: ``<dir>/tl-<key[:32]>.py``, exactly the generated source
@@ -297,16 +298,17 @@ def _parse(raw):
     return record if isinstance(record, dict) else None
 
 
-def lookup(spec, options: dict, funcs=_MISSING) -> Entry:
-    """The entry for ``spec`` with ``options``; ``entry.module`` is set on a hit. ``funcs``
-    is ``cachekey.closure(spec)`` when the caller has it (None: not cacheable)."""
+def lookup(spec, request_key: str, funcs=_MISSING) -> Entry:
+    """The entry for ``spec`` compiled for the request whose ``key()`` is
+    ``request_key``; ``entry.module`` is set on a hit. ``funcs`` is
+    ``cachekey.closure(spec)`` when the caller has it (None: not cacheable)."""
     d = disk()
     if funcs is _MISSING:
         funcs = closure(spec) if d is not None else None
     if funcs is None or d is None:
         return Entry(spec.name, disk_=d)
     try:
-        entry = Entry(spec.name, make_key(funcs, options), funcs, d)
+        entry = Entry(spec.name, make_key(funcs, request_key), funcs, d)
         entry.load()
     except Exception as e:  # noqa: BLE001 - a cache problem must never stop a compile
         log.warning("disk cache lookup for %s failed (%s: %s)", spec.name, type(e).__name__, e)

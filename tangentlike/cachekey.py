@@ -4,9 +4,10 @@ Promise: ``closure(spec)`` lists the function and every user function it calls,
 transitively (derivative objects stand for their innermost primal), and the custom rules
 of the functions they call, with their lowered IR, or None when a callee cannot be read;
 ``guards(closure)`` what to look up again to know that code compiled for it is still right
-(``pipeline``'s memory cache); ``make_key(closure, options)`` is
+(``pipeline``'s memory cache); ``make_key(closure, request_key)`` is
 a sha256 over the tool (``tool_version``: the version plus a hash of this package's
-source files' names, sizes and modification times), the options and, per function, its qualified name, file, line
+source files' names, sizes and modification times), the request's options
+(``request.Request.key()``, a canonical text) and, per function, its qualified name, file, line
 offset, source lines and a fingerprint of what its names resolved to (literal
 constants the code may inline, array dtypes and shapes, callees by name, the source
 of rules registered for them outside this package, derivative options), and which
@@ -141,8 +142,9 @@ def object_fingerprint(v) -> str:
     if type(v).__name__ == "module":
         return "module:" + v.__name__
     if _is_derivative(v):
-        return (f"derivative:{v.mode}:{v.wrt}:{v.single}:{v.with_value}:{v.optimize}:"
-                + object_fingerprint(v.primal))
+        options = [v.mode, v.wrt, v.single, v.with_value, v.optimize, repr(v.checkpoint),
+                   getattr(v, "backend", "numpy"), getattr(v, "has_aux", False)]
+        return "derivative:" + ":".join(map(str, options)) + ":" + object_fingerprint(v.primal)
     if callable(v):
         name = getattr(v, "__qualname__", None) or getattr(v, "__name__", "")
         fp = f"{type(v).__name__}:{getattr(v, '__module__', '')}.{name}"
@@ -193,8 +195,10 @@ def aliases(funcs) -> list:
     return out
 
 
-def make_key(funcs, options: dict) -> str:
-    record = {"tool": tool_version(), "options": options,
+def make_key(funcs, request_key: str) -> str:
+    """The disk key of the closure ``funcs`` compiled for the request whose ``key()`` is
+    ``request_key``."""
+    record = {"tool": tool_version(), "request": request_key,
               "funcs": [_function_fingerprint(s, f) for s, f in funcs],
               "aliases": aliases(funcs)}
     return hashlib.sha256(json.dumps(record, sort_keys=True, default=str).encode()).hexdigest()

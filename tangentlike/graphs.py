@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Callable
 
@@ -58,14 +59,15 @@ def dot_source(f: Callable[..., Any], *args: Any, grad: bool = False,
     vals = d._bind(args, {}) if args else None
     for i in d.wrt if vals is not None else ():
         vals[i] = check_differentiable(vals[i], d.names[i])
-    primal, mask, kinds, mode, single, _, optimize = d.plan(vals)
+    req = d.plan(vals)
+    primal = req.fn
     spec = spec_of(primal)
     funcs = [stage("lower", spec.name, spec.loc(spec.node), lambda: lower_cached(spec))]
     grads = None
     if grad:
-        patterns = [pattern(v) for v in vals] if vals is not None and mode == "grad" else None
-        _, top = build(spec, mask, kinds, mode, single, False, optimize,
-                       checkpoint=d.checkpoint, patterns=patterns)
+        patterns = [pattern(v) for v in vals] if vals is not None and req.mode == "grad" \
+            else None
+        _, top = build(replace(req, with_value=False, patterns=patterns))
         funcs.append(top[0])
         grads = [d.names[i] for i in d.wrt]
     return to_dot(funcs, spec.name, _variables(primal, spec), grads, spec.name)
@@ -108,7 +110,7 @@ def graph(f: Callable[..., Any], *args: Any, grad: bool = False,
     Example ``args`` show the gradient specialised to them."""
     text = dot_source(f, *args, grad=grad, wrt=wrt)
     lines = text.splitlines(keepends=True)
-    name = spec_of(_derivative(f, wrt).plan()[0]).name
+    name = spec_of(_derivative(f, wrt).plan().fn).name
     return _digraph_class()(name=name, body=lines[1:-1])
 
 

@@ -8,6 +8,7 @@ path; all three are entry points (``errors.entry_point``).
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from typing import Any, Callable
 
 from .api import Derivative, check_differentiable
@@ -56,10 +57,9 @@ def ir(f: Callable[..., Any], after: str = "lowered") -> str:
             passes.run(passes.PRIMAL, lowered)
         return trace.after(after)[-1]
     d = f if isinstance(f, Derivative) else Derivative(f)
-    fn, mask, kinds, mode, single, with_value, _ = d.plan()
+    req = replace(d.plan(), optimize=True)  # every stage is shown, optimize=False or not
     with passes.tracing() as trace:
-        unit, top = build(spec_of(fn), mask, kinds, mode, single, with_value,
-                          checkpoint=d.checkpoint)
+        unit, top = build(req)
     if after == "optimized":
         funcs = top + [u for u in unit.funcs if all(u is not t for t in top)]
         return "\n".join(print_func(u) for u in funcs)
@@ -92,12 +92,11 @@ def emit(g: Derivative, path: str | os.PathLike[str] | None = None, example: Any
     for i in g.wrt:
         vals[i] = check_differentiable(vals[i], g.names[i])
     checked = spelling(g.names, likes)
-    fn, mask, kinds, mode, single, with_value, optimize = g.plan(vals if checked else None)
     patterns = [lk.pattern if lk else None for lk in likes] \
         if checked and g.mode == "reverse" else None
-    src = standalone_module(fn, mask, kinds, mode, single, with_value, optimize,
-                            _options(g, order), origin, g.checkpoint, patterns, checked,
-                            g.backend)
+    req = replace(g.plan(vals if checked else None), patterns=patterns, checked=checked,
+                  order=order)
+    src = standalone_module(req, origin)
     if path is not None:
         with open(path, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(src)
@@ -116,12 +115,3 @@ def _likes(g, origin, order, example, like, general) -> list:
         likes = [None] * len(likes)  # an inner derivative would be specialised on samples
     return likes
 
-
-def _options(g, order) -> str:
-    """The options line of the module's header."""
-    wrt = ",".join(g.names[i] for i in g.wrt)
-    options = (f"mode={g.mode}, wrt={wrt if g.single is True else '(' + wrt + ')'}, "
-               f"with_value={g.with_value}, optimize={g.optimize}")
-    options += f", checkpoint={g.checkpoint!r}" if g.checkpoint is not None else ""
-    options += f", backend={g.backend}" if g.backend != "numpy" else ""
-    return options + (f", order={order}" if order > 1 else "")

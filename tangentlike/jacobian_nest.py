@@ -20,6 +20,7 @@ from .api import _kind, function_for, normalize_wrt, signature_of
 from .errors import ArgumentError
 from .jacobian_sweeps import differentiable, prepare
 from .pipeline import compile_derivative
+from .request import Request
 from .pytrees import flatten, unflatten
 
 
@@ -71,7 +72,8 @@ def _tower(levels, h, args):
     vals, _, _ = prepare(h, levels[-1].wrt, args)
     i = _one_wrt(levels[-1], h)
     mask = [j == i for j in range(len(vals))]
-    jvp_h = compile_derivative(function_for(h, vals), mask, [_kind(v) for v in vals], "jvp").fn
+    jvp_h = compile_derivative(Request(function_for(h, vals), mask, [_kind(v) for v in vals],
+                                         "jvp")).fn
     cols, out, outer = [], None, None
     for e in _unit_tangents(vals[i]):
         if e is None:

@@ -21,6 +21,7 @@ from .api import (_copy_lists, _kind, check_differentiable, function_for, normal
 from .errors import ArgumentError
 from .outputs import restorer, split_aux
 from .pipeline import compile_derivative
+from .request import Request
 from .pytrees import children, flatten, is_container, tree_map, unflatten
 
 
@@ -103,8 +104,8 @@ def _assemble(out, vals, idx, single, block):
 def _compiled(fn, vals, idx, mode):
     mask = [i in idx for i in range(len(vals))]
     patterns = [pattern(v) for v in vals] if mode == "jvp" else None  # as main's jacfwd
-    return compile_derivative(function_for(fn, vals), mask, [_kind(v) for v in vals], mode,
-                              patterns=patterns)
+    return compile_derivative(Request(function_for(fn, vals), mask, [_kind(v) for v in vals],
+                                      mode, patterns=patterns))
 
 
 def forward_jacobian(fn, vals, idx, single, has_aux=False, with_out=False):

@@ -25,6 +25,7 @@ from .jacobian_sweeps import forward_jacobian, prepare, reverse_jacobian
 from .jacobian_nest import nested_jacobian
 from .options import check_options, resolve_wrt
 from .pipeline import compile_derivative
+from .request import Request
 from .pytrees import align, flatten, is_container, same_structure
 
 
@@ -74,8 +75,9 @@ def jvp(fn: Callable[..., Any], primals: Sequence[Any], tangents: Sequence[Any],
         vals[i] = check_differentiable(x, names[i])
         mask.append(True)
         ts.append(check_differentiable(_check_tangent(t, vals[i], names[i]), names[i]))
-    compiled = compile_derivative(function_for(fn, vals), mask, [_kind(v) for v in vals], "jvp",
-                                  patterns=[pattern(v) for v in vals])
+    compiled = compile_derivative(Request(function_for(fn, vals), mask,
+                                          [_kind(v) for v in vals], "jvp",
+                                          patterns=[pattern(v) for v in vals]))
     try:
         return compiled.fn(*vals, *ts)
     except Exception as e:
@@ -161,7 +163,7 @@ def hvp(fn: Callable[..., Any], primals: Sequence[Any], v: Any, wrt: int | str |
 
 def _compiled_jvp(fn, mask):
     f = function_for(fn, [None] * len(mask))
-    return compile_derivative(f, list(mask), ["unk"] * len(mask), "jvp").fn
+    return compile_derivative(Request(f, mask, ["unk"] * len(mask), "jvp")).fn
 
 
 register_jvp(jvp, _compiled_jvp)

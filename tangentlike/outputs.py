@@ -18,6 +18,7 @@ import numpy as np
 from . import runtime as rt
 from .errors import ArgumentError, NonScalarOutputError
 from .pipeline import compile_derivative
+from .request import Request
 from .pytrees import flatten, unflatten
 
 
@@ -58,7 +59,7 @@ def _select(d, grads, vals):
 
 
 def _reverse(d, fn, vals, mask, kinds):
-    c = d._last = compile_derivative(fn, mask, kinds, "vjp", optimize=d.optimize)
+    c = d._last = compile_derivative(Request(fn, mask, kinds, "vjp", optimize=d.optimize))
     out, saved = c.fwd(*vals)
     value, aux = split_aux(out, d.__name__) if d.has_aux else (out, None)
     value = as_scalar_output(value, d.__name__)
@@ -78,7 +79,7 @@ def _unit_tangents(x):
 
 
 def _forward(d, fn, vals, mask, kinds):
-    d._last = compile_derivative(fn, mask, kinds, "jvp", optimize=d.optimize)
+    d._last = compile_derivative(Request(fn, mask, kinds, "jvp", optimize=d.optimize))
     restore = restorer(d._last, vals)
     active = sorted(set(d.wrt))
     zeros = [unflatten(vals[i], [np.zeros(np.shape(v)) if np.ndim(v) else 0.0
@@ -104,9 +105,9 @@ def _forward(d, fn, vals, mask, kinds):
 def gradient(d, vals):
     """What ``d(*vals)`` returns when the output is a ``(out, aux)`` pair or a size-1
     array (see the module docstring)."""
-    fn, mask, kinds, _, _, _, _ = d.plan(vals)
+    req = d.plan(vals)
     sweep = _forward if d.mode == "forward" else _reverse
-    value, aux, grads = sweep(d, fn, vals, mask, kinds)
+    value, aux, grads = sweep(d, req.fn, vals, req.mask, req.kinds)
     g = _select(d, grads, vals)
     if d.has_aux:
         return ((value, aux), g) if d.with_value else (g, aux)

@@ -1,15 +1,15 @@
 """The compile pipeline: lower -> transform -> passes -> emit -> load.
 
-Promise: ``compile_derivative`` returns a ``Compiled`` (the generated source,
-its module and entry points) for a function, an activity mask, argument kinds
-and a mode; the same inputs return the same object from the memory cache (a
-dictionary lookup), else from the disk cache (``cache``: a new process loads the
-module a previous one generated), else it builds it. ``STATS`` counts builds and disk
-hits (tests read it to tell a hit from a compile). ``build`` gives the derivative IR
-(``optimize=False``: verified, not optimised), ``generate`` its source, and
-``standalone_module`` the text ``tl.emit`` writes. A failure inside a stage that is not a
-``TangentlikeError`` is reported as ``InternalError`` naming the stage, the
-function and its line.
+Promise: ``compile_derivative(request)`` returns a ``Compiled`` (the generated source,
+its module and entry points) for a ``request.Request`` (the function and every option
+that changes the output); the same request returns the same object from the memory cache
+(a dictionary lookup on ``memory_key``), else from the disk cache (``cache``: a new
+process loads the module a previous one generated), else it builds it. ``STATS`` counts
+builds and disk hits (tests read it to tell a hit from a compile). ``build`` gives the
+derivative IR (``optimize=False``: verified, not optimised), ``generate`` its source, and
+``standalone_module`` the text ``tl.emit`` writes (its header says ``Request.describe()``).
+A failure inside a stage that is not a ``TangentlikeError`` is reported as
+``InternalError`` naming the stage, the function and its line.
 """
 from __future__ import annotations
 
@@ -29,6 +29,7 @@ from .frontend.source import fresh, lookup, spec_of, too_deep
 from .ir.builder import Builder
 from .ir.nodes import Block
 from .limits import deep_recursion
+from .request import Request
 from .transforms import forward as _forward, reverse as _reverse
 from .transforms.fgrad import assemble_forward_grad
 from .transforms.passes import record
@@ -139,28 +140,32 @@ def _transform(mode, func, name, mask, kinds, unit, single, with_value, checkpoi
     return list(assemble_split(res, f"{name}_fwd", f"{name}_bwd", single_tuple=True))
 
 
-def build(spec, mask, kinds, mode, single=True, with_value=False, optimize=True,
-          standalone=False, checkpoint=None, patterns=None):
-    """``(unit, top)``: the derivative IR of ``spec``; ``optimize=False`` runs none of
-    the optional passes (transforms/passes.py); ``standalone`` copies every user function called as a primal;
-    ``patterns`` (``analysis.shapes.pattern`` of each argument) specialise a gradient."""
+def build(req: Request, standalone=False):
+    """``(unit, top)``: the derivative IR for ``req``; ``optimize=False`` runs none of
+    the optional passes (transforms/passes.py); ``standalone`` copies every user function
+    called as a primal; ``req.patterns`` (``analysis.shapes.pattern`` of each argument)
+    specialise a gradient."""
+    spec = _spec(req)
     with progress.compiling(spec.name):
-        return _build(spec, mask, kinds, mode, single, with_value, optimize, standalone,
-                      checkpoint, patterns)
+        return _build(spec, req, standalone)
 
 
-def _build(spec, mask, kinds, mode, single, with_value, optimize, standalone, checkpoint,
-           patterns):
+def _spec(req):
+    return stage("frontend", getattr(req.fn, "__name__", repr(req.fn)), None,
+                 lambda: spec_of(req.fn))
+
+
+def _build(spec, req, standalone):
     loc = spec.loc(spec.node)
     name = spec.name
-    func = stage("lower", name, loc, lambda: lower_cached(spec, optimize))
-    unit = Unit(optimize)
+    func = stage("lower", name, loc, lambda: lower_cached(spec, req.optimize))
+    unit = Unit(req.optimize)
     # The top-level names are taken first: a recursive call's pair must not reuse them.
     unit.names.update({f"grad_{name}", f"jvp_{name}", f"{name}_fwd", f"{name}_bwd"})
-    stage_name = "forward" if mode in ("jvp", "fgrad") else "reverse"
+    stage_name = "forward" if req.mode in ("jvp", "fgrad") else "reverse"
     top = stage(stage_name, name, loc,
-                lambda: _transform(mode, func, name, mask, kinds, unit, single, with_value,
-                                   checkpoint, patterns))
+                lambda: _transform(req.mode, func, name, req.mask, req.kinds, unit,
+                                   req.single, req.with_value, req.checkpoint, req.patterns))
 
     for f in top:
         record(stage_name, f)
@@ -174,37 +179,35 @@ def _build(spec, mask, kinds, mode, single, with_value, optimize, standalone, ch
     return unit, top
 
 
-def generate(spec, mask, kinds, mode, single=True, with_value=False, optimize=True,
-             standalone=False, doc=None, checkpoint=None, patterns=None, backend="numpy",
-             header=(), checked=None):
-    """``(source, objects to bind at load, top-level function names)``; ``backend`` is
-    ``numpy`` or ``array_api`` (the namespace taken from the arguments); ``header``: the
-    lines of the comment put first (a standalone module's); ``checked``: ``(spelling,
-    positions)`` of what a specialised module checks its arguments against on each call."""
+def generate(req: Request, standalone=False, doc=None, header=()):
+    """``(source, objects to bind at load, top-level function names)`` for ``req``;
+    ``req.backend`` is ``numpy`` or ``array_api`` (the namespace taken from the
+    arguments); ``standalone``: a module of its own (``tl.emit``) whose comment starts
+    with the lines ``header`` and whose docstring is ``doc`` (else one is made);
+    ``req.checked``: ``(spelling, positions)`` of what a specialised module checks its
+    arguments against on each call."""
+    spec = _spec(req)
     with progress.compiling(spec.name):
-        return _generate(spec, mask, kinds, mode, single, with_value, optimize, standalone,
-                         doc, checkpoint, patterns, backend, header, checked)
+        return _generate(spec, req, standalone, doc, header)
 
 
-def _generate(spec, mask, kinds, mode, single, with_value, optimize, standalone, doc,
-              checkpoint, patterns, backend, header, checked):
-    unit, top = build(spec, mask, kinds, mode, single, with_value, optimize, standalone,
-                      checkpoint, patterns)
-    if checked is not None:
-        _check_arguments(top[0], *checked)
-    if standalone and mode in ("grad", "fgrad"):  # called directly: keep literal defaults
+def _generate(spec, req, standalone, doc, header):
+    unit, top = build(req, standalone)
+    if req.checked is not None:
+        _check_arguments(top[0], *req.checked)
+    if standalone and req.mode in ("grad", "fgrad"):  # called directly: keep literal defaults
         params = spec.signature().parameters.values()
         top[0].defaults = {p.name: p.default for p in params
                            if p.default is not p.empty and is_literal(p.default)}
     loc = spec.loc(spec.node)
     where = defined_at(spec.filename, loc.lineno)
-    doc = doc or (f"{_DOCS[mode]} of {spec.qualname} ({where}), "
+    doc = doc or (f"{_DOCS[req.mode]} of {spec.qualname} ({where}), "
                   f"generated by tangentlike {__version__}.")
     names = [f.name for f in top]
     exports = names + [f.name for f in unit.funcs if f.name not in names] if standalone else None
     noted, hide = (names, cache.is_generated) if standalone else ((), None)
     src, objs = stage("emit", spec.name, loc,
-                      lambda: emit_module(unit.funcs, doc, _ref_name, exports, backend,
+                      lambda: emit_module(unit.funcs, doc, _ref_name, exports, req.backend,
                                           header, noted, hide))
     return src, objs, names
 
@@ -221,18 +224,19 @@ def _check_arguments(func, spelling, positions):
     func.body.ops[0:0] = tmp.ops
 
 
-def compile_derivative(fn, mask, kinds, mode, single=True, with_value=False,
-                       optimize=True, checkpoint=None, patterns=None,
-                       backend="numpy") -> Compiled:
-    """The derivative of ``fn``: ``mode`` is ``grad`` (one function running both sweeps),
-    ``vjp`` (a forward and a backward function), ``jvp`` (forward mode) or ``fgrad``
-    (a gradient by forward sweeps). ``patterns`` (one per argument, ``grad`` only)
-    specialise the code to which axes have size 1; ``backend`` (``numpy`` or
-    ``array_api``) is part of both cache keys. Memory cache, then disk cache
-    (``cache``), then build."""
-    spec = stage("frontend", getattr(fn, "__name__", repr(fn)), None, lambda: spec_of(fn))
-    key = (fn, spec.hash, tuple(mask), tuple(kinds), mode, single, with_value, optimize,
-           checkpoint, None if patterns is None else tuple(patterns), backend, __version__)
+def memory_key(req: Request, spec) -> tuple:
+    """The memory cache's key: the request itself (frozen: equal requests, every field
+    compared, share an entry) and the hash of its function's source."""
+    return (req, spec.hash)
+
+
+def compile_derivative(req: Request) -> Compiled:
+    """The derivative ``req`` asks for: ``req.mode`` is ``grad`` (one function running
+    both sweeps), ``vjp`` (a forward and a backward function), ``jvp`` (forward mode) or
+    ``fgrad`` (a gradient by forward sweeps). Memory cache (``memory_key``), then disk
+    cache (``cache``, keyed by ``req.key()`` and the closure), then build."""
+    spec = _spec(req)
+    key = memory_key(req, spec)
     hit = _MEMORY.get(key)
     if hit is not None:
         hit = hit if fresh(hit.guards) else hit.rebound()
@@ -241,39 +245,30 @@ def compile_derivative(fn, mask, kinds, mode, single=True, with_value=False,
             return hit
     loc = spec.loc(spec.node)
     name = spec.name
-    options = {"mask": list(mask), "kinds": [str(k) for k in kinds], "mode": mode,
-               "single": single, "with_value": with_value, "optimize": optimize,
-               "checkpoint": repr(checkpoint), "patterns": repr(patterns)}
-    if backend != "numpy":  # the NumPy back end keeps the keys it always had
-        options["backend"] = backend
     with progress.compiling(name):
         funcs = stage("lower", name, loc, lambda: closure(spec))
         reads = _guards(funcs or stage("lower", name, loc, lambda: closure(spec, strict=False)))
-        entry = stage("lower", name, loc, lambda: cache.lookup(spec, options, funcs))
+        entry = stage("lower", name, loc, lambda: cache.lookup(spec, req.key(), funcs))
         if entry.module is None:
             STATS["compiled"] += 1
-            src, objs, top = generate(spec, mask, kinds, mode, single, with_value, optimize,
-                                      checkpoint=checkpoint, patterns=patterns, backend=backend)
+            src, objs, top = generate(req)
             stage("load", name, loc, lambda: entry.store(src, objs, top))
         else:
             STATS["disk_hits"] += 1
-    out = Compiled(entry.source, entry.module, entry.top, mode, reads, entry.objects)
+    out = Compiled(entry.source, entry.module, entry.top, req.mode, reads, entry.objects)
     _MEMORY[key] = out
     return out
 
 
-def standalone_module(fn, mask, kinds, mode, single, with_value, optimize, options: str,
-                      origin=None, checkpoint=None, patterns=None, checked=None,
-                      backend="numpy") -> str:
-    """The source of a standalone module for the derivative of ``fn`` (``tl.emit``); the
-    header names ``origin`` (the user's function, when ``fn`` is generated code).
-    ``patterns`` specialise it as ``compile_derivative``'s do, and ``checked``
-    (``(spelling, positions)``) makes it check its arguments against that spelling."""
-    spec = stage("frontend", getattr(fn, "__name__", repr(fn)), None, lambda: spec_of(fn))
+def standalone_module(req: Request, origin=None) -> str:
+    """The source of a standalone module for ``req`` (``tl.emit``); the header names
+    ``origin`` (the user's function, when ``req.fn`` is generated code), says
+    ``req.describe()`` and, when ``req.checked``, that it checks its arguments."""
+    spec = _spec(req)
     doc = None
-    if origin is not None and origin is not fn:
+    if origin is not None and origin is not req.fn:
         first = spec_of(origin)
-        doc = (f"{_DOCS[mode]} of a derivative of {first.qualname} "
+        doc = (f"{_DOCS[req.mode]} of a derivative of {first.qualname} "
                f"({defined_at(first.filename, first.loc(first.node).lineno)}), "
                f"generated by tangentlike {__version__}.")
     shown_spec = spec_of(origin) if doc else spec
@@ -282,11 +277,10 @@ def standalone_module(fn, mask, kinds, mode, single, with_value, optimize, optio
         shown = os.path.relpath(shown)
     header = [f"Generated by tangentlike {__version__} from {shown}, function "
               f"{shown_spec.qualname}.",
-              f"Options: {options}.",
+              f"Options: {req.describe()}.",
               f"Source sha256: {source_digest(shown_spec)}. Regenerate instead of editing."]
-    if checked is not None:
-        header.append(f"Specialised for {checked[0]}: checked on each call (generate it with "
-                      "--general for any arguments).")
-    src, _, _ = generate(spec, mask, kinds, mode, single, with_value, optimize, True, doc,
-                         checkpoint, patterns, backend, header, checked)
+    if req.checked is not None:
+        header.append(f"Specialised for {req.checked[0]}: checked on each call (generate it "
+                      "with --general for any arguments).")
+    src, _, _ = generate(req, True, doc, header)
     return src

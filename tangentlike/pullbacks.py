@@ -17,6 +17,7 @@ from .api import _copy_lists, _kind, differentiable_mask, function_for, signatur
 from .errors import ArgumentError, entry_point
 from .options import check_options
 from .pipeline import compile_derivative
+from .request import Request
 
 
 def _like_primal(g, x):
@@ -46,7 +47,8 @@ def vjp(fn: Callable[..., Any], *primals: Any, has_aux: bool = False,
     vals = list(bound.arguments.values())
     check_arguments(vals, names)
     mask = differentiable_mask(vals, names)
-    compiled = compile_derivative(function_for(fn, vals), mask, [_kind(v) for v in vals], "vjp")
+    compiled = compile_derivative(Request(function_for(fn, vals), mask,
+                                          [_kind(v) for v in vals], "vjp"))
     try:
         out, saved = compiled.fwd(*vals)
     except Exception as e:

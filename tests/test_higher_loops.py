@@ -114,7 +114,8 @@ def test_forward_over_reverse_keeps_tapes_parallel():
 def _jvp_source(g, x):
     from tangentlike.api import _kind, function_for
     from tangentlike.pipeline import compile_derivative
-    return compile_derivative(function_for(g, [x]), [True], [_kind(x)], "jvp").source
+    from tangentlike.request import Request
+    return compile_derivative(Request(function_for(g, [x]), [True], [_kind(x)], "jvp")).source
 
 
 def test_checkpointed_loop_hvp():
@@ -207,9 +208,9 @@ def test_hessian_compiles_once_and_sweeps_n_tangents(monkeypatch):
     calls, sweeps = [], []
     real = J.compile_derivative
 
-    def counting(fn, mask, kinds, mode, **kw):
-        calls.append(mode)
-        c = real(fn, mask, kinds, mode, **kw)
+    def counting(req):
+        calls.append(req.mode)
+        c = real(req)
         inner = c.fn
 
         class Counted:

@@ -2,7 +2,7 @@
 statement in the package, including imports inside functions:
 
     errors (with admissible, limits) <- ir <- runtime <- rules <- analysis <- frontend <- transforms <- backend
-           <- pipeline (with cache, cachekey, progress) <- api (with inspection, jacobians,
+           <- pipeline (with cache, cachekey, progress, request) <- api (with inspection, jacobians,
            jacobian_nest, jacobian_sweeps, callables, options, outputs, pytrees, fdcheck,
            display, graphs, emission) <- cli (with targets)
 
@@ -16,7 +16,7 @@ import tangentlike
 
 PKG = pathlib.Path(tangentlike.__file__).resolve().parent
 LAYERS = [("errors", "admissible", "limits"), ("ir",), ("runtime",), ("rules",), ("analysis",), ("frontend",),
-          ("transforms",), ("backend",), ("pipeline", "cache", "cachekey", "progress"),
+          ("transforms",), ("backend",), ("pipeline", "cache", "cachekey", "progress", "request"),
           ("api", "inspection", "jacobians", "jacobian_nest", "jacobian_sweeps", "callables",
            "options", "outputs", "pytrees", "fdcheck", "display", "graphs", "emission",
            "pullbacks"),

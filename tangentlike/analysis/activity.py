@@ -1,6 +1,6 @@
 """Forward dataflow over structured SSA: activity ("varied") and value kinds.
 
-``varied(func, active_params)``: the ids of values that depend differentiably
+``varied(func, active_params)``: the values that depend differentiably
 on an active parameter (Hascoët & Pascual's varied set; the "useful" half of
 activity comes for free in reverse mode, since adjoints only flow backwards
 from the output). Non-differentiable primitives (shapes, comparisons, integer
@@ -21,6 +21,8 @@ import operator
 import numpy as np
 
 from .. import runtime as rt
+from ..ir.facts import kind_of
+from ..ir.nodes import values
 from ..rules import registry
 
 _CONTAINERS = ("tuple", "list", "dict", "append")
@@ -54,11 +56,12 @@ def _fixpoint_regions(op, visit, transfer_in, probe):
         transfer_in(res, [carries[i]])
 
 
-def varied(func, active_params, kinds_=None) -> set:
-    """``kinds_`` (from ``kinds``) blocks values that cannot carry a derivative (``nd``:
-    ranges, lengths, shapes), even when they come out of a varied container."""
+def varied(func, active_params) -> set:
+    """A value whose inferred kind (its facts: ``analysis.infer``) says it cannot carry a
+    derivative (``nd``: ranges, lengths, shapes) is blocked, even when it comes out of a
+    varied container."""
     out = set(active_params)
-    blocked = {k for k, v in (kinds_ or {}).items() if v == "nd"}
+    blocked = {v for v in values(func) if kind_of(v) == "nd"}
 
     def transfer_in(v, sources):
         if v not in blocked and any(s in out for s in sources):

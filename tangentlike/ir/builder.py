@@ -36,10 +36,12 @@ class Builder:
 
 
 def clone_block(block: Block, vmap: dict, parent=None) -> Block:
-    """Copy ``block``; ``vmap`` maps old value -> new value and is extended."""
+    """Copy ``block``; ``vmap`` maps old value -> new value and is extended. A copy keeps
+    its original's facts (``ir.facts``)."""
     new = Block(parent=parent)
     for p in block.params:
         np_ = new.add_param(p.hint)
+        np_.facts = p.facts
         vmap[p] = np_
     for op in block.ops:
         clone_op_into(op, new, vmap)
@@ -49,7 +51,8 @@ def clone_block(block: Block, vmap: dict, parent=None) -> Block:
 def clone_op_into(op: Op, block: Block, vmap: dict) -> Op:
     new = Op(op.kind, [vmap.get(a, a) for a in op.args], [], dict(op.attrs), [], op.loc)
     for r in op.results:
-        vmap[r] = new.add_result(r.hint)
+        vmap[r] = copy = new.add_result(r.hint)
+        copy.facts = r.facts
     new.set_regions(*[clone_block(r, vmap) for r in op.regions])
     return append_op(block, new)
 

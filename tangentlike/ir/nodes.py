@@ -7,8 +7,10 @@ branch or around a loop are explicit: block parameters, ``yield`` operands and
 op results (MLIR's ``scf.if``/``scf.for`` with ``iter_args``).
 
 Every value is defined once (an op result or a block parameter), is identified
-by object identity, and carries only a name *hint*; unique names are made when
-printing or emitting. Every op carries the source location it came from.
+by object identity, and carries a name *hint* and its ``facts`` (``ir.facts.Facts``:
+kind and shape pattern, filled by the inference pass ``analysis.infer``; None until
+then); unique names are made when printing or emitting. Every op carries the
+source location it came from.
 
 Op kinds and their shape:
 
@@ -56,6 +58,7 @@ EFFECT_OPS = ("setitem", "append", "listpop", "push", "pop", "tape")
 class Value:
     hint: str = "v"
     owner: Any = None  # the defining Op, or the Block for a parameter
+    facts: Any = None  # ir.facts.Facts from analysis.infer; None: not inferred
 
     def __repr__(self):
         return f"%{self.hint}@{id(self) % 10000}"
@@ -125,6 +128,16 @@ def walk_ops(block: Block):
         yield op
         for r in op.regions:
             yield from walk_ops(r)
+
+
+def values(func: Func):
+    """Every value of ``func``: its parameters, then each op's results and its regions'
+    parameters, in program order."""
+    yield from func.params
+    for op in walk_ops(func.body):
+        yield from op.results
+        for r in op.regions:
+            yield from r.params
 
 
 def defining_block(v: Value) -> Block:

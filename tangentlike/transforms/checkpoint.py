@@ -23,6 +23,7 @@ import operator
 from .. import runtime as rt
 from ..ir.builder import Builder, clone_block
 from ..ir.callees import Binomial, Checkpointed, Periodic, checkpoint  # noqa: F401 (re-exported)
+from ..ir.facts import made_like
 from ..ir.nodes import Block, Op, Value, free_values
 from .useful import useful_carries
 
@@ -193,16 +194,13 @@ class CheckpointAdjoints:
     def _mark_like(self, values, like):
         for v, c in zip(values, like):
             self._same_facts(v, c)
-            self.kinds.setdefault(v, "unk")
+            made_like(v, c)
 
     def _same_facts(self, new_id, old_id):
-        """What the analyses know of value ``old_id`` holds for its copy ``new_id``."""
+        """What activity knows of value ``old_id`` holds for its copy ``new_id`` (its
+        kind and shape pattern come with the copy: ``clone_block`` keeps facts)."""
         if old_id in self.varied:
             self.varied.add(new_id)
-        if old_id in self.kinds:
-            self.kinds[new_id] = self.kinds[old_id]
-        if self.shapes is not None and old_id in self.shapes:
-            self.shapes[new_id] = self.shapes[old_id]
 
     def _back(self):
         b = self.b

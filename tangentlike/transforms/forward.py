@@ -16,15 +16,17 @@ O(1); a tape of index values (``rt.IndexTape``) gets none.
 from __future__ import annotations
 
 import operator
+from dataclasses import replace
 
 from .. import runtime as rt
-from ..analysis.activity import (is_container, kinds as infer_kinds, varied as infer_varied,
-                                 varied_tapes)
-from ..analysis.shapes import PY, SCALAR, shapes as infer_shapes
+from ..analysis.activity import is_container, varied as infer_varied, varied_tapes
+from ..analysis.infer import infer
+from ..analysis.shapes import PY, SCALAR
 from ..errors import MissingRuleError
 from ..frontend.lower_expr import is_user_function
 from ..ir.builder import Builder
-from ..ir.nodes import Block, Func, Op
+from ..ir.facts import kind_of
+from ..ir.nodes import Block, Func, Op, values
 from ..rules import registry
 from .inline import bind_call, inline_rule
 from .reverse import clone_func
@@ -46,13 +48,14 @@ class Forward:
     def __init__(self, func: Func, mask, param_kinds, unit, patterns=None):
         self.P = clone_func(func)
         self.active = [p for p, m in zip(self.P.params, mask) if m]
-        self.kinds = infer_kinds(self.P, param_kinds, unit.return_kind)
+        infer(self.P, param_kinds, patterns, unit.return_kind, unit.return_pattern)
         if patterns is not None:  # the argument shapes are known: sharpen "num" to "scalar"
-            shapes = infer_shapes(self.P, patterns, unit.return_pattern)
-            for v, s in shapes.items():
-                if s in ((), PY, SCALAR) and self.kinds.get(v) in ("num", "unk"):
-                    self.kinds[v] = "scalar"
-        self.varied = infer_varied(self.P, self.active, self.kinds)
+            for v in values(self.P):
+                f = v.facts
+                if f is not None and f.shaped and f.pattern in ((), PY, SCALAR) \
+                        and f.kind in ("num", "unk"):
+                    v.facts = replace(f, kind="scalar")
+        self.varied = infer_varied(self.P, self.active)
         self.vtapes = varied_tapes(self.P, self.varied)
         self.unit = unit
         self.tan, self.owner_of = {}, {}
@@ -128,14 +131,14 @@ class Forward:
         if rule is None or not rule.jvps:
             raise MissingRuleError(registry.display_name(fn), op.loc, mode="forward")
         names, bound, defaults = bind_call(op, rule, next(iter(rule.jvps.values())), 2)
-        total, kind = None, self.kinds.get(op.result, "unk")
+        total, kind = None, kind_of(op.result, "unk")
         for argnum, jvp in sorted(rule.jvps.items()):
             name = names[argnum] if argnum < len(names) else None
             if name not in bound or bound[name] not in self.varied:
                 continue
             lead_names = jvp.__code__.co_varnames[:2]
             lead = {lead_names[0]: self.tan[bound[name]], lead_names[1]: op.result}
-            lead_kinds = {lead_names[0]: self.kinds.get(bound[name]), lead_names[1]: kind}
+            lead_kinds = {lead_names[0]: kind_of(bound[name]), lead_names[1]: kind}
             c, = inline_rule(self, jvp, lead, bound, defaults, [0], multi=False,
                              lead_kinds=lead_kinds)
             total = c if total is None else self.add(total, c, kind)
@@ -167,7 +170,7 @@ class Forward:
 
     def call_tangent(self, op, fn):
         mask = [a in self.varied for a in op.args]
-        kinds = [self.kinds.get(a, "unk") for a in op.args]
+        kinds = [kind_of(a, "unk") for a in op.args]
         ref = self.unit.forward_callee(fn, mask, kinds, op.loc)
         op.attrs["fn"] = ref
         op.args = op.args + [self.tan[a] for a, m in zip(op.args, mask) if m]

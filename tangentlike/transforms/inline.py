@@ -16,6 +16,7 @@ from ..frontend.lower import lower
 from ..frontend.source import fresh, spec_of
 from ..ir.builder import clone_op_into
 from ..analysis.activity import call_kind, kinds as infer_kinds
+from ..ir.facts import kind_of
 from ..ir.nodes import Op, walk_ops
 from .simplify import fold
 
@@ -144,7 +145,7 @@ def _kind_of_param(rev, name, lead_kinds, bound, defaults):
     if name in lead_kinds:
         return lead_kinds[name]
     if name in bound:
-        return rev.kinds.get(bound[name], "unk")
+        return kind_of(bound[name], "unk")
     d = defaults.get(name)
     return "scalar" if isinstance(d, (int, float)) else ("none" if d is None else "unk")
 

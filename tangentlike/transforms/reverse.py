@@ -21,8 +21,10 @@ from __future__ import annotations
 import operator
 
 from .. import runtime as rt
-from ..analysis.activity import kinds as infer_kinds, varied as infer_varied, varied_tapes
-from ..analysis.shapes import PY, SCALAR, is_elementwise, shapes as infer_shapes
+from ..analysis.activity import varied as infer_varied, varied_tapes
+from ..analysis.infer import infer
+from ..analysis.shapes import PY, SCALAR, is_elementwise
+from ..ir.facts import is_shaped, kind_of, pattern_of
 from ..errors import MissingRuleError, NonScalarOutputError
 from ..frontend.lower_expr import is_user_function
 from ..ir.builder import Builder, clone_block
@@ -60,9 +62,9 @@ class Reverser(RegionAdjoints, CheckpointAdjoints):
         self.adjoint_blocks = set()  # blocks of the adjoint sweep holding recomputations
         self.P = passes.run(passes.PREPARE, clone_func(func), unit.optimize, unit)
         self.active = [p for p, m in zip(self.P.params, mask) if m]
-        self.kinds = infer_kinds(self.P, param_kinds, unit.return_kind)
-        self.varied = infer_varied(self.P, self.active, self.kinds)
-        self.shapes = infer_shapes(self.P, patterns, unit.return_pattern) if patterns else None
+        infer(self.P, param_kinds, patterns or None, unit.return_kind, unit.return_pattern)
+        self.shaped = bool(patterns)  # the values' facts hold their shape patterns
+        self.varied = infer_varied(self.P, self.active)
         self.unit = unit
         self.adj, self.owner_of, self.scopes, self.exports = {}, {}, {}, {}
         self.tape, self.tapes, self.ctapes = None, {}, {}
@@ -70,7 +72,7 @@ class Reverser(RegionAdjoints, CheckpointAdjoints):
 
     def run(self) -> RevResult:
         out = self.P.body.ops[-1].args[0]
-        kind = self.kinds.get(out)
+        kind = kind_of(out)
         if self.seed is not None and (isinstance(kind, tuple) or kind == "seq"):
             raise NonScalarOutputError(  # a constant seed cannot be indexed like a container
                 f"grad of {self.P.name} needs a scalar output, but it returns a "
@@ -82,9 +84,9 @@ class Reverser(RegionAdjoints, CheckpointAdjoints):
             self.adj[out] = g
         self.reverse_block(self.P.body)
         grads = [self.final_adjoint(p) for p in self.active]
-        kinds = [self.kinds.get(p) for p in self.active]
-        scalar = self.shapes is not None and self.shapes.get(out) in ((), PY, SCALAR)
-        pats = [None if self.shapes is None else self.shapes.get(p) for p in self.active]
+        kinds = [kind_of(p) for p in self.active]
+        scalar = self.shaped and pattern_of(out) in ((), PY, SCALAR)
+        pats = [pattern_of(p) if self.shaped else None for p in self.active]
         return RevResult(self.P, self.b.block, out, g, grads, self.tape, kinds, scalar,
                          self.active, pats)
 
@@ -108,7 +110,7 @@ class Reverser(RegionAdjoints, CheckpointAdjoints):
                 c.hint = "d" + v.hint
             self.adj[v] = c
             return
-        fn = operator.add if self.kinds.get(v) in ("num", "scalar") else rt.add
+        fn = operator.add if kind_of(v) in ("num", "scalar") else rt.add
         new = self.b.call(fn, [old, c], hint="d" + v.hint)
         self.owner_of[new] = v
         self.adj[v] = new
@@ -151,12 +153,12 @@ class Reverser(RegionAdjoints, CheckpointAdjoints):
         cheap as a pop, and it cannot fail where the primal did not) instead of taping it."""
         op = v.owner
         return isinstance(op, Op) and op.kind == "call" and len(op.results) == 1 and \
-            self.kinds.get(v) == "scalar" and is_pure(op) and is_elementwise(op.attrs["fn"]) \
+            kind_of(v) == "scalar" and is_pure(op) and is_elementwise(op.attrs["fn"]) \
             and all(defining_block(a) is not blk for a in op.args)
 
     def primal_of(self, v):
         """The primal value that ``v`` (readable in the adjoint sweep) stands for."""
-        if v in self.shapes:
+        if is_shaped(v):  # a value of the primal, or a copy of one
             return v
         for scope in self.scopes.values():
             if v in scope.origin:
@@ -225,9 +227,9 @@ class Reverser(RegionAdjoints, CheckpointAdjoints):
             return
         lead_names = rule.vjp.__code__.co_varnames[:2]
         lead = {lead_names[0]: g, lead_names[1]: lambda: self.avail(op.results[0])}
-        k_out = self.kinds.get(op.results[0], "unk")
-        shaped = None if self.shapes is None else \
-            Shaped(self.shapes, op.results[0], lead_names[1], is_elementwise(fn), self.primal_of,
+        k_out = kind_of(op.results[0], "unk")
+        shaped = None if not self.shaped else \
+            Shaped(op.results[0], lead_names[1], is_elementwise(fn), self.primal_of,
                    self.avail)
         cots = inline_rule(self, rule.vjp, lead, bound, defaults, [k for k, _ in wanted],
                            multi=len(rule.vjp_argnums) > 1,
@@ -239,8 +241,8 @@ class Reverser(RegionAdjoints, CheckpointAdjoints):
     def call_adjoint(self, op, g):
         fn = op.attrs["fn"]
         mask = [a in self.varied for a in op.args]
-        kinds = [self.kinds.get(a, "unk") for a in op.args]
-        patterns = None if self.shapes is None else [self.shapes.get(a) for a in op.args]
+        kinds = [kind_of(a, "unk") for a in op.args]
+        patterns = None if not self.shaped else [pattern_of(a) for a in op.args]
         fwd, bwd = self.unit.reverse_callee(fn, mask, kinds, op.loc, patterns)
         if isinstance(fn, Checkpointed):  # keep the arguments; run the forward sweep again
             op.attrs["fn"] = fn.fn
@@ -270,7 +272,7 @@ class Reverser(RegionAdjoints, CheckpointAdjoints):
 
     def a_setitem(self, op):
         target, idx, value = op.args
-        array = self.kinds.get(target) in ("num", "scalar")
+        array = kind_of(target) in ("num", "scalar")
         saved = self.save_overwritten(op, array)
         if array:
             self.b.op("setitem", [self.avail(target), self.avail(idx), self.avail(saved)],

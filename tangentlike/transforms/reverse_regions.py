@@ -19,6 +19,7 @@ import operator
 
 from .. import runtime as rt
 from ..ir.builder import Builder
+from ..ir.facts import kind_of
 from ..ir.nodes import INPLACE_OPS, Block, Op, Value, free_values, walk_ops
 from .useful import useful_carries
 
@@ -190,7 +191,7 @@ class RegionAdjoints:
 
     def no_derivative(self, v) -> bool:
         """Can ``v`` carry no derivative (a range, an integer, a flag, a tuple of them)?"""
-        k = self.kinds.get(v)
+        k = kind_of(v)
         return k == "nd" or (isinstance(k, tuple) and bool(k) and all(x == "nd" for x in k))
 
     # -- tapes of the code being differentiated (a derivative's, read back) ------

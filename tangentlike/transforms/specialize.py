@@ -26,6 +26,7 @@ import numpy as np
 
 from .. import runtime as rt
 from ..analysis.shapes import PY, SCALAR, is_array, is_elementwise
+from ..ir.facts import pattern_of
 from ..ir.nodes import Op
 from ..rules import registry
 from .simplify import const_of
@@ -56,13 +57,13 @@ class Shaped:
     named ``ans_name`` in the rule) and ``primal_of`` (the primal value an adjoint-sweep
     value was popped or read from) and ``avail`` (a primal value, readable there)."""
 
-    def __init__(self, patterns, ans, ans_name, elementwise, primal_of, avail):
-        self.patterns, self.ans_value, self.ans_name = patterns, ans, ans_name
-        self.ans = patterns.get(ans) if elementwise else None
+    def __init__(self, ans, ans_name, elementwise, primal_of, avail):
+        self.ans_value, self.ans_name = ans, ans_name
+        self.ans = pattern_of(ans) if elementwise else None
         self.primal_of, self.avail = primal_of, avail
 
     def of(self, v):
-        return self.patterns.get(v) if v is not None else None
+        return pattern_of(v) if v is not None else None
 
     def primal(self, name, bound):
         """The primal value rule parameter ``name`` stands for (None: not a parameter)."""
