@@ -287,7 +287,8 @@ def _options_decorator(factory, fn, kwargs):
     return factory(fn, **kwargs)
 
 
-_GRAD_OPTIONS = ("wrt", "argnums", "argnum", "has_aux", "mode", "optimize", "checkpoint", "backend")
+_GRAD_OPTIONS = ("wrt", "argnums", "argnum", "has_aux", "mode", "optimize", "checkpoint",
+                 "backend")
 
 
 def _grad_options(entry, wrt, options):
