@@ -28,7 +28,7 @@ from .pullbacks import vjp  # noqa: E402
 from .inspection import emit, ir, source  # noqa: E402
 from .jacobians import hessian, hvp, jacfwd, jacrev, jvp  # noqa: E402
 from .errors import (ArgumentError, ArgumentTypeError, DifferentiationTypeError,  # noqa: E402
-                     EmitError, InternalError, MissingRuleError, NoSourceError,
+                     BackendCompileError, BackendFallbackWarning, EmitError, InternalError, MissingRuleError, NoSourceError,
                      NonScalarOutputError, TangentlikeError, UnsupportedSyntaxError)
 from .rules import defjvp, defvjp  # noqa: E402  (custom rules; see rules.registry)
 from .runtime import stop_gradient  # noqa: E402
@@ -41,4 +41,5 @@ __all__ = ["grad", "value_and_grad", "vjp", "jvp", "jacfwd", "jacrev", "hessian"
            "Periodic", "Binomial", "checkpoint",
            "TangentlikeError", "UnsupportedSyntaxError", "MissingRuleError", "NoSourceError",
            "NonScalarOutputError", "ArgumentError", "ArgumentTypeError",
-           "DifferentiationTypeError", "InternalError", "EmitError"]
+           "DifferentiationTypeError", "InternalError", "EmitError", "BackendCompileError",
+           "BackendFallbackWarning"]

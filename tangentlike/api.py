@@ -8,6 +8,7 @@ generated code gets a note naming the user's line it came from (``rt.source_note
 """
 from __future__ import annotations
 
+import dataclasses
 import functools
 import inspect
 from typing import Any, Callable, Sequence, Union, overload
@@ -25,7 +26,7 @@ from .options import check_options, resolve_wrt
 from .ir.callees import Checkpointed, DerivativeBase, check_policy, register_compile_time
 from .analysis.shapes import pattern
 from .pytrees import children, is_container, rebuild
-from .pipeline import Compiled, compile_derivative
+from .pipeline import Compiled, compile_derivative, with_fallback
 from .request import Request
 from .runtime.namespace import is_foreign
 
@@ -124,6 +125,9 @@ def function_for(fn, vals):
     function or ufunc as a one-line function: ``callables``), or, for a derivative, its
     generated function (derivatives of derivatives, docs/architecture.md: pipeline)."""
     if isinstance(fn, Derivative):
+        if fn.backend == "numba":
+            raise ArgumentError("a backend='numba' derivative is compiled code: "
+                                "differentiate one made with backend='numpy' instead")
         return fn.compiled(vals).fn
     fn = getattr(fn, "__wrapped__", fn) if isinstance(fn, Checkpointed) else as_function(fn)
     spec_of(fn)
@@ -135,10 +139,11 @@ class Derivative(DerivativeBase):
 
     def __init__(self, fn: Callable[..., Any], wrt: Wrt = 0, with_value: bool = False,
                  mode: str = "reverse", optimize: bool = True, checkpoint: Any = None,
-                 backend: str = "numpy", has_aux: bool = False) -> None:
+                 backend: str = "numpy", has_aux: bool = False, fallback: bool = False) -> None:
         if mode not in ("reverse", "forward"):
             raise ArgumentError(f"mode={mode!r}: use 'reverse' or 'forward'")
         self.primal, self.mode, self.backend = fn, mode, check_backend(backend, mode)
+        self.fallback = check_fallback(fallback, self.backend)
         self.checkpoint = check_policy(checkpoint)
         if checkpoint is not None and mode != "reverse":
             raise ArgumentError("checkpoint= applies to mode='reverse' (forward mode keeps no tape)")
@@ -178,12 +183,12 @@ class Derivative(DerivativeBase):
 
     def plan(self, args=None, kinds=None) -> Request:
         """What the pipeline compiles for arguments like ``args`` (default: arrays of any
-        shape); real arguments in reverse mode with the NumPy back end specialise it to
-        which of their axes have size 1 (``patterns``)."""
+        shape); real arguments in reverse mode with the NumPy or numba back end specialise
+        it to which of their axes have size 1 (``patterns``)."""
         mask = [i in self.wrt for i in range(len(self.names))]
         vals = args if args is not None else [np.zeros(2)] * len(self.names)
         shaped = args is not None and kinds is None and self.mode == "reverse" \
-            and self.backend == "numpy"
+            and self.backend != "array_api"
         kinds = kinds or [_kind(a) for a in vals]
         target = function_for(self.primal, vals)
         mode = "fgrad" if self.mode == "forward" else "grad"
@@ -192,8 +197,14 @@ class Derivative(DerivativeBase):
                        self.backend, names=self.names)
 
     def compiled(self, args=None, kinds=None) -> Compiled:
-        """The compiled derivative for arguments like ``args`` (``plan``)."""
-        return compile_derivative(self.plan(args, kinds))
+        """The compiled derivative for arguments like ``args`` (``plan``); with
+        ``fallback=True`` (numba), the NumPy back end's code if numba cannot compile it."""
+        req = self.plan(args, kinds)
+        out = compile_derivative(req)
+        if self.fallback:
+            out = with_fallback(out, lambda: compile_derivative(
+                dataclasses.replace(req, backend="numpy")))
+        return out
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         try:
@@ -263,19 +274,32 @@ class Derivative(DerivativeBase):
         return display.rich_markdown(self.header(), display.shown_source(self))
 
 
-BACKENDS = {"numpy": "numpy", "array_api": "array_api", "array-api": "array_api"}
+BACKENDS = {"numpy": "numpy", "array_api": "array_api", "array-api": "array_api",
+            "numba": "numba"}
 
 
 def check_backend(backend, mode):
-    """The canonical name of ``backend`` (``numpy``, or ``array_api``: generated code that
-    takes its namespace from its arguments); the array API back end is reverse mode."""
+    """The canonical name of ``backend`` (``numpy``; ``array_api``: generated code that
+    takes its namespace from its arguments; ``numba``: code compiled by ``numba.njit``);
+    the array API and numba back ends are reverse mode."""
     if not isinstance(backend, str) or backend not in BACKENDS:
-        raise ArgumentError(f"backend={backend!r}: use 'numpy' or 'array_api'")
+        raise ArgumentError(f"backend={backend!r}: use 'numpy', 'array_api' or 'numba'")
     backend = BACKENDS[backend]
     if backend != "numpy" and mode != "reverse":
-        raise ArgumentError("backend='array_api' differentiates in reverse mode; "
+        raise ArgumentError(f"backend={backend!r} differentiates in reverse mode; "
                             "mode='forward' needs backend='numpy'")
     return backend
+
+
+def check_fallback(fallback, backend) -> bool:
+    """``fallback=True`` (numba only): use the NumPy back end, with a warning, for a
+    derivative numba cannot compile."""
+    if not isinstance(fallback, bool):
+        raise ArgumentTypeError(f"fallback must be True or False, not {fallback!r}")
+    if fallback and backend != "numba":
+        raise ArgumentError("fallback=True applies to backend='numba' (the NumPy back end "
+                            "is what it falls back to)")
+    return fallback
 
 
 def _options_decorator(factory, fn, kwargs):
@@ -288,7 +312,7 @@ def _options_decorator(factory, fn, kwargs):
 
 
 _GRAD_OPTIONS = ("wrt", "argnums", "argnum", "has_aux", "mode", "optimize", "checkpoint",
-                 "backend")
+                 "backend", "fallback")
 
 
 def _grad_options(entry, wrt, options):

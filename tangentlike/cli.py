@@ -36,6 +36,7 @@ import click
 
 from . import __version__, api, inspection, progress
 from . import cache as _cache
+from . import errors as _errors
 from .errors import TangentlikeError, keep_frames
 from .transforms.passes import STAGES
 from .targets import (TargetError, float_functions, load_module, load_target, parse_shapes,
@@ -94,7 +95,14 @@ class _Main(click.Group):
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **kw):
         _STATE["debug"] = False
+        kept = _errors._SETTINGS["keep_frames"]  # --debug holds for this command only
         keep_frames(False)
+        try:
+            self._run(args, prog_name, complete_var, **kw)
+        finally:
+            keep_frames(kept)
+
+    def _run(self, args, prog_name, complete_var, **kw):
         with warnings.catch_warnings(), _Progress(_progress_after()):
             warnings.showwarning = _one_line_warning
             try:
@@ -147,10 +155,11 @@ _wrt = click.option("--wrt", metavar="X[,Y...]",
 @click.option("--no-optimize", is_flag=True, help="The raw transform, without the passes.")
 @click.option("--all", "every", is_flag=True,
               help="Every function of the file whose first parameter may be a float.")
-@click.option("--backend", type=click.Choice(["numpy", "array-api"]), default="numpy",
+@click.option("--backend", type=click.Choice(["numpy", "array-api", "numba"]), default="numpy",
               show_default=True, help="array-api: the code takes its namespace from its "
               "arguments (array-api-compat), for CuPy, JAX, array-api-strict arrays; "
-              "it is the general variant.")
+              "it is the general variant. numba: every function @numba.njit "
+              "(pip install 'tangentlike[numba]').")
 @click.option("--like", metavar="'NAME=KIND ...'",
               help="Specialise for these arguments, e.g. 'W=array(n, n) xs=array(n, n) "
                    "k=float' (KIND: float, int, scalar, any, array(d1, ..., dn[, dtype]) "

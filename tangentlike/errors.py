@@ -131,6 +131,20 @@ class InternalError(TangentlikeError):
             f"{type(cause).__name__}: {cause}. This is a bug in tangentlike; please report it.")
 
 
+class BackendCompileError(LocatedError):
+    """A derivative the chosen back end cannot compile (``backend='numba'``: what
+    ``numba.njit`` rejected, at the user's line it came from)."""
+
+    def __init__(self, construct: str, loc: Loc | None = None, detail: str = ""):
+        self.construct, self.detail = construct, detail
+        super().__init__(f"not supported by backend='numba': {construct}"
+                         + (f" ({detail})" if detail else ""), loc)
+
+
+class BackendFallbackWarning(UserWarning):
+    """``fallback=True``: numba could not compile a derivative; the NumPy back end runs it."""
+
+
 class EmitError(TangentlikeError):
     """A derivative that cannot be written as a standalone module (``tl.emit``): it refers
     to an object that has no literal form."""

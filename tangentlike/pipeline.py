@@ -13,6 +13,7 @@ A failure inside a stage that is not a ``TangentlikeError`` is reported as
 """
 from __future__ import annotations
 
+import copy
 import os
 import weakref
 
@@ -21,6 +22,7 @@ import numpy as np
 from . import __version__, cache, progress
 from . import runtime as rt
 from .backend.exprs import is_literal
+from .backend import numba_jit
 from .backend.load import emit_module, rebind
 from .backend.sourcemap import code_only
 from .cachekey import closure, guards, source_digest
@@ -69,11 +71,14 @@ class Compiled:
     ``guards`` (reads ``(kind, scope, name, object)``, ``cachekey.guards``) say whether it
     still is what compiling now would give; ``objects`` are its bound names."""
 
-    def __init__(self, text, module, top, mode, guards=(), objects=None):
+    def __init__(self, text, module, top, mode, guards=(), objects=None, backend="numpy"):
         self.text, self.source = text, code_only(text)
         self.module, self.top, self.mode = module, list(top), mode
         self.guards, self.objects = tuple(guards), dict(objects or {})
+        self.backend = backend
         self.fn = getattr(module, top[0])
+        if backend == numba_jit.NAME:  # the dispatcher: compiled at the first call
+            self.fn = numba_jit.Entry(module, top[0], self.objects, rebind)
         self.fwd, self.bwd = (self.fn, getattr(module, top[1])) if mode == "vjp" else (None, None)
         for name in self.top:  # a derivative of this code depends on what it depends on
             _GENERATED[getattr(module, name)] = self.guards
@@ -97,7 +102,7 @@ class Compiled:
         if _sharing(before) != _sharing(after):
             return None
         module = rebind(self.module, objects)
-        return Compiled(self.text, module, self.top, self.mode, guards, objects)
+        return Compiled(self.text, module, self.top, self.mode, guards, objects, self.backend)
 
 
 _GENERATED: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()  # generated fn -> guards
@@ -181,8 +186,8 @@ def _build(spec, req, standalone):
 
 def generate(req: Request, standalone=False, doc=None, header=()):
     """``(source, objects to bind at load, top-level function names)`` for ``req``;
-    ``req.backend`` is ``numpy`` or ``array_api`` (the namespace taken from the
-    arguments); ``standalone``: a module of its own (``tl.emit``) whose comment starts
+    ``req.backend`` is ``numpy``, ``array_api`` (the namespace taken from the
+    arguments) or ``numba`` (every function ``@numba.njit``); ``standalone``: a module of its own (``tl.emit``) whose comment starts
     with the lines ``header`` and whose docstring is ``doc`` (else one is made);
     ``req.checked``: ``(spelling, positions)`` of what a specialised module checks its
     arguments against on each call."""
@@ -245,6 +250,8 @@ def compile_derivative(req: Request) -> Compiled:
             return hit
     loc = spec.loc(spec.node)
     name = spec.name
+    if req.backend == numba_jit.NAME:
+        numba_jit.require()
     with progress.compiling(name):
         funcs = stage("lower", name, loc, lambda: closure(spec))
         reads = _guards(funcs or stage("lower", name, loc, lambda: closure(spec, strict=False)))
@@ -255,8 +262,17 @@ def compile_derivative(req: Request) -> Compiled:
             stage("load", name, loc, lambda: entry.store(src, objs, top))
         else:
             STATS["disk_hits"] += 1
-    out = Compiled(entry.source, entry.module, entry.top, req.mode, reads, entry.objects)
+    out = Compiled(entry.source, entry.module, entry.top, req.mode, reads, entry.objects,
+                   req.backend)
     _MEMORY[key] = out
+    return out
+
+
+def with_fallback(compiled: Compiled, numpy) -> Compiled:
+    """A copy of a numba ``compiled`` that runs the NumPy back end's code (``numpy()``
+    compiles it) when numba cannot compile its own, with a warning (``fallback=True``)."""
+    out = copy.copy(compiled)
+    out.fn = numba_jit.Fallback(compiled.fn, lambda: numpy().fn)
     return out
 
 

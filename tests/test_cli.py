@@ -264,6 +264,9 @@ def test_debug_shows_the_traceback(prog):
     result = invoke("--debug", "grad", "cliprog.py:bad")
     assert result.exit_code != 0
     assert isinstance(result.exception, tl.UnsupportedSyntaxError)
+    # --debug holds for that command only: an API error raised afterwards in the same
+    # process loses the compiler's frames again
+    assert not tl.errors.keep_frames()
 
 
 # ---------------------------------------------------------------- real processes

@@ -104,7 +104,10 @@ def test_specialised_gradient_is_right_and_specialised(fn, args, wrt, absent):
         np.testing.assert_allclose(gi, central_difference(fn, list(args), i), rtol=1e-5,
                                    atol=1e-8)
     assert absent not in g.source
-    assert absent in g.compiled().source or absent == "rt.matmul"
+    # the general variant keeps the helper, unless (issue 17) it is gone for any
+    # shapes: the copies of mean's scalar times e, of e's own shape (analysis.shapes.Like)
+    assert absent in g.compiled().source or absent == "rt.matmul" or \
+        absent == "rt.sum_vjp" and fn is mean_square
 
 
 def test_each_size_one_pattern_gets_its_own_variant():
@@ -128,7 +131,7 @@ def test_the_rnn_gradient_reads_like_the_hand_written_one():
         assert text in src
     assert "rt.unbroadcast" not in src and "rt.matmul_vjp" not in src
     # only what the adjoint reads is taped: the new state, the input row, the old state
-    assert "tape.append((h_2, t_3, h))" in src
+    assert "tape.append((h_2, t_2, h))" in src
     assert "for t in rng:" in src  # the user's loop variable keeps its name (issue 17)
 
 

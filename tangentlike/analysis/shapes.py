@@ -11,6 +11,15 @@ is on kinds: a gradient compiled for a (4, 32) + (32,) sum differs from one for
 of size 1 have the same length (NumPy raises otherwise), which is what lets
 ``specialize`` replace ``rt.unbroadcast`` by nothing or by a fixed ``sum``.
 Loop carries iterate to a fixed point; anything not modelled is unknown.
+
+Where nothing is known (the general variant, ``--general``), shapes are still
+related: an elementwise result has the broadcast shape of its operands, and
+broadcasting is idempotent, commutative and associative, so ``Like(S)`` says "the
+broadcast shape of the values in ``S``", each a value of unknown shape (a token).
+``sin(y)``, ``0.5 * y`` and ``y + sin(y)`` are all ``Like({y})``, which is what lets
+``specialize`` drop ``rt.unbroadcast(e, y)`` from their adjoints in code for any
+arguments. The tokens are values of this function only: ``visible`` forgets them
+where a pattern leaves it (a callee's result, a call's arguments, a tape).
 """
 from __future__ import annotations
 
@@ -25,6 +34,29 @@ PY = "py"
 SCALAR = "0d"  # a Python number on some paths, a NumPy scalar on others
 _BOTTOM = object()  # not reached yet (a loop carry before its first visit)
 _MAX_ITERATIONS = 32
+
+
+class Like(frozenset):
+    """The broadcast shape of a set of values whose own shapes are unknown."""
+
+    __slots__ = ()
+
+
+def visible(p):
+    """``p`` as seen outside the function it was inferred in (no ``Like`` tokens)."""
+    return None if isinstance(p, Like) else p
+
+
+def like_of(v, p):
+    """The tokens of value ``v`` of pattern ``p``: ``p``'s, ``{v}`` if unknown, none for a
+    0-d value; None for a known array pattern (no token stands for it)."""
+    if isinstance(p, Like):
+        return p
+    if p is None:
+        return Like((v,))
+    if p in (PY, SCALAR, ()) or isinstance(p, tuple) and p[:1] == ("dim",):
+        return Like()
+    return None
 
 
 def pattern(x):
@@ -109,12 +141,12 @@ def _pop(op, out):
             continue
         got = [join(a, b) for a, b in zip(got, ps)]
     for r, p in zip(op.results, got):
-        out[r] = None if p is _BOTTOM else p
+        out[r] = None if p is _BOTTOM else visible(p)
 
 
 def returned(func, param_patterns, callee=None):
     """The pattern of what ``func`` returns."""
-    return shapes(func, param_patterns, callee).get(func.body.ops[-1].args[0])
+    return visible(shapes(func, param_patterns, callee).get(func.body.ops[-1].args[0]))
 
 
 def _visit(block, out, callee):
@@ -135,7 +167,7 @@ def _visit(block, out, callee):
             dims = all(isinstance(p, tuple) and p[:1] == ("dim",) for p in ps)
             out[op.result] = ("dims", tuple(p[1] for p in ps)) if dims else None
         elif op.kind == "setitem":
-            out[op.result] = out.get(op.args[0])
+            out[op.result] = _same_as(op.args[0], out)
         elif op.kind == "push":
             out[_PUSHED].setdefault(op.args[0], []).append([out.get(a) for a in op.args[1:]])
         elif op.kind == "pop":
@@ -144,8 +176,37 @@ def _visit(block, out, callee):
             ps = [out.get(a) for a in op.args]
             p = _call(op, ps)
             if p is None and callee is not None and not op.attrs.get("kw"):
-                p = callee(op.attrs["fn"], ps)
-            out[op.result] = p
+                p = callee(op.attrs["fn"], [visible(q) for q in ps])
+            out[op.result] = _related(op, ps, out) if p is None else p
+
+
+def _same_as(v, out):
+    """The pattern of a value with the shape of ``v``."""
+    p = out.get(v)
+    return Like((v,)) if p is None else p
+
+
+def _related(op, ps, out):
+    """``Like`` of an elementwise call or one with its first operand's shape, whose
+    operands' patterns are not all known (None: no relation)."""
+    fn, kw = op.attrs["fn"], op.attrs.get("kw", ())
+    if kw and not set(kw) <= {"dtype"}:
+        return None
+    args = op.args[:len(op.args) - len(kw)]
+    if registry.has(fn, "shape_of_first") and args:
+        return _same_as(args[0], out)
+    if isinstance(fn, np.ufunc):
+        if fn.nout != 1 or len(args) != fn.nin:
+            return None
+    elif not registry.has(fn, "elementwise") or fn is np.where and len(args) != 3:
+        return None
+    tokens = Like()
+    for a in args:
+        t = like_of(a, out.get(a))
+        if t is None:
+            return None
+        tokens = tokens | t
+    return Like(tokens) if tokens else None
 
 
 def _loop(op, out, callee):
@@ -228,6 +289,52 @@ def _matmul(ps):
     return a[:-1] + b[1:] if len(b) == 2 else a[:-1]
 
 
+def _one(p):
+    """Whether an array of pattern ``p`` has one element: 1, 0 (no) or None."""
+    return 1 if all(a == 1 for a in p) else 0 if 0 in p else None
+
+
+def _product(kind, op, ps):
+    """The pattern of ``np.outer``, ``np.inner`` or ``np.einsum`` (constant subscripts)."""
+    if kind == "einsum":
+        return _einsum(op, ps)
+    a, b = (_as_array(p) for p in ps) if len(ps) == 2 else (None, None)
+    if a is None or b is None:
+        return None
+    if kind == "outer":
+        return (_one(a), _one(b))
+    if not a or not b:
+        return broadcast(ps)  # a scalar operand multiplies
+    return a[:-1] + b[:-1] if len(a) <= 2 and len(b) <= 2 else None
+
+
+def _einsum(op, ps):
+    c = op.args[0].owner if op.args else None
+    spec = c.attrs["value"] if getattr(c, "kind", None) == "const" else None
+    if not isinstance(spec, str) or "." in spec or op.attrs.get("kw"):
+        return None
+    spec = spec.replace(" ", "")
+    ins, _, out = spec.partition("->")
+    ins = ins.split(",")
+    if len(ins) != len(ps) - 1 or not all(s.isalpha() for s in ins) or \
+            "->" not in spec and not ins:
+        return None
+    if "->" not in spec:
+        letters = "".join(ins)
+        out = "".join(sorted(x for x in set(letters) if letters.count(x) == 1))
+    facts = {}
+    for s, p in zip(ins, ps[1:]):
+        arr = _as_array(p)
+        if arr is None or len(arr) != len(s):
+            return None
+        for letter, f in zip(s, arr):
+            facts.setdefault(letter, []).append(f)
+    if not set(out) <= set(facts) or len(set(out)) != len(out):
+        return None
+    return tuple(0 if 0 in facts[x] else 1 if all(f == 1 for f in facts[x]) else None
+                 for x in out)
+
+
 def _call(op, ps):
     fn = op.attrs["fn"]
     kw = op.attrs.get("kw", ())
@@ -235,6 +342,8 @@ def _call(op, ps):
         return ("dims", ps[0]) if is_array(ps[0]) else None
     if fn is len and is_array(ps[0]) and ps[0]:
         return ("dim", ps[0][0])
+    if fn in (np.size, np.ndim) and len(ps) == 1:
+        return ("dim", None)  # an integer
     if fn is operator.getitem:
         return _getitem(op, ps)
     if registry.has(fn, "reduction"):
@@ -252,6 +361,9 @@ def _call(op, ps):
         return ps[0]
     if registry.has(fn, "matmul") and len(ps) == 2:
         return _matmul(ps)
+    product = registry.spelling(fn, "shapes")
+    if product is not None:
+        return _product(product, op, ps)
     if fn in (np.transpose, rt.T) and len(ps) == 1 and is_array(ps[0]):
         return ps[0][::-1]
     if fn is float and len(ps) == 1:

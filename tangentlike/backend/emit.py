@@ -15,8 +15,9 @@ import re
 
 from ..errors import EmitError
 from ..ir.nodes import INPLACE_OPS, Block, walk_ops
+from ..runtime.containers import UNBOUND
 from ..transforms.dce import is_pure
-from . import array_api
+from . import array_api, numba_jit
 from .exprs import Globals, call_expr, const_expr, subscript_index
 from .naming import Names
 from .sourcemap import tag
@@ -83,6 +84,7 @@ class FuncEmitter:
     def __init__(self, func, globals_: Globals, ref_name, backend="numpy"):
         self.func, self.g, self.ref_name = func, globals_, ref_name
         self.xp, self.op = backend == array_api.NAME, None
+        self.jit = backend == numba_jit.NAME
         self.counts, self.user = _uses(func)
         self.inl = set()
         _inlinable(func.body, self.counts, self.user, self.inl)
@@ -117,6 +119,8 @@ class FuncEmitter:
         k = op.kind
         self.op = op
         if k == "const":
+            if self.jit and op.attrs["value"] is UNBOUND:  # numba: an optional, None
+                return ast.Constant(None)
             node = const_expr(op.attrs["value"], self.g)
             if self.xp and isinstance(node, ast.Attribute) and ast.unparse(node).startswith("np."):
                 node = ast.parse(self.spelled(ast.unparse(node)), mode="eval").body
@@ -125,7 +129,7 @@ class FuncEmitter:
         self.op = op
         if k == "call":
             return call_expr(op.attrs["fn"], args, op.attrs.get("kw", ()), self.target,
-                             array_api.call if self.xp else None)
+                             array_api.call if self.xp else numba_jit.call if self.jit else None)
         if k == "tuple" or k == "unpack":
             return ast.Tuple(args, ast.Load()) if k == "tuple" else args[0]
         if k == "list":
@@ -153,7 +157,8 @@ class FuncEmitter:
         body = self.block(self.func.body)
         if self.xp:
             body.insert(0, array_api.prologue([a.arg for a in args.args]))
-        return ast.FunctionDef(self.func.name, args, body or [ast.Pass()], [], None, None)
+        fdef = ast.FunctionDef(self.func.name, args, body or [ast.Pass()], [], None, None)
+        return numba_jit.decorate(fdef) if self.jit else fdef
 
     def block(self, block):
         out = []
@@ -184,10 +189,11 @@ class FuncEmitter:
         found, seen, todo = [], {(own.filename, own.lineno) if own else None}, [op]
         while todo:
             o = todo.pop()
-            what, loc = o.attrs.get("adjoint"), o.loc
-            if what and loc is not None and loc.lineno and (loc.filename, loc.lineno) not in seen:
-                seen.add((loc.filename, loc.lineno))
-                found.append((loc, what))
+            what = o.attrs.get("adjoint")
+            for loc in (o.loc,) + o.attrs.get("also", ()) if what else ():
+                if loc is not None and loc.lineno and (loc.filename, loc.lineno) not in seen:
+                    seen.add((loc.filename, loc.lineno))
+                    found.append((loc, what))
             todo.extend(reversed([a.owner for a in o.args
                                   if a in self.inl and not isinstance(a.owner, Block)]))
         return sorted(found, key=lambda f: -f[0].lineno)
@@ -238,6 +244,8 @@ class FuncEmitter:
         return [ast.Expr(ast.Call(ast.Attribute(lst, "pop", ast.Load()), [], []))]
 
     def s_tape(self, op):
+        if self.jit:  # a list numba types from what is pushed (one type per tape)
+            return [ast.Assign([self.store(op.results)], ast.List([], ast.Load()))]
         cls = "IndexTape" if op.attrs.get("nondiff") else "Tape"
         new = ast.Call(ast.Attribute(ast.Name("rt", ast.Load()), cls, ast.Load()), [], [])
         return [ast.Assign([self.store(op.results)], new)]
@@ -317,7 +325,7 @@ def render_comments(src: str) -> str:
     return "\n".join(out) + "\n"
 
 
-_MARKED = re.compile(r"^(\s*)(['\"])" + re.escape(_MARK))
+_MARKED = re.compile(r"^(\s*)(\"\"\"|'''|['\"])" + re.escape(_MARK))  # first: a docstring
 
 
 def _marked_text(line):

@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import EmitError
-from . import array_api
+from . import array_api, numba_jit, numba_tapes
 from .emit import FuncEmitter, comment, doc_line, one_line, render_comments
 from .exprs import MAX_LITERAL_DEPTH, Globals, _literal, dotted, is_literal, python_operator
 from .sourcemap import MAP_NAMES, positions, render
@@ -41,22 +41,29 @@ def emit_module(funcs, doc: str, ref_name, exports=None, backend="numpy", header
     functions named in ``noted`` add the user's line to an error they raise
     (``rt.source_note``); a source map ends the module (``sourcemap``), without the
     files for which ``hide(filename)`` is true."""
-    extra = [array_api.NAMESPACE] if backend == array_api.NAME else []
+    extra = [array_api.NAMESPACE] if backend == array_api.NAME else \
+        ["numba", "numba_ext"] if backend == numba_jit.NAME else []
     g = Globals(reserved=[f.name for f in funcs] + extra + list(MAP_NAMES))
     users = {}
     for f in funcs:
         _reserve_objects(f, g, ref_name, users)
+    jit = backend == numba_jit.NAME
+    for f in funcs if jit else ():
+        numba_tapes.split(f)
     defs = [FuncEmitter(f, g, ref_name, backend).emit() for f in funcs]
     for d in defs:
-        if d.name in noted:
+        if d.name in noted and not jit:  # numba compiles no try/except that binds an error
             d.body = [_noting(d.body)]
-    head = ast.parse(_HEADER).body
+    head = ast.parse(_HEADER + ("\n" + numba_jit.IMPORTS if jit else "")).body
     if exports is not None:
         names = ast.List([ast.Constant(n) for n in exports], ast.Load())
         head.append(ast.Assign([ast.Name("__all__", ast.Store())], names))
         head += [_constant(name, obj, users[name]) for name, obj in g.objects.items()]
     elif g.objects:
         head.append(comment("Bound by tangentlike when loaded: " + ", ".join(sorted(g.objects))))
+    if jit and exports is None:
+        head += numba_jit.jit_objects(sorted(n for n, o in g.objects.items()
+                                             if isinstance(o, types.FunctionType)))
     module = ast.Module(head + defs, [])
     raw = ast.unparse(ast.fix_missing_locations(module))
     top = "".join(f"# {one_line(line)}\n" for line in header) + doc_line(doc)

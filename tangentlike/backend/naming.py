@@ -15,7 +15,7 @@ import keyword
 
 from ..ir.nodes import Block, walk_ops
 
-_GENERIC = ("t", "c", "v", "tup", "s")
+_GENERIC = ("t", "c", "v", "tup", "s", "result")  # "result": a return inside a branch
 
 
 class Names:
@@ -32,7 +32,11 @@ class Names:
             self.name(p)
         for op in walk_ops(func.body):  # the user's loop variables before generic hints
             if op.kind == "for":
-                self.name(op.regions[0].params[0])
+                item = op.regions[0].params[0]
+                if self.uses.get(item, 0) == 0 and self.find(item) is item:
+                    self.names[item] = "_"  # an adjoint loop counting down reads no item
+                else:
+                    self.name(item)
 
     # union-find
     def find(self, v):
@@ -81,7 +85,9 @@ class Names:
                     and init not in self.inlined:
                 self.union(res, init)
             y = body.ops[-1].args[j]
-            if self._private(y, body) and not self._used_from(body, p, y.owner):
+            others = [a for i, a in enumerate(body.ops[-1].args) if i != j]
+            if self._private(y, body) and not self._used_from(body, p, y.owner) \
+                    and not any(a is p for a in others):  # a, b = b, a + b: b read after
                 self.union(res, y)
 
     def _sole(self, v):

@@ -13,11 +13,18 @@ from .nodes import Block, Op, Value, append_op
 class Builder:
     def __init__(self, block: Block, loc=None, mark=False):
         self.block, self.loc, self.mark = block, loc, mark
+        self.made = 0  # ops made so far
+        self.pending = []  # (block, loc): lines differentiated without an op of their own
 
     def op(self, kind, args=(), hints=(), attrs=None, regions=(), loc=None) -> Op:
         op = Op(kind, list(args), [], dict(attrs or {}), [], loc or self.loc)
         if self.mark:
             op.attrs["adjoint"] = self.mark
+            also = tuple(loc for blk, loc in self.pending if blk is self.block)
+            if also:  # the emitter comments those lines above this op's statement too
+                op.attrs["also"] = also
+                self.pending = [(blk, loc) for blk, loc in self.pending if blk is not self.block]
+        self.made += 1
         for h in hints:
             op.add_result(h)
         if regions:

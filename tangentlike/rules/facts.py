@@ -38,6 +38,10 @@ for fn, attr in ((np.shape, "shape"), (np.ndim, "ndim"), (np.size, "size")):
 for fn, node in ((np.add, ast.Add), (np.subtract, ast.Sub), (np.multiply, ast.Mult),
                  (np.divide, ast.Div), (np.true_divide, ast.Div)):
     declare((), fn, array_api=("binary", node))
+# The numba back end (backend/numba_jit.py): numba has the operator, not np.matmul, and
+# a sum with keepdims only as the helper (its numba version, runtime/numba_reductions.py).
+declare((), np.matmul, numba=("binary", ast.MatMult))
+declare((), rt.sum_axes, numba=("call", "rt.sum_axes"))
 
 declare(("elementwise", "scalar_closed"), operator.add, operator.sub, operator.mul,
         operator.truediv, operator.pow, operator.neg, operator.pos, abs)
@@ -56,6 +60,10 @@ declare("structure_of_first", rt.add_at, rt.copy, rt.zeros_like, rt.restore_item
 declare("structure_of_second", rt.unbroadcast, rt.sum_vjp, rt.as_float_grad)
 declare("shape_of_second", rt.extremum_share, rt.prod_others)
 declare("matmul", operator.matmul, np.matmul)
+declare("matmul", np.dot)  # what np.matmul is on 1-d and 2-d operands, all shapes models
+# How analysis.shapes finds the size-1 axes of a product's result.
+for fn, rule in ((np.outer, "outer"), (np.inner, "inner"), (np.einsum, "einsum")):
+    declare((), fn, shapes=rule)
 declare("negation", operator.neg, np.negative)
 declare("addition", operator.add, np.add)
 declare("subtraction", operator.sub, np.subtract)

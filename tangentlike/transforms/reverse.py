@@ -23,7 +23,7 @@ import operator
 from .. import runtime as rt
 from ..analysis.activity import varied as infer_varied, varied_tapes
 from ..analysis.infer import infer
-from ..analysis.shapes import PY, SCALAR, is_elementwise
+from ..analysis.shapes import PY, SCALAR, is_elementwise, like_of, visible
 from ..ir.facts import is_shaped, kind_of, pattern_of
 from ..errors import MissingRuleError, NonScalarOutputError
 from ..frontend.lower_expr import is_user_function
@@ -62,8 +62,12 @@ class Reverser(RegionAdjoints, CheckpointAdjoints):
         self.adjoint_blocks = set()  # blocks of the adjoint sweep holding recomputations
         self.P = passes.run(passes.PREPARE, clone_func(func), unit.optimize, unit)
         self.active = [p for p, m in zip(self.P.params, mask) if m]
-        infer(self.P, param_kinds, patterns or None, unit.return_kind, unit.return_pattern)
-        self.shaped = bool(patterns)  # the values' facts hold their shape patterns
+        infer(self.P, param_kinds, patterns or [None] * len(self.P.params), unit.return_kind,
+              unit.return_pattern)  # no patterns (general code): the Like relations
+        self.shaped = True  # the values' facts hold their shape patterns
+        out = self.P.body.ops[-1].args[0]  # a gradient checks that its output is 0-d,
+        self.scalar_tokens = (like_of(out, pattern_of(out)) or ()) if seed is not None \
+            else ()  # so is each token of its shape
         self.varied = infer_varied(self.P, self.active)
         self.unit = unit
         self.adj, self.owner_of, self.scopes, self.exports = {}, {}, {}, {}
@@ -86,7 +90,7 @@ class Reverser(RegionAdjoints, CheckpointAdjoints):
         grads = [self.final_adjoint(p) for p in self.active]
         kinds = [kind_of(p) for p in self.active]
         scalar = self.shaped and pattern_of(out) in ((), PY, SCALAR)
-        pats = [pattern_of(p) if self.shaped else None for p in self.active]
+        pats = [visible(pattern_of(p)) for p in self.active]
         return RevResult(self.P, self.b.block, out, g, grads, self.tape, kinds, scalar,
                          self.active, pats)
 
@@ -96,8 +100,11 @@ class Reverser(RegionAdjoints, CheckpointAdjoints):
 
     def reverse_block(self, block):
         for op in reversed(block.ops[:-1]):
-            self.b.loc = op.loc
+            self.b.loc, made = op.loc, self.b.made
+            differentiated = op.kind == "call" and any(r in self.adj for r in op.results)
             getattr(self, "a_" + op.kind)(op)
+            if differentiated and self.b.made == made and op.loc is not None:
+                self.b.pending.append((self.b.block, op.loc))  # d(c * d)/dc is d: no op
 
     # -- accumulation -----------------------------------------------------------
     def accumulate(self, v, c):
@@ -105,7 +112,8 @@ class Reverser(RegionAdjoints, CheckpointAdjoints):
             return
         old = self.adj.get(v)
         if old is None:
-            if c.hint in ("t", "c", "tup") and isinstance(c.owner, Op) \
+            if c.hint in ("t", "c", "tup", "d", "unbroadcast", "sum_vjp") \
+                    and isinstance(c.owner, Op) \
                     and c.owner.attrs.get("adjoint"):
                 c.hint = "d" + v.hint
             self.adj[v] = c
@@ -166,6 +174,11 @@ class Reverser(RegionAdjoints, CheckpointAdjoints):
         return None
 
     def export(self, v, if_op, blk):
+        mine = blk.ops[-1].args
+        for j, res in enumerate(if_op.results):
+            if j < len(mine) and mine[j] is v:  # the branch yields v already: no second export
+                self.exports[v] = res
+                return res
         r = if_op.add_result(v.hint)
         for region in if_op.regions:
             y = region.ops[-1]
@@ -230,7 +243,7 @@ class Reverser(RegionAdjoints, CheckpointAdjoints):
         k_out = kind_of(op.results[0], "unk")
         shaped = None if not self.shaped else \
             Shaped(op.results[0], lead_names[1], is_elementwise(fn), self.primal_of,
-                   self.avail)
+                   self.avail, self.scalar_tokens)
         cots = inline_rule(self, rule.vjp, lead, bound, defaults, [k for k, _ in wanted],
                            multi=len(rule.vjp_argnums) > 1,
                            lead_kinds={lead_names[0]: k_out, lead_names[1]: k_out},
@@ -242,7 +255,8 @@ class Reverser(RegionAdjoints, CheckpointAdjoints):
         fn = op.attrs["fn"]
         mask = [a in self.varied for a in op.args]
         kinds = [kind_of(a, "unk") for a in op.args]
-        patterns = None if not self.shaped else [pattern_of(a) for a in op.args]
+        patterns = [visible(pattern_of(a)) for a in op.args]
+        patterns = patterns if any(p is not None for p in patterns) else None
         fwd, bwd = self.unit.reverse_callee(fn, mask, kinds, op.loc, patterns)
         if isinstance(fn, Checkpointed):  # keep the arguments; run the forward sweep again
             op.attrs["fn"] = fn.fn

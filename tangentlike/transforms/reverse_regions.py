@@ -181,9 +181,11 @@ class RegionAdjoints:
             if not pairs:
                 continue
             tape = self.get_tape(nondiff)
-            push = Op("push", [tape] + [v for v, _ in pairs], [], {}, [], body.ops[-1].loc, body)
+            self.sites = getattr(self, "sites", 0) + 1  # a push and the pop reading it
+            push = Op("push", [tape] + [v for v, _ in pairs], [], {"site": self.sites}, [],
+                      body.ops[-1].loc, body)
             body.ops.insert(len(body.ops) - 1, push)
-            pop = Op("pop", [self.avail(tape)], [], {}, [], loc, adj_block)
+            pop = Op("pop", [self.avail(tape)], [], {"site": self.sites}, [], loc, adj_block)
             for _, new in pairs:
                 new.owner = pop
                 pop.results.append(new)

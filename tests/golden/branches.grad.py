@@ -5,14 +5,13 @@ from tangentlike import runtime as rt
 def grad_branches(x, k):
     t = k > 1.0
     if t:
-        y, y_2, t_2 = (x * k, None, None)
+        y, t_2 = (x * k, None)
     else:
         t_3 = k > 0.0
         if t_3:
-            y_3 = np.exp(x)
-            y, y_2 = (y_3, y_3)
+            y = np.exp(x)
         else:
-            y, y_2 = (-x, None)
+            y = -x
         t_2 = t_3
     # adjoint of line 26: return y * y
     dy = y + y
@@ -22,7 +21,7 @@ def grad_branches(x, k):
     else:
         # adjoint of line 22: elif k > 0.0:
         if t_2:
-            dx = dy * y_2
+            dx = dy * y
         else:
             dx = -dy
     return float(dx)

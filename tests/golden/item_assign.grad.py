@@ -16,15 +16,15 @@ def grad_item_assign(x):
         tape.append((y, old, t_4, t_3, t, t_2))
     # adjoint of line 76: return np.sum(y * x)
     # adjoint of line 74: for i in range(4):
-    dy, dx = (1.0 * x, rt.copy(1.0 * y))
+    dy, dx = (x, rt.copy(y))
     for i_2 in rng[::-1]:
         y_2, old_2, t_5, t_6, t_7, t_8 = tape.pop()
         # adjoint of line 75: y[i] = x[i] * x[3 - i]
         y_2[i_2] = old_2
         dy_2, dt = rt.setitem_vjp(dy, i_2)
         dt_2 = rt.unbroadcast(dt, t_5)
-        unbroadcast = rt.unbroadcast(dt_2 * t_6, t_7)
-        dx_2 = rt.add_at(dx, t_8, rt.unbroadcast(dt_2 * t_7, t_6))
-        dx = rt.add_at(dx_2, i_2, unbroadcast)
+        dt_3 = rt.unbroadcast(dt_2 * t_6, t_7)
+        dx_2 = rt.add_at(dx, t_8, dt_2 * t_7)
+        dx = rt.add_at(dx_2, i_2, dt_3)
         dy = dy_2
     return rt.dtype_like(dx, x)

@@ -12,21 +12,17 @@ def grad_list_append(x):
         tape.append((parts, t))
     t_2 = parts[0]
     t_3 = parts[1]
-    t_4 = t_2 * t_3
-    t_5 = parts[2]
-    rt.check_scalar(t_4 + t_5, 'list_append')
+    rt.check_scalar(t_2 * t_3 + parts[2], 'list_append')
     # adjoint of line 83: return parts[0] * parts[1] + parts[2]
-    unbroadcast = rt.unbroadcast(1.0, t_4)
-    dparts = rt.add_at(rt.zeros_like(parts), 2, rt.unbroadcast(1.0, t_5))
-    unbroadcast_2 = rt.unbroadcast(unbroadcast * t_3, t_2)
-    dparts_2 = rt.add_at(dparts, 1, rt.unbroadcast(unbroadcast * t_2, t_3))
-    dparts_3 = rt.add_at(dparts_2, 0, unbroadcast_2)
+    dparts = rt.add_at(rt.zeros_like(parts), 2, 1.0)
+    dparts_2 = rt.add_at(dparts, 1, t_2)
+    dparts_3 = rt.add_at(dparts_2, 0, t_3)
     # adjoint of line 81: for i in range(3):
     dx = rt.zeros_like(x)
-    for i_2 in rng[::-1]:
-        parts_2, t_6 = tape.pop()
+    for _ in rng[::-1]:
+        parts_2, t_4 = tape.pop()
         # adjoint of line 82: parts.append(x * (i + 1.0))
         parts_2.pop()
         dparts_4, dt = rt.append_vjp(dparts_3)
-        dparts_3, dx = (dparts_4, dx + dt * t_6)
+        dparts_3, dx = (dparts_4, dx + dt * t_4)
     return float(dx)

@@ -14,19 +14,17 @@ def grad_range_accumulate(x):
         acc_2 = acc + t_4
         tape.append((acc, t_4, t_3, t, t_2))
         acc = acc_2
-    t_5 = acc * acc
-    rt.check_scalar(np.sum(t_5), 'range_accumulate')
+    rt.check_scalar(np.sum(acc * acc), 'range_accumulate')
     # adjoint of line 33: return np.sum(acc * acc)
-    unbroadcast = rt.unbroadcast(rt.sum_vjp(1.0, t_5, None, False) * acc, acc)
     # adjoint of line 31: for i in range(4):
-    dacc, dx = (unbroadcast + unbroadcast, rt.zeros_like(x))
+    dacc, dx = (acc + acc, rt.zeros_like(x))
     for i_2 in rng[::-1]:
-        acc_3, t_6, t_7, t_8, t_9 = tape.pop()
+        acc_3, t_5, t_6, t_7, t_8 = tape.pop()
         # adjoint of line 32: acc = acc + x[i] * x[i + 1]
-        unbroadcast_2 = rt.unbroadcast(dacc, acc_3)
-        unbroadcast_3 = rt.unbroadcast(dacc, t_6)
-        unbroadcast_4 = rt.unbroadcast(unbroadcast_3 * t_7, t_8)
-        dx_2 = rt.add_at(dx, t_9, rt.unbroadcast(unbroadcast_3 * t_8, t_7))
-        dx = rt.add_at(dx_2, i_2, unbroadcast_4)
-        dacc = unbroadcast_2
+        dacc_2 = rt.unbroadcast(dacc, acc_3)
+        dt = rt.unbroadcast(dacc, t_5)
+        dt_2 = rt.unbroadcast(dt * t_6, t_7)
+        dx_2 = rt.add_at(dx, t_8, dt * t_7)
+        dx = rt.add_at(dx_2, i_2, dt_2)
+        dacc = dacc_2
     return rt.dtype_like(dx, x)

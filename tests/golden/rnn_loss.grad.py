@@ -8,17 +8,16 @@ def grad_loss(W, xs):
     h, n_iter = (np.zeros(np.shape(W)[0]), 0)
     for t in rng:
         tanh = np.tanh(W @ h + xs[t])
-        t_3 = np.sum(tanh) > 10.0
+        t_2 = np.sum(tanh) > 10.0
         k = n_iter + 1
         tape.append((tanh, h))
         h, n_iter = (tanh, k)
-        if t_3:
+        if t_2:
             break
     # adjoint of line 96: return np.sum(h * h)
-    d = 1.0 * h
     # adjoint of line 92: for t in range(xs.shape[0]):
-    dh, dW = (d + d, rt.zeros_like(W))
-    for t_2 in rng[:n_iter][::-1]:
+    dh, dW = (h + h, rt.zeros_like(W))
+    for _ in rng[:n_iter][::-1]:
         tanh_2, h_2 = tape.pop()
         # adjoint of line 87: return np.tanh(W @ h + x)
         dt = dh * (1.0 - tanh_2 * tanh_2)

@@ -7,5 +7,7 @@ def grad_straight_line(x, y):
     t = a / y
     # adjoint of line 15: b = a / y - x ** 2
     da = t - x ** 2 + np.divide(a, y)
+    # adjoint of line 16: return a * b + 3.0
+    # adjoint of line 15: b = a / y - x ** 2
     # adjoint of line 14: a = x * y + np.sin(x)
     return (float(da * np.cos(x) - a * 2 * x + da * y), float(da * x - np.divide(a * t, y)))

@@ -8,13 +8,9 @@ __all__ = ['grad_f']
 
 def grad_f(x):
     try:
-        t = x ** 3
-        t_2 = 3.0 * t
-        t_3 = x ** 2
-        t_4 = 5.0 * t_3
-        rt.check_scalar(t_2 - t_4, 'f')
+        rt.check_scalar(3.0 * x ** 3 - 5.0 * x ** 2, 'f')
         # adjoint of line 21: return 3.0 * x ** 3 - 5.0 * x ** 2
-        return rt.dtype_like(rt.unbroadcast(rt.unbroadcast(rt.unbroadcast(-1.0, t_4) * 5.0, t_3) * 2 * x, x) + rt.unbroadcast(rt.unbroadcast(rt.unbroadcast(1.0, t_2) * 3.0, t) * 3 * x ** 2.0, x), x)
+        return rt.dtype_like(-10.0 * x + 9.0 * x ** 2.0, x)
     except Exception as error:
         rt.source_note(error)
         raise
@@ -23,14 +19,10 @@ def grad_f(x):
 # generated line, (start column, end column, index): read by rt.source_note to
 # name the user's line when an error is raised in this module.
 _SOURCE_LINES = (
-    ('examples/autograd_tutorial.py', 21, 'f', 'return 3.0 * x ** 3 - 5.0 * x ** 2'),
     ('examples/autograd_tutorial.py', 20, 'f', 'def f(x):'),
+    ('examples/autograd_tutorial.py', 21, 'f', 'return 3.0 * x ** 3 - 5.0 * x ** 2'),
 )
 _SOURCE_MAP = {
-    11: ((8, 18, 0),),
-    12: ((8, 21, 0),),
-    13: ((8, 20, 0),),
-    14: ((8, 23, 0),),
-    15: ((8, 39, 1), (24, 33, 0)),
-    17: ((8, 198, 1), (29, 194, 0)),
+    11: ((8, 57, 0), (24, 51, 1)),
+    13: ((8, 59, 0), (29, 55, 1)),
 }

@@ -10,15 +10,13 @@ def grad_logistic_loss(w, A, labels):
     try:
         z = A @ w
         logaddexp = np.logaddexp(0.0, z)
-        t = labels * z
-        t_2 = logaddexp - t
-        t_3 = w * w
-        rt.check_scalar(np.mean(t_2) + 0.05 * np.sum(t_3), 'logistic_loss')
+        t = logaddexp - labels * z
+        rt.check_scalar(np.mean(t) + 0.05 * np.sum(w * w), 'logistic_loss')
         # adjoint of line 25: return np.mean(np.logaddexp(0.0, z) - labels * z) + 0.5 * PENALTY * np.sum(w * w)
-        unbroadcast = rt.unbroadcast(rt.sum_vjp(0.05, t_3, None, False) * w, w)
-        dt = rt.sum_vjp(1.0, t_2, None, False) / rt.count(t_2)
+        dw = 0.05 * w
+        d = 1.0 / rt.count(t)
         # adjoint of line 24: z = A @ w
-        return rt.dtype_like(unbroadcast + unbroadcast + rt.matmul_vjp_right(rt.unbroadcast(rt.unbroadcast(dt, logaddexp) * np.exp(z - logaddexp), z) - rt.unbroadcast(rt.unbroadcast(dt, t) * labels, z), A, w), w)
+        return rt.dtype_like(dw + dw + rt.matmul_vjp_right(rt.unbroadcast(rt.sum_vjp(d, t, None, False), logaddexp) * np.exp(z - logaddexp) - rt.unbroadcast(rt.sum_vjp(d, t, None, False) * labels, z), A, w), w)
     except Exception as error:
         rt.source_note(error)
         raise
@@ -34,11 +32,9 @@ _SOURCE_LINES = (
 _SOURCE_MAP = {
     11: ((8, 17, 0),),
     12: ((8, 40, 1),),
-    13: ((8, 22, 1),),
-    14: ((8, 27, 1),),
-    15: ((8, 19, 1),),
-    16: ((8, 75, 2), (24, 57, 1)),
-    18: ((8, 79, 1),),
-    19: ((8, 62, 1), (24, 27, 2)),
-    21: ((8, 212, 2), (29, 208, 0), (29, 54, 1), (77, 201, 1)),
+    13: ((8, 34, 1),),
+    14: ((8, 75, 2), (24, 57, 1)),
+    16: ((8, 21, 1),),
+    17: ((8, 29, 1), (12, 15, 2)),
+    19: ((8, 210, 2), (29, 206, 0), (29, 36, 1), (59, 199, 1)),
 }
