@@ -325,14 +325,15 @@ def _options_decorator(factory, fn, kwargs):
     return factory(fn, **kwargs)
 
 
-_GRAD_OPTIONS = ("wrt", "argnums", "has_aux", "mode", "optimize", "checkpoint", "backend",
-                 "fallback")
+_GRAD_OPTIONS = ("wrt", "argnums", "argnum", "has_aux", "mode", "optimize", "checkpoint",
+                 "backend", "fallback")
 
 
 def _grad_options(entry, wrt, options):
     check_options(entry, options, _GRAD_OPTIONS)
     options = dict(options)
-    options["wrt"] = resolve_wrt(wrt, options.pop("argnums", None))
+    options["wrt"] = resolve_wrt(wrt, options.pop("argnums", None),
+                                 argnum=options.pop("argnum", None))
     return options
 
 

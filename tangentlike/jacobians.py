@@ -131,8 +131,9 @@ class Jacobian:
 
 
 def _jacobian_options(entry, wrt, options):
-    check_options(entry, options, ("wrt", "argnums", "has_aux"))
-    return resolve_wrt(wrt, options.get("argnums")), options.get("has_aux", False)
+    check_options(entry, options, ("wrt", "argnums", "argnum", "has_aux"))
+    return (resolve_wrt(wrt, options.get("argnums"), argnum=options.get("argnum")),
+            options.get("has_aux", False))
 
 
 @entry_point
@@ -155,8 +156,8 @@ def jacrev(fn: Callable[..., Any], wrt: Wrt | None = None, **options: Any) -> Ja
 def hessian(fn: Callable[..., Any], wrt: Wrt | None = None,
             **options: Any) -> Callable[..., Any]:
     """The dense Hessian, forward over reverse: ``jacfwd(grad(fn))``."""
-    check_options("hessian", options, ("wrt", "argnums"))
-    wrt = resolve_wrt(wrt, options.get("argnums"))
+    check_options("hessian", options, ("wrt", "argnums", "argnum"))
+    wrt = resolve_wrt(wrt, options.get("argnums"), argnum=options.get("argnum"))
     return jacfwd(grad(fn, wrt=wrt), wrt=wrt)
 
 
@@ -165,8 +166,8 @@ def hvp(fn: Callable[..., Any], primals: Sequence[Any], v: Any, wrt: int | str |
         **options: Any) -> Any:
     """The Hessian-vector product H·v by one forward sweep over the generated gradient
     (Pearlmutter's R-operator); costs a small multiple of one gradient."""
-    check_options("hvp", options, ("wrt", "argnums"))
-    wrt = resolve_wrt(wrt, options.get("argnums"))
+    check_options("hvp", options, ("wrt", "argnums", "argnum"))
+    wrt = resolve_wrt(wrt, options.get("argnums"), argnum=options.get("argnum"))
     names = list(signature_of(fn).parameters)
     (i,), _ = normalize_wrt(fn, wrt, names)
     tangents = [v if j == i else None for j in range(len(primals))]

@@ -1,4 +1,5 @@
-"""Keyword options of the entry points: the JAX spellings (``argnums=`` for ``wrt=``)
+"""Keyword options of the entry points: the JAX and autograd spellings (``argnums=``,
+``argnum=`` for ``wrt=``)
 and one clear error for a keyword no entry point knows (an ``ArgumentError`` listing the
 valid ones, instead of Python's ``TypeError``)."""
 from __future__ import annotations
@@ -15,12 +16,15 @@ def check_options(entry: str, options: dict, valid) -> None:
                             + known)
 
 
-def resolve_wrt(wrt, argnums, default=0):
-    """``wrt`` or its JAX spelling ``argnums`` (int or tuple), not both; ``default`` when
-    neither is given."""
-    if wrt is not None and argnums is not None:
-        raise ArgumentError(f"give wrt= or argnums= (its JAX spelling), not both "
-                            f"(wrt={wrt!r}, argnums={argnums!r})")
-    if argnums is not None:
-        return argnums
-    return default if wrt is None else wrt
+WRT_SPELLINGS = ("wrt", "argnums", "argnum")
+
+
+def resolve_wrt(wrt, argnums, default=0, argnum=None):
+    """``wrt``, its JAX spelling ``argnums`` or its autograd spelling ``argnum`` (int or
+    tuple), at most one of them; ``default`` when none is given."""
+    given = [(k, v) for k, v in (("wrt", wrt), ("argnums", argnums), ("argnum", argnum))
+             if v is not None]
+    if len(given) > 1:
+        raise ArgumentError("give one of wrt=, argnums= (JAX's spelling) or argnum= "
+                            "(autograd's), not " + " and ".join(f"{k}={v!r}" for k, v in given))
+    return given[0][1] if given else default

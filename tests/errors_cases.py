@@ -89,7 +89,7 @@ def uses_exec(x):
 
 
 def uses_star_args(x):
-    return _add(*(x, 2.0))  # <- star
+    return _add(*np.shape(x))  # <- star
 
 
 _KW = {"b": 2.0}

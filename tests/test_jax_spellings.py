@@ -67,15 +67,26 @@ def test_argnums_on_the_jacobians_hessian_and_hvp():
 
 def test_wrt_and_argnums_together_is_an_error():
     for entry in (tl.grad, tl.value_and_grad, tl.jacfwd, tl.jacrev, tl.hessian):
-        with pytest.raises(tl.ArgumentError, match="not both"):
+        with pytest.raises(tl.ArgumentError, match="not wrt=0 and argnums=0"):
             entry(two, wrt=0, argnums=0)
+        with pytest.raises(tl.ArgumentError, match="not argnums=1 and argnum=1"):
+            entry(two, argnums=1, argnum=1)
+
+
+def test_argnum_is_autograds_spelling_of_wrt():
+    treefd.assert_close(tl.grad(two, argnum=1)(X, Y), tl.grad(two, wrt=1)(X, Y))
+    treefd.assert_close(tl.grad(two, argnum=1)(X, Y), fd(two, (X, Y), 1))
+    treefd.assert_close(tl.value_and_grad(two, argnum=1)(X, Y)[1], fd(two, (X, Y), 1))
+    for jac in (tl.jacfwd, tl.jacrev):
+        treefd.assert_close(jac(two, argnum=1)(X, Y), fd(two, (X, Y), 1))
+    treefd.assert_close(tl.hessian(two, argnum=0)(X, Y), tl.hessian(two, wrt=0)(X, Y))
 
 
 @pytest.mark.parametrize("call", [
-    lambda: tl.grad(two, argnum=0), lambda: tl.value_and_grad(two, foo=1),
+    lambda: tl.grad(two, argnumz=0), lambda: tl.value_and_grad(two, foo=1),
     lambda: tl.jacfwd(two, holomorphic=True), lambda: tl.jacrev(two, wtr=0),
     lambda: tl.vjp(two, X, Y, argnums=0), lambda: tl.jvp(two, (X, Y), (X, Y), has_aux=True),
-    lambda: tl.hessian(two, mode="forward"), lambda: tl.grad(argnum=1),
+    lambda: tl.hessian(two, mode="forward"), lambda: tl.grad(argnumz=1),
 ], ids=["grad", "value_and_grad", "jacfwd", "jacrev", "vjp", "jvp", "hessian", "decorator"])
 def test_an_unknown_keyword_is_an_argument_error_listing_the_options(call):
     with pytest.raises(tl.ArgumentError, match="unexpected keyword argument .*options|no options"):

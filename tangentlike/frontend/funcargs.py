@@ -18,9 +18,10 @@ import types
 
 import gast
 
-from ..errors import UnsupportedSyntaxError
+from ..errors import LocatedError, NoSourceError, UnsupportedSyntaxError
 from . import scan
 from .lambdas import lambda_def
+from .opaque import opaque_callee
 from .source import FuncSpec, spec_of
 
 
@@ -54,6 +55,36 @@ class FuncArgs:
                     return "global", obj
         return None
 
+    def static_method(self, f):
+        """A user function or bound method read off a module-level or closed-over object
+        (``self.layer``, ``model.loss``), else None."""
+        if not isinstance(f, gast.Attribute):
+            return None
+        ok, base = self.static_object(f.value)
+        if not ok or isinstance(base, types.ModuleType):
+            return None
+        try:
+            obj = getattr(base, f.attr)
+        except AttributeError:
+            raise LocatedError(f"{type(base).__name__} object has no attribute '{f.attr}'",
+                               self.spec.loc(f)) from None
+        from .lower_expr import is_user_function
+        return obj if is_user_function(obj) else None
+
+    def static_object(self, node):
+        """``static(node)``, extended to attributes of objects that are known when the
+        function is compiled (``self.l1`` in ``self.l1.forward(x)``), each read noted
+        so that the compiled code is not reused once it is rebound."""
+        ok, obj = self.static(node)
+        if ok or not isinstance(node, gast.Attribute):
+            return ok, obj
+        ok, base = self.static_object(node.value)
+        if not ok or isinstance(base, types.ModuleType) or not hasattr(base, node.attr):
+            return False, None
+        value = getattr(base, node.attr)
+        self.spec.note_attribute(base, node.attr, value)
+        return True, value
+
     def check_callee_writes(self, fn, node):
         """A user function called here may not write into its parameters' items: only the
         function differentiated itself copies such writes back to its caller."""
@@ -72,13 +103,20 @@ class FuncArgs:
                 "caller's array would change)", self.spec.loc(node),
                 f"copy it inside {spec.name} ({p} = {p}.copy()) and return the new array")
 
-    def check_opaque_writes(self, fn, node):
-        """``check_callee_writes`` for a callee that runs opaque, when its source is there."""
-        from ..errors import NoSourceError
+    def call_opaque(self, fn, node):
+        """The call of ``fn`` as an opaque primal call (``frontend/opaque.py``) when its
+        source cannot be lowered, else None; ``check_callee_writes`` where its source is
+        there (without one, its array arguments are passed read-only: ir.callees.Opaque)."""
+        opaque = opaque_callee(fn, type(self))
+        if opaque is None:
+            return None
         try:
             self.check_callee_writes(fn, node)
         except NoSourceError:
-            pass  # no source: its array arguments are passed read-only (ir.callees.Opaque)
+            pass
+        return self.b.call(opaque, [self.expr(a) for a in node.args]
+                           + [self.expr(k.value) for k in node.keywords],
+                           hint=fn.__name__, kw=[k.arg for k in node.keywords])
 
     def specialize_call(self, fn, node):
         """``(fn, node)``, or a copy of user function ``fn`` without its function-valued
@@ -115,8 +153,8 @@ class FuncArgs:
         names = [a.id for a in fdef.args.args]
         defaults = dict(zip(names[len(names) - len(fdef.args.defaults):], fdef.args.defaults))
         kept_defaults = [defaults[a.id] for a in keep if a.id in defaults]
-        new = gast.FunctionDef(fdef.name, gast.arguments(keep, [], None, [], [], None,
-                                                         kept_defaults),
+        new = gast.FunctionDef(fdef.name, gast.arguments(keep, [], fdef.args.vararg, [], [],
+                                                         fdef.args.kwarg, kept_defaults),
                                fdef.body, [], None, None, [])
         gast.copy_location(new, fdef)
         new.end_lineno, new.end_col_offset = fdef.end_lineno, fdef.end_col_offset

@@ -24,6 +24,9 @@ from ..ir.verifier import verify
 from . import scan
 from .aliases import AliasCheck
 from .funcargs import FuncArgs
+from .starparams import StarParams
+from .dictmethods import DictMethods, maybe_dict
+from .conveniences import Conveniences
 from .lower_expr import ExprLowering, LocalFunc
 from .lambdas import lambda_def
 from .source import nested_spec
@@ -35,7 +38,8 @@ from .subset import check_subset
 FLAGS = (".brk", ".cont")
 
 
-class Lowerer(SugarLowering, BuiltinSugar, FuncArgs, ExprLowering, AliasCheck):
+class Lowerer(SugarLowering, BuiltinSugar, FuncArgs, StarParams, DictMethods, Conveniences,
+              ExprLowering, AliasCheck):
     def __init__(self, spec):
         self.spec = spec
         self.env = {}
@@ -195,6 +199,8 @@ class Lowerer(SugarLowering, BuiltinSugar, FuncArgs, ExprLowering, AliasCheck):
         else:
             self.consume(None, gast.Call(None, [s.iter], []))  # a for consumes it once
             seq = self.expr(s.iter)
+            if maybe_dict(seq, self.param_values.values()):  # a dict: its keys
+                seq = self.b.call(rt.iterable, [seq], hint=clean_hint(getattr(s.iter, "id", "seq")))
             n = self.b.call(len, [seq], hint="n")
             iterable = self.b.call(range, [n], hint="rng")
         names = self._carries(s)

@@ -20,10 +20,11 @@ from .. import runtime as rt
 from ..admissible import complex_type, unsupported
 from ..errors import LocatedError, UnsupportedSyntaxError
 from ..ir.callees import Checkpointed, DerivativeBase, is_compile_time
+from .conveniences import callable_object
+from .dictmethods import DICT_METHODS
 from ..rules import registry
 from . import rewrites
 from .nested import is_jvp, lower_jvp
-from .opaque import opaque_callee
 from .sugar import REFS
 from .records import RecordCalls
 from .tapes import ListMethods
@@ -46,10 +47,10 @@ METHODS = {"sum": np.sum, "mean": np.mean, "max": np.max, "min": np.min, "dot": 
            "diagonal": np.diagonal, "repeat": np.repeat, "take": np.take,
            "argmax": np.argmax, "argmin": np.argmin, "argsort": np.argsort, "all": np.all,
            "any": np.any, "round": np.round, "nonzero": np.nonzero, "conj": np.conjugate,
-           "conjugate": np.conjugate}
+           "conjugate": np.conjugate, "item": rt.item, "format": str.format}
 VARARG_METHODS = ("reshape", "transpose")
 ATTRIBUTES = {"shape": np.shape, "T": np.transpose, "ndim": np.ndim, "size": np.size,
-              "real": np.real, "imag": np.imag, "mT": np.matrix_transpose}
+              "real": np.real, "imag": np.imag, "mT": np.matrix_transpose, "dtype": rt.dtype_of}
 PRIMITIVE_MODULES = ("numpy", "tangentlike", "builtins", "operator", "math", "_operator")
 
 
@@ -135,7 +136,8 @@ class ExprLowering(ListMethods, RecordCalls):
         return REFS[name] if name in REFS else self.spec.resolve(name, node)
 
     def static(self, node):
-        """(True, object) when ``node`` names a global, builtin or module attribute."""
+        """(True, object) when ``node`` names a global, builtin, or an attribute of a module
+        or a class."""
         if isinstance(node, gast.Name) and node.id not in self.locals \
                 and not node.id.startswith("."):
             return True, self.resolve_name(node.id, node)
@@ -148,6 +150,10 @@ class ExprLowering(ListMethods, RecordCalls):
                 value = getattr(base, node.attr)
                 if (base.__name__ or "").split(".")[0] not in PRIMITIVE_MODULES:
                     self.spec.note_attribute(base, node.attr, value)  # a user module's name
+                return True, value
+            if ok and isinstance(base, type) and hasattr(base, node.attr):
+                value = getattr(base, node.attr)  # a class's function or constant:
+                self.spec.note_attribute(base, node.attr, value)  # Generator.normal
                 return True, value
         return False, None
 
@@ -168,6 +174,11 @@ class ExprLowering(ListMethods, RecordCalls):
 
     def e_BinOp(self, node):
         left, right = self.expr(node.left), self.expr(node.right)
+        kinds = [getattr(getattr(v, "owner", None), "kind", None) for v in (left, right)]
+        if isinstance(node.op, gast.Add) and kinds[0] == kinds[1] and kinds[0] in ("tuple",
+                                                                                  "list"):
+            items = list(left.owner.args) + list(right.owner.args)  # (a,) + (b, c)
+            return self.b.op(kinds[0], items, (kinds[0][0] + "s",)).result
         return self.b.call(BINOPS[type(node.op)], [left, right])
 
     def e_UnaryOp(self, node):
@@ -231,6 +242,7 @@ class ExprLowering(ListMethods, RecordCalls):
         return self.b.call(operator.getitem, [base, self.expr(node.slice)])
 
     def e_Call(self, node):
+        node = self.expand_starred(node)
         f = node.func
         if isinstance(f, gast.Name) and isinstance(self.env.get(f.id), LocalFunc):
             return self.call_user(self.env[f.id], node)
@@ -240,6 +252,7 @@ class ExprLowering(ListMethods, RecordCalls):
         if method is not None:
             return self.call_user(method, node)
         ok, fn = self.static_callee(f)
+        fn = callable_object(fn) if ok else fn
         if ok and _compile_time(fn):
             return self.b.const(self.evaluate_transform(fn, node), hint="d" + _hint(fn))
         if ok and is_jvp(fn):
@@ -267,21 +280,6 @@ class ExprLowering(ListMethods, RecordCalls):
         kw = [k.arg for k in node.keywords]
         args += [self.expr(k.value) for k in node.keywords]
         return self.b.call(fn, args, hint=_hint(fn), kw=kw)
-
-    def static_method(self, f):
-        """A user function or bound method read off a module-level or closed-over object
-        (``self.layer``, ``model.loss``), else None."""
-        if not isinstance(f, gast.Attribute):
-            return None
-        ok, base = self.static(f.value)
-        if not ok or isinstance(base, types.ModuleType):
-            return None
-        try:
-            obj = getattr(base, f.attr)
-        except AttributeError:
-            raise LocatedError(f"{type(base).__name__} object has no attribute '{f.attr}'",
-                               self.spec.loc(f)) from None
-        return obj if is_user_function(obj) else None
 
     def static_callee(self, f):
         """(True, callable) for a global function, a module attribute, a local bound to a
@@ -321,10 +319,15 @@ class ExprLowering(ListMethods, RecordCalls):
         name = f.attr
         if name in ("append", "pop"):
             return self.append(node)
+        if name in DICT_METHODS:
+            return self.dict_method(node)
+        if name == "extend":
+            return self.extend(node)
         fn = METHODS.get(name) or _generator_method(name)
         if fn is None:
+            known = ", ".join(DICT_METHODS + tuple(METHODS))
             raise UnsupportedSyntaxError(f"method .{name}()", self.spec.loc(node),
-                                         "supported: append, " + ", ".join(METHODS)
+                                         "supported: append, " + known
                                          + ", and numpy.random.Generator's methods")
         recv = self.expr(f.value)
         args = [self.expr(a) for a in node.args]
@@ -336,12 +339,10 @@ class ExprLowering(ListMethods, RecordCalls):
 
     def call_user(self, fn, node):
         fn, node = self.specialize_call(fn, node)  # function arguments: a copy, never opaque
-        opaque = opaque_callee(fn, type(self))
-        if opaque is not None:  # runs as it is: an error only if it is differentiated
-            self.check_opaque_writes(fn, node)
-            return self.b.call(opaque, [self.expr(a) for a in node.args]
-                               + [self.expr(k.value) for k in node.keywords],
-                               hint=fn.__name__, kw=[k.arg for k in node.keywords])
+        called = self.call_opaque(fn, node)  # runs as it is: an error only if differentiated
+        if called is not None:
+            return called
+        fn, node = self.specialize_star(fn, node)
         self.check_callee_writes(fn, node)
         spec_sig = fn.spec.signature() if isinstance(fn, LocalFunc) else None
         import inspect

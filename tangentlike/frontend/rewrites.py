@@ -12,6 +12,8 @@ does). Anything else is left as it is.
 """
 from __future__ import annotations
 
+import operator
+
 import gast
 import numpy as np
 
@@ -35,6 +37,8 @@ def rewrite_call(lw, fn, node):
     if registry.has(fn, "per_argument") and len(node.args) > 1 and not node.keywords:  # one call per array
         parts = [lw.b.call(fn, [lw.expr(a)], hint=fn.__name__) for a in node.args]
         return fn, node, lw.b.op("tuple", parts, ("arys",)).result
+    if fn is pow and len(node.args) == 2 and not node.keywords:  # pow(a, b) is a ** b
+        return operator.pow, node, None
     if fn is np.linalg.svd and _literal_kw(node, "compute_uv") is False:
         return np.linalg.svdvals, _without_kw(node, ("compute_uv", "full_matrices")), None
     if fn is np.linalg.norm and _nuclear(node):

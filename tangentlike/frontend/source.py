@@ -66,6 +66,7 @@ class FuncSpec:
         self.lifted = tuple(lifted)  # free variables of a nested def, passed as parameters
         self.key, self.parent, self.pyfunc = key, parent, pyfunc
         self.local_funcs = {}  # sibling and own nested defs a nested def may call
+        self.fixed_signature = None  # a copy made for a call (frontend/starparams.py)
         # Every non-local name the lowering looked up, with what it found (``fresh``):
         # (kind, scope, name) -> (kind, scope, name, object); see ``lookup``.
         self.reads = {} if parent is None else parent.reads
@@ -109,6 +110,8 @@ class FuncSpec:
 
     def signature(self) -> inspect.Signature:
         """The call signature (with lifted free variables as trailing parameters)."""
+        if self.fixed_signature is not None:
+            return self.fixed_signature
         if self.pyfunc is not None:
             return inspect.signature(self.pyfunc)
         args = self.node.args
@@ -201,9 +204,22 @@ def _source_lines(fn):
             node = ast.parse(textwrap.dedent("".join(block))).body[0]
         except (SyntaxError, IndexError, ValueError):
             node = None
-        if isinstance(node, ast.FunctionDef) and node.name == code.co_name:
+        if isinstance(node, ast.FunctionDef) and node.name == code.co_name \
+                and not _continues(lines, first, max(ends)):
             return block, first
     return inspect.getsourcelines(fn)
+
+
+def _continues(lines, first, end) -> bool:
+    """Does the body go on after line ``end`` (code the compiler dropped, after a
+    ``raise`` or ``return``, records no position)? The next line that is not blank or
+    a comment is indented deeper than the ``def`` line."""
+    indent = len(lines[first - 1]) - len(lines[first - 1].lstrip())
+    for line in lines[end:]:
+        text = line.strip()
+        if text and not text.startswith("#"):
+            return len(line) - len(line.lstrip()) > indent
+    return False
 
 
 def _read_lines(filename) -> list:

@@ -31,7 +31,6 @@ _REJECTED = {
     gast.Raise: ("raise", "check inputs before calling the differentiated function"),
     gast.NamedExpr: ("assignment expression (:=)", "assign on its own line"),
     gast.Set: ("set literal", "use a list or tuple"),
-    gast.JoinedStr: ("f-string", ""),
     gast.Starred: ("star-args (*)", "pass the arguments one by one"),
 }
 if hasattr(gast, "Match"):
@@ -41,7 +40,7 @@ if hasattr(gast, "TryStar"):
 
 
 def check_subset(spec) -> None:
-    _check_signature(spec, spec.node)
+    _check_signature(spec, spec.node, stars=False)
     for node in _walk_body(spec.node):
         _check_node(spec, node)
 
@@ -51,7 +50,11 @@ def _walk_body(fn_node):
     while stack:
         node = stack.pop()
         yield node
-        stack.extend(reversed(list(gast.iter_child_nodes(node))))
+        children = list(gast.iter_child_nodes(node))
+        if isinstance(node, gast.Call):  # f(*t): t is lowered (frontend/starparams.py)
+            children = [c.value if isinstance(c, gast.Starred) and c in node.args else c
+                        for c in children]
+        stack.extend(reversed(children))
 
 
 def _reject(spec, node, construct, hint=""):
@@ -113,9 +116,11 @@ def _names_function(spec, node) -> bool:
     return isinstance((spec.globals or {}).get(node.id), types.FunctionType)
 
 
-def _check_signature(spec, node):
+def _check_signature(spec, node, stars=True):
+    """Star parameters are accepted on nested and called functions (a call specialises
+    them, frontend/starparams.py), not on the function differentiated."""
     a = node.args
-    if a.vararg or a.kwarg:
+    if (a.vararg or a.kwarg) and not stars:
         _reject(spec, node, "star parameters (*args/**kwargs)", "list the parameters")
-    if a.kwonlyargs or a.posonlyargs:
+    if a.posonlyargs or (a.kwonlyargs and not stars):
         _reject(spec, node, "keyword-only or positional-only parameters")

@@ -25,7 +25,8 @@ from ..errors import UnsupportedSyntaxError
 # Names the desugared code refers to, whatever the user's module calls ``len``.
 REFS = {"@len": len, "@range": range, "@min": min, "@zip": zip, "@sort_order": rt.sort_order,
         "@pick_index": rt.pick_index, "@stop_gradient": rt.stop_gradient,
-        "@items": rt.items, "@as_list": rt.as_list, "@assert_failed": rt.assert_failed}
+        "@items": rt.items, "@as_list": rt.as_list, "@assert_failed": rt.assert_failed,
+        "@iterable": rt.iterable}
 # The builtins ``sugar_builtins`` desugars, by the name its methods use.
 BUILTINS = {sum: "sum", min: "min", max: "max", sorted: "sorted", zip: "zip",
             enumerate: "enumerate", reversed: "reversed", list: "list", tuple: "tuple",

@@ -15,6 +15,7 @@ import gast
 
 from .. import runtime as rt
 from ..errors import UnsupportedSyntaxError
+from .dictmethods import maybe_dict
 from .sugar import BUILTINS, _assign, _at, _call, _for, _index, _load, _store
 
 
@@ -114,7 +115,11 @@ class BuiltinSugar:
         kw = {k.arg: k.value for k in node.keywords}
         rev = kw.get("reverse", gast.Constant(False, None))
         s, o, j, r = self.tmp("seq"), self.tmp("order"), self.tmp("j"), self.tmp("lst")
-        stmts, by, temps = [_assign(s, node.args[0])], s, [s, o, j]
+        arg = node.args[0]
+        if isinstance(arg, gast.Name) and maybe_dict(self.env.get(arg.id),
+                                                     self.param_values.values()):
+            arg = _call("@iterable", arg)  # sorted(d) of a dict parameter: of its keys
+        stmts, by, temps = [_assign(s, arg)], s, [s, o, j]
         if "key" in kw:
             by, make_keys = self._keys(s, kw["key"])
             stmts.append(make_keys)
@@ -174,6 +179,11 @@ class BuiltinSugar:
         return self.b.call(rt.items, [self.expr(arg)], hint="tup")
 
     def b_dict(self, node):
+        pairs = _literal_pairs(node.args[0]) if len(node.args) == 1 else None
+        if pairs is not None:  # dict([("a", x)], b=y), dict({"a": x}, b=y)
+            items = dict(pairs + [(k.arg, k.value) for k in node.keywords])
+            vals = [self.expr(v) for v in items.values()]
+            return self.b.op("dict", vals, ("d",), {"keys": tuple(items)}).result
         if node.args and node.keywords or len(node.args) > 1:
             raise UnsupportedSyntaxError("dict() with these arguments", self.spec.loc(node),
                                          _KEYWORD_HINTS["dict"])
@@ -193,6 +203,24 @@ class BuiltinSugar:
                 gast.Tuple([_store(k), _store(v)], gast.Store()), arg, [], 0)])
             return self.e_DictComp(_at(comp, node))
         return self.b.call(rt.as_dict, [self.expr(arg)], hint="d")  # a copy of a dict
+
+
+def _literal_pairs(arg):
+    """``[(key, value node)]`` of a list or tuple literal of ``(constant, value)`` pairs
+    or of a dict literal with constant keys, else None."""
+    if isinstance(arg, gast.Dict):
+        if all(isinstance(k, gast.Constant) for k in arg.keys):
+            return [(k.value, v) for k, v in zip(arg.keys, arg.values)]
+        return None
+    if not isinstance(arg, (gast.List, gast.Tuple)):
+        return None
+    out = []
+    for e in arg.elts:
+        if not (isinstance(e, gast.Tuple) and len(e.elts) == 2
+                and isinstance(e.elts[0], gast.Constant)):
+            return None
+        out.append((e.elts[0].value, e.elts[1]))
+    return out
 
 
 def _index_const(seq, i):

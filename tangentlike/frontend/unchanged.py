@@ -53,7 +53,10 @@ def _compiled(code, lines, first):
     else:
         pad = "\n" * (first - 1)
     try:
-        module = compile(pad + "".join(lines), code.co_filename, "exec",
+        source = pad + "".join(lines)
+        if _rewritten(code):
+            source = _rewrite_asserts(source, code.co_filename)
+        module = compile(source, code.co_filename, "exec",
                          flags=code.co_flags & _FUTURE, dont_inherit=True)
     except (SyntaxError, ValueError):
         return None
@@ -64,6 +67,29 @@ def _compiled(code, lines, first):
             return c
         todo.extend(k for k in c.co_consts if isinstance(k, types.CodeType))
     return None
+
+
+def _rewritten(code) -> bool:
+    """Was ``code`` compiled by pytest's assertion rewriter (a test module's function
+    with an ``assert``)? Its asserts then reach the helpers under these names."""
+    todo = [code]
+    while todo:
+        c = todo.pop()
+        if "@pytest_ar" in c.co_names or "@py_builtins" in c.co_names:
+            return True
+        todo.extend(k for k in c.co_consts if isinstance(k, types.CodeType))
+    return False
+
+
+def _rewrite_asserts(source, filename):
+    """``source`` as an AST with pytest's assertion rewriting applied (what pytest
+    compiles a test module to), so that it compares with the code that runs."""
+    import ast
+
+    from _pytest.assertion.rewrite import rewrite_asserts
+    tree = ast.parse(source, filename)
+    rewrite_asserts(tree, source.encode(), filename, None)
+    return tree
 
 
 def _shape(code) -> tuple:

@@ -15,6 +15,7 @@ see them without importing ``api`` (docs/architecture.md, "Layers"):
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -82,7 +83,7 @@ class DerivativeBase:
         raise NotImplementedError
 
 
-_COMPILE_TIME: list = [checkpoint]
+_COMPILE_TIME: list = [checkpoint, functools.partial]  # partial(f, k=1)(x): a call of f
 
 
 def register_compile_time(*fns):

@@ -204,3 +204,23 @@ def like_record_jvp(d, ans, r, items):
 
 
 nondiff(rt.is_record_type)
+
+
+@defvjp(rt.iterable)  # a dict's keys carry no derivative; anything else passes through
+def iterable(ct, out, x):
+    return rt.iterable_vjp(ct, x)
+
+
+@defjvp(rt.iterable)
+def iterable_jvp(d, out, x):
+    return rt.iterable(d)
+
+
+@defvjp(rt.iterable_vjp, argnums=(0,))
+def iterable_vjp(g, out, ct, x):
+    return rt.iterable_vjp(g, x)
+
+
+@defjvp(rt.iterable_vjp)
+def iterable_vjp_jvp(d, out, ct, x):
+    return rt.iterable_vjp(d, x)

@@ -100,12 +100,12 @@ def fabs(g, ans, x):
     return g * np.sign(x)
 
 
-@defvjp(float)
+@defvjp(float, np.float64)  # conversions to float64: the identity
 def float_(g, ans, x):
     return g
 
 
-@defjvp(float)
+@defjvp(float, np.float64)
 def float_jvp(d, ans, x):
     return rt.broadcast_like(d, ans)
 

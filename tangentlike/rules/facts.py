@@ -55,7 +55,7 @@ declare("comparison", operator.lt, operator.le, operator.gt, operator.ge, operat
         operator.ne, operator.not_, operator.is_, operator.is_not, operator.contains)
 declare("creator", np.zeros, np.ones, np.empty)
 declare("shape_of_first", rt.copy, rt.stop_gradient, np.zeros_like, np.ones_like,
-        rt.zeros_like, np.negative)
+        rt.zeros_like, np.negative, rt.iterable, rt.iterable_vjp)
 declare("structure_of_first", rt.add_at, rt.copy, rt.zeros_like, rt.restore_item)
 declare("structure_of_second", rt.unbroadcast, rt.sum_vjp, rt.as_float_grad)
 declare("shape_of_second", rt.extremum_share, rt.prod_others)

@@ -10,15 +10,16 @@ matrix derivative results" (2008) for det, inv, solve, eigh; Murray,
 
 Conventions:
 
-* ``cholesky`` and ``eigh``/``eigvalsh`` are functions of a *symmetric* matrix.
-  NumPy reads one triangle only (the lower one: ``cholesky`` always,
-  ``eigh`` with ``UPLO='L'``, the default), but the rules are the derivative of
-  the function on symmetric matrices: a JVP symmetrizes its tangent
-  (``(d + dᵀ) / 2``) and a VJP returns a symmetric cotangent. For a symmetric
-  input and a symmetric perturbation this is the derivative of NumPy's function;
-  the gradient of ``f(cholesky(a))`` with respect to the raw array ``a`` (which
-  only the lower triangle influences) is not what is returned. ``cholesky``
-  with ``upper=True`` is not supported (a compile-time error).
+* ``cholesky`` and ``eigh``/``eigvalsh`` read one triangle of their argument:
+  ``cholesky`` the lower one, ``eigh``/``eigvalsh`` the one ``UPLO`` names (the lower
+  by default); NumPy ignores the other. The rules are the derivatives of that
+  function of all n² entries: a JVP sees the tangent of the symmetric matrix built
+  from the triangle read (``tril(d) + tril(d, -1)ᵀ``), and a VJP gives the entries of
+  the other triangle a zero cotangent and those off the diagonal of the triangle read
+  both halves of the symmetric cotangent. For a symmetric input and perturbation this
+  is the derivative on symmetric matrices; finite differences of NumPy's function in
+  any direction agree with it. ``cholesky`` with ``upper=True`` is not supported (a
+  compile-time error).
 * ``eigh``: distinct eigenvalues (the eigenvector derivative divides by their
   gaps); the derivative of each eigenvector is the one orthogonal to it, i.e. of
   the sign choice LAPACK made at the primal point kept continuous.
@@ -94,13 +95,13 @@ def solve_jvp1(d, ans, a, b):
 def cholesky(g, ans, a):
     linv = np.linalg.inv(ans)
     s = np.matrix_transpose(linv) @ rt.phi(np.matrix_transpose(ans) @ g) @ linv
-    return 0.5 * (s + np.matrix_transpose(s))
+    return rt.read_triangle_vjp(0.5 * (s + np.matrix_transpose(s)), "L")
 
 
 @defjvp(np.linalg.cholesky)
 def cholesky_jvp(d, ans, a):
     linv = np.linalg.inv(ans)
-    return ans @ rt.phi(linv @ (0.5 * (d + np.matrix_transpose(d))) @ np.matrix_transpose(linv))
+    return ans @ rt.phi(linv @ rt.read_triangle(d, "L") @ np.matrix_transpose(linv))
 
 
 @defvjp(np.linalg.eigh)
@@ -108,25 +109,26 @@ def eigh(g, ans, a, UPLO="L"):
     v = ans[1]
     s = v @ (rt.diag_embed(g[0]) + rt.inv_gaps(ans[0]) * (np.matrix_transpose(v) @ g[1])) @ \
         np.matrix_transpose(v)
-    return 0.5 * (s + np.matrix_transpose(s))
+    return rt.read_triangle_vjp(0.5 * (s + np.matrix_transpose(s)), UPLO)
 
 
 @defjvp(np.linalg.eigh)
 def eigh_jvp(d, ans, a, UPLO="L"):
-    p = np.matrix_transpose(ans[1]) @ (0.5 * (d + np.matrix_transpose(d))) @ ans[1]
+    p = np.matrix_transpose(ans[1]) @ rt.read_triangle(d, UPLO) @ ans[1]
     return (rt.diag_part(p), ans[1] @ (rt.inv_gaps(ans[0]) * p))
 
 
 @defvjp(np.linalg.eigvalsh)
 def eigvalsh(g, ans, a, UPLO="L"):
     wv = np.linalg.eigh(a, UPLO)
-    return wv[1] @ (np.expand_dims(g, -1) * np.matrix_transpose(wv[1]))
+    return rt.read_triangle_vjp(wv[1] @ (np.expand_dims(g, -1) * np.matrix_transpose(wv[1])),
+                                UPLO)
 
 
 @defjvp(np.linalg.eigvalsh)
 def eigvalsh_jvp(d, ans, a, UPLO="L"):
     wv = np.linalg.eigh(a, UPLO)
-    return np.sum(wv[1] * ((0.5 * (d + np.matrix_transpose(d))) @ wv[1]), axis=-2)
+    return np.sum(wv[1] * (rt.read_triangle(d, UPLO) @ wv[1]), axis=-2)
 
 
 @defvjp(np.linalg.qr)
@@ -231,6 +233,26 @@ def diag_part_jvp(d, out, x):
 @defjvp(rt.phi)
 def phi(ct, out, x):
     return rt.phi(ct)
+
+
+@defvjp(rt.read_triangle)  # read_triangle and read_triangle_vjp are adjoint linear maps
+def read_triangle(ct, out, x, uplo):
+    return rt.read_triangle_vjp(ct, uplo)
+
+
+@defjvp(rt.read_triangle)
+def read_triangle_jvp(d, out, x, uplo):
+    return rt.read_triangle(d, uplo)
+
+
+@defvjp(rt.read_triangle_vjp)
+def read_triangle_vjp(ct, out, g, uplo):
+    return rt.read_triangle(ct, uplo)
+
+
+@defjvp(rt.read_triangle_vjp)
+def read_triangle_vjp_jvp(d, out, g, uplo):
+    return rt.read_triangle_vjp(d, uplo)
 
 
 @defvjp(rt.skew_lower)

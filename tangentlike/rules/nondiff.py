@@ -58,6 +58,11 @@ nondiff(
 
 nondiff(rt.stop_gradient)
 nondiff(rt.basis)
+nondiff(rt.dict_keys)  # keys: no derivative
+nondiff(np.int8, np.int16, np.int32, np.int64, np.uint8, np.uint16, np.uint32, np.uint64,
+        np.intp, np.bool_)  # conversions to integers and booleans
+nondiff(rt.dtype_of)
+nondiff(rt.fstring, str.format)  # text
 
 # Random number generation: no derivative, but effects (the global generator's
 # state), so calls must be neither dropped nor merged (see ``registry``).

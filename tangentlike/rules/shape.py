@@ -394,3 +394,13 @@ def copy_jvp_(d, out, x):
 @defjvp(rt.check_scalar)
 def check_scalar(ct, out, y, fname):
     return ct
+
+
+@defvjp(rt.item)  # x.item(): the one element, as a Python number
+def item(g, ans, x):
+    return rt.reshape_as(g, x)
+
+
+@defjvp(rt.item)
+def item_jvp(d, ans, x):
+    return rt.item(d)

@@ -29,7 +29,7 @@ from tangentlike.errors import NonScalarOutputError
 
 from .namespace import (array_namespace, broadcast, copy_of, is_foreign, length,  # noqa: F401
                         namespace, xp_float_dtype, xp_transpose, xp_where)
-from .dtypes import dtype_like, float_dtype, scalar_like  # noqa: F401 (rt.* in generated code)
+from .dtypes import dtype_like, dtype_of, float_dtype, scalar_like  # noqa: F401 (rt.* in generated code)
 from .records import is_record, rebuild_record, record_items
 
 _PY_SCALARS = (bool, int, float, complex)
@@ -85,6 +85,11 @@ def unbroadcast(g, x):
         s = np.sum(g)
         return complex(s) if isinstance(x, complex) else float(np.real(s))
     if x is None or isinstance(x, (tuple, list, dict)):
+        if isinstance(x, (tuple, list)) and len(x) and hasattr(g, "__len__") \
+                and len(g) != len(x):  # x + y or x * n of sequences: not arithmetic
+            raise TypeError("+ or * of a list or tuple (concatenation, repetition) inside "
+                            "a differentiated function: only literals of known length are "
+                            "concatenated ((a, b) + (c,)); build the list with append")
         return g  # containers are never broadcast
     shape, gshape = np.shape(x), np.shape(g)
     if gshape == shape:
@@ -369,19 +374,21 @@ def inverse_axes(axes, x):
 from .extrema import _extremum_share_xp, extremum_share, max_vjp, tie_split  # noqa: E402,F401
 from .products import (dot_vjp_left, dot_vjp_right, matmul_vjp_left,  # noqa: E402,F401
                        matmul_vjp_right)
-from .arrays import (astype, broadcast_like, clip_share, cumsum_vjp, diag_vjp,  # noqa: E402
+from .arrays import (astype, broadcast_like, clip_share, cumsum_vjp, diag_vjp, item,  # noqa: E402
                      diagonal_vjp, dtype_passes, flatten, hstack_vjp, norm_p, norm_share,
                      pad_vjp, prod_others, repeat_index, reshape_as, sum_expand,
                      take_along_axis_vjp, take_vjp, tile_vjp, trace_vjp, vstack_vjp)
 from .algebra import (contract, diag_embed, diag_part, inner_subscripts,  # noqa: E402
-                      inv_gaps, kron_subscripts, phi, skew_lower, tensordot_subscripts)
+                      inv_gaps, kron_subscripts, phi, read_triangle,
+                      read_triangle_vjp, skew_lower, tensordot_subscripts)
 
 from .sourcemap import source_note  # noqa: E402,F401
 from .like import check_like  # noqa: E402,F401
 from .schedule import (binomial_schedule, snapshot_count, snapshot_slots,  # noqa: E402,F401
                        sum_slots)
 from .containers import (MISSING, UNBOUND, IndexTape, Tape, append_vjp, as_dict,  # noqa: E402,F401
-                         as_list, as_record, assert_failed, basis, check_unshared, drop_last,
+                         as_list, as_record, assert_failed, basis, check_unshared, dict_keys,
+                         drop_last, fstring, iterable, iterable_vjp,
                          field, field_vjp, is_record_type, items, join_last, like_record,
                          pick_index, record_children, restore_item, save_item, saved_item_vjp,
                          sort_order,

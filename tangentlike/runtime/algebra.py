@@ -133,3 +133,22 @@ def skew_lower(x):
     """``L - Lᵀ`` with ``L`` the strictly lower triangle of ``x``."""
     low = np.tril(x, -1)
     return low - np.swapaxes(low, -1, -2)
+
+
+def read_triangle(x, uplo):
+    """The symmetric matrices made of the triangle ``uplo`` ('L' or 'U', either case) of
+    ``x``, as ``cholesky`` and ``eigh`` read their argument."""
+    if uplo in ("U", "u"):
+        part = np.triu(x)
+        return part + np.swapaxes(np.triu(x, 1), -1, -2)
+    part = np.tril(x)
+    return part + np.swapaxes(np.tril(x, -1), -1, -2)
+
+
+def read_triangle_vjp(g, uplo):
+    """The adjoint of ``read_triangle``: ``g`` on the triangle read plus ``gᵀ`` off its
+    diagonal, zero on the other triangle."""
+    gt = np.swapaxes(g, -1, -2)
+    if uplo in ("U", "u"):
+        return np.triu(g) + np.triu(gt, 1)
+    return np.tril(g) + np.tril(gt, -1)

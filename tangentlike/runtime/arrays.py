@@ -255,3 +255,8 @@ def sum_expand(g, x, axis=None, keepdims=False):
     if not keepdims and axis is not None:
         return np.expand_dims(g, _axes(axis, np.ndim(x)))
     return g
+
+
+def item(x):
+    """``x.item()``: the Python number in a size-1 array (or a NumPy scalar)."""
+    return np.asarray(x).item()

@@ -229,6 +229,15 @@ def as_dict(x):
     return dict(x)
 
 
+def dict_keys(d):
+    """``list(d.keys())``: the keys of a dict in insertion order (``d.keys()``,
+    ``d.items()``, ``d.values()`` in a differentiated function)."""
+    if not isinstance(d, dict):
+        raise TypeError(f".keys()/.values()/.items() of a {type(d).__name__} inside a "
+                        "differentiated function: only dicts have them")
+    return list(d)
+
+
 class Tape(list):
     """The tape of a reverse sweep (Griewank & Walther, ch. 4): ``append`` pushes, ``pop``
     pops. Its values may carry derivatives; read again by the compiler, a ``Tape`` is a
@@ -242,3 +251,32 @@ class IndexTape(list):
     derivatives of the code that uses it give it no tangent."""
 
     __slots__ = ()
+
+
+def fstring(parts, *values):
+    """The text of an f-string: ``parts`` holds literal strings and, for each value,
+    ``(conversion, format spec)``."""
+    out, it = [], iter(values)
+    for p in parts:
+        if isinstance(p, str):
+            out.append(p)
+            continue
+        v = next(it)
+        conv, spec = p
+        v = {"s": str, "r": repr, "a": ascii}[conv](v) if conv else v
+        out.append(format(v, spec))
+    return "".join(out)
+
+
+def iterable(x):
+    """What ``for v in x`` runs over, for a parameter ``x``: a dict's keys (as Python
+    iterates it), anything else itself."""
+    return list(x) if isinstance(x, dict) else x
+
+
+def iterable_vjp(ct, x):
+    """The cotangent of ``x`` from that of ``iterable(x)``: none from a dict's keys."""
+    if isinstance(x, dict):
+        from . import zeros_like  # late: this module is loaded before the package's helpers
+        return zeros_like(x)
+    return ct

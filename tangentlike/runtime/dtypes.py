@@ -38,3 +38,10 @@ def dtype_like(g, x):
             and np.iscomplexobj(g) == np.iscomplexobj(x):
         return x.dtype.type(g)  # a NumPy scalar: the same scalar type
     return g
+
+
+def dtype_of(x):
+    """``x.dtype`` in a differentiated function: an array's or NumPy scalar's dtype, and
+    for a Python number the dtype NumPy gives it (``float64`` for a float)."""
+    dt = getattr(x, "dtype", None)
+    return dt if dt is not None else np.asarray(x).dtype

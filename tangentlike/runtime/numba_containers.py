@@ -10,7 +10,8 @@ from numba.extending import overload
 from tangentlike.errors import UnsupportedSyntaxError
 
 from . import add, add_at, as_float_grad, copy, setitem_vjp, zeros_like
-from .containers import append_vjp, check_unshared, restore_item, save_item, unpack_vjp
+from .containers import (append_vjp, check_unshared, iterable, iterable_vjp, restore_item,
+                         save_item, unpack_vjp)
 
 
 def _tuple_impl(n, params, item):
@@ -172,3 +173,13 @@ def _check_unshared(target, other, name, other_name):
         if target.size and other.size and a < b + other.nbytes and b < a + target.nbytes:
             raise UnsupportedSyntaxError(msg)
     return impl
+
+
+@overload(iterable)
+def _iterable(x):  # numba's values are never dicts: the loop runs over x itself
+    return lambda x: x
+
+
+@overload(iterable_vjp)
+def _iterable_vjp(ct, x):
+    return lambda ct, x: ct

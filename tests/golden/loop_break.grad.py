@@ -4,10 +4,11 @@ from tangentlike import runtime as rt
 
 def grad_loop_break(x):
     tape = rt.Tape()
-    rng = range(len(x))
+    x_2 = rt.iterable(x)
+    rng = range(len(x_2))
     s, n_iter = (0.0, 0)
     for i in rng:
-        item = x[i]
+        item = x_2[i]
         s_2 = s + item * item
         t = s_2 > 2.0
         k = n_iter + 1
@@ -16,7 +17,7 @@ def grad_loop_break(x):
         if t:
             break
     # adjoint of line 47: for v in x:
-    ds, dx = (1.0, rt.zeros_like(x))
+    ds, dx = (1.0, rt.zeros_like(x_2))
     for i_2 in rng[:n_iter][::-1]:
         item_2 = tape.pop()
         # adjoint of line 48: s = s + v * v
@@ -24,4 +25,4 @@ def grad_loop_break(x):
         # adjoint of line 47: for v in x:
         dx_2 = rt.add_at(dx, i_2, ditem + ditem)
         dx = dx_2
-    return rt.dtype_like(dx, x)
+    return rt.dtype_like(rt.iterable_vjp(dx, x), x)

@@ -63,4 +63,5 @@ CASES = [
     C(np.clip, num(-3.0, 3.0), -1.0, 1.0),
     C(np.clip, arr(1, 4, lo=-3.0, hi=3.0), arr(3, 1, lo=-1.0, hi=-0.2), 1.0),
     C(float, num()), C(float, arr()),
+    C(np.float64, num()), C(np.float64, arr()),
 ]
