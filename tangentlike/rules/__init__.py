@@ -2,14 +2,14 @@
 
 Importing this package registers every rule: ``arithmetic``, ``elementwise``,
 ``trigonometric``, ``reductions``, ``products``, ``einsum``, ``linalg``, ``shape``,
-``splitting``, ``signal``, ``indexing``, ``containers``, ``mathmod`` (the ``math``
+``linear_helpers``, ``splitting``, ``signal``, ``indexing``, ``containers``, ``mathmod`` (the ``math``
 module) and ``nondiff``; ``facts`` declares what the passes ask of each primitive
 (``registry.has``). Look rules up with
 ``lookup(fn)`` / ``is_nondiff(fn)``; add rules with ``defvjp`` / ``defjvp`` /
 ``nondiff`` (see ``registry`` for the rule convention).
 """
 from . import (arithmetic, containers, einsum, elementwise, indexing, linalg,  # noqa: F401
-               mathmod, nondiff as _nondiff_table, products, reductions, shape, signal,
+               linear_helpers, mathmod, nondiff as _nondiff_table, products, reductions, shape, signal,
                splitting, trigonometric)
 from . import facts  # noqa: F401,E402  (the facts the passes ask for)
 # The name ``nondiff`` below is the registry function, shadowing the family

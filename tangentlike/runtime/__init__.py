@@ -291,39 +291,6 @@ def setitem_vjp(g, idx):
     return (_rebuild(g, before) if isinstance(g, tuple) else before), value
 
 
-def concatenate_vjp(g, arrays, axis=0):
-    """Cotangents of the pieces of ``np.concatenate(arrays, axis)``, in ``arrays``' container type."""
-    if axis is None:
-        flat, start, pieces = np.reshape(g, (-1,)), 0, []
-        for a in arrays:
-            n = np.size(a)
-            pieces.append(np.reshape(flat[start:start + n], np.shape(a)))
-            start += n
-        return _pieces(pieces, arrays)
-    ax = axis % np.ndim(arrays[0])
-    lead, start, pieces = (slice(None),) * ax, 0, []
-    for a in arrays:
-        n = np.shape(a)[ax]
-        pieces.append(g[lead + (slice(start, start + n),)])  # a view: _pieces copies it
-        start += n
-    return _pieces(pieces, arrays)
-
-
-def stack_vjp(g, arrays, axis=0):
-    """Cotangents of the pieces of ``np.stack(arrays, axis)``, in ``arrays``' container type."""
-    lead = (slice(None),) * (axis % np.ndim(g))
-    return _pieces([g[lead + (i,)] for i in range(len(arrays))], arrays)  # views, copied once
-
-
-def _pieces(pieces, arrays):
-    """Fresh per-piece cotangents typed like the elements of ``arrays``, in its container type."""
-    out = [p.copy() if isinstance(a, np.ndarray) else as_float_grad(p, a)
-           for p, a in zip(pieces, arrays)]
-    if isinstance(arrays, np.ndarray):
-        return np.stack(out)
-    return _rebuild(arrays, out)
-
-
 # --- Reductions ---------------------------------------------------------------
 
 def sum_vjp(g, x, axis=None, keepdims=False):
@@ -371,6 +338,7 @@ def inverse_axes(axes, x):
 
 
 # Helpers of the wider NumPy surface live in submodules; generated code reaches them as rt.*.
+from .joins import _pieces, concatenate_vjp, stack_vjp  # noqa: E402,F401
 from .extrema import _extremum_share_xp, extremum_share, max_vjp, tie_split  # noqa: E402,F401
 from .products import (dot_vjp_left, dot_vjp_right, matmul_vjp_left,  # noqa: E402,F401
                        matmul_vjp_right)

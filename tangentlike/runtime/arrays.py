@@ -15,7 +15,8 @@ import numpy as np
 
 from tangentlike.errors import TangentlikeError
 
-from . import _axes, _is_py_scalar, _pieces, extremum_share, float_dtype, is_foreign, sum_vjp
+from . import _axes, _is_py_scalar, extremum_share, float_dtype, is_foreign, sum_vjp
+from .joins import _pieces
 
 
 def _like(out, x):

@@ -28,7 +28,8 @@ import numpy as np
 
 from tangentlike.errors import TangentlikeError
 
-from . import _pieces, _rebuild
+from . import _rebuild
+from .joins import _pieces
 from .algebra import contract_n
 from .arrays import _like
 
