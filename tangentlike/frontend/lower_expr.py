@@ -339,10 +339,10 @@ class ExprLowering(ListMethods, RecordCalls):
 
     def call_user(self, fn, node):
         fn, node = self.specialize_call(fn, node)  # function arguments: a copy, never opaque
+        fn, node = self.specialize_star(fn, node)  # star parameters: a copy for this call
         called = self.call_opaque(fn, node)  # runs as it is: an error only if differentiated
         if called is not None:
             return called
-        fn, node = self.specialize_star(fn, node)
         self.check_callee_writes(fn, node)
         spec_sig = fn.spec.signature() if isinstance(fn, LocalFunc) else None
         import inspect

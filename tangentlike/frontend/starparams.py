@@ -17,7 +17,7 @@ import inspect
 
 import gast
 
-from ..errors import UnsupportedSyntaxError
+from ..errors import NoSourceError, UnsupportedSyntaxError
 from . import scan
 from .source import FuncSpec, spec_of
 
@@ -69,7 +69,10 @@ class StarParams:
         if isinstance(fn, LocalFunc):
             base, sig = fn.spec, fn.spec.signature()
         elif inspect.isfunction(fn):
-            base, sig = spec_of(fn), inspect.signature(fn)
+            try:
+                base, sig = spec_of(fn), inspect.signature(fn)
+            except NoSourceError:
+                return fn, node  # no source: an opaque call (frontend/opaque.py)
         else:
             return fn, node
         a = base.node.args
