@@ -124,3 +124,12 @@ def aliased_write(x):
 
 def callee_writes(x):
     return np.sum(h(x * 2.0))
+
+
+def constructL(x):  # ADBench's hand-tracking code keeps a counter on its own function
+    constructL.idx = 0
+
+    def bump(v):
+        constructL.idx += 1
+        return v
+    return bump(x)

@@ -47,6 +47,8 @@ ROWS = {
     "parameters": (oc.keyword_only, (2.0,)),
     "decorators on nested functions": (oc.nested_decorator, (2.0,)),
     "assignment to an attribute": (oc.attribute_assignment, (2.0,)),
+    "state kept on a function object (`constructL.idx = d`, `+=` from a nested function)":
+        (oc.constructL, (2.0,)),
     "`M[i][j] = v`": (oc.nested_subscript, (2.0,)),
     "an in-place write another name sees (`u = x; x[0] = v`, then `u` is read)":
         (oc.aliased_write, (X,)),
