@@ -159,3 +159,28 @@ def test_larger_outputs_are_still_refused():
 
 def lambda_free_vector(x):
     return x * 2.0
+
+
+def _cubes_and_doubles(x):
+    return np.sum(x ** 3), x * 2.0
+
+
+_GRAD_WITH_AUX = tl.grad(_cubes_and_doubles, has_aux=True)
+
+
+def _uses_grad_with_aux(x):
+    d, aux = _GRAD_WITH_AUX(x)
+    return np.sum(d * d)
+
+
+@pytest.mark.parametrize("mode", ["reverse", "forward"])
+def test_a_has_aux_derivative_called_inside_a_differentiated_function_is_a_located_error(mode):
+    # it ran the aux-less derivative before and failed with a NonScalarOutputError about a
+    # tuple; now the call is named, at its line
+    with pytest.raises(tl.UnsupportedSyntaxError) as e:
+        tl.grad(_uses_grad_with_aux, mode=mode)(np.ones(3))
+    assert "derivative made with has_aux=True" in str(e.value)
+    assert e.value.lineno == _uses_grad_with_aux.__code__.co_firstlineno + 1
+    d, aux = _GRAD_WITH_AUX(np.ones(3))  # called directly it works
+    np.testing.assert_allclose(d, 3.0 * np.ones(3))
+    np.testing.assert_allclose(aux, 2.0 * np.ones(3))

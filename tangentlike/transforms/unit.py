@@ -10,7 +10,7 @@ running both sweeps (the top-level gradient).
 from __future__ import annotations
 
 from .. import runtime as rt
-from ..errors import MissingRuleError, NoSourceError, TangentlikeError
+from ..errors import MissingRuleError, NoSourceError, TangentlikeError, UnsupportedSyntaxError
 from ..frontend.lower import lower
 from ..frontend.lower_expr import LocalFunc
 from ..frontend.source import fresh, spec_of
@@ -45,6 +45,11 @@ def spec_for(fn, loc=None, kinds=None):
     if isinstance(fn, Checkpointed):
         fn = fn.fn
     if isinstance(fn, Derivative):
+        if getattr(fn, "has_aux", False):
+            raise UnsupportedSyntaxError(
+                f"a call of {fn.__name__}, a derivative made with has_aux=True, inside a "
+                "differentiated function", loc, "differentiate one made without has_aux and "
+                "compute the auxiliary value by a call of the function itself")
         fn = fn.compiled_for_kinds(kinds).fn
     try:
         return spec_of(fn)
@@ -133,7 +138,7 @@ class Unit:
             return "unk"
         try:
             spec = spec_for(fn, None, arg_kinds)
-        except MissingRuleError:
+        except (MissingRuleError, UnsupportedSyntaxError):  # said where it is called, located
             return "unk"
         key = (spec.key, spec.hash, tuple(map(str, arg_kinds)))
         if key not in self.kinds_memo:
