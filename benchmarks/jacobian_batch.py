@@ -51,16 +51,14 @@ def hand(theta, points):
 
 def _per_column(jac, args):
     """``jac(*args)`` with the batched path off for this function (as before it existed)."""
-    fn = jac.fn
-    vals, idx, _ = jacobian_sweeps.prepare(fn, jac.wrt, args)
-    mask = tuple(i in idx for i in range(len(vals)))
-    key = (fn, mask, tuple(jacobian_sweeps._kind(v) for v in vals),
-           tuple(jacobian_sweeps.pattern(v) for v in vals))
-    jacobian_sweeps._UNBATCHED[key] = "switched off (benchmark)"
+    vals, idx, _ = jacobian_sweeps.prepare(jac.fn, jac.wrt, args)
+    known = jacobian_sweeps._UNBATCHED.setdefault(jac.fn, {})
+    key = jacobian_sweeps.unbatched_key(vals, idx)
+    known[key] = "switched off (benchmark)"
     try:
         return jac(*args)
     finally:
-        del jacobian_sweeps._UNBATCHED[key]
+        del known[key]
 
 
 def rows(quick):

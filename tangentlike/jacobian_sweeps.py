@@ -130,25 +130,29 @@ def _compiled(fn, vals, idx, mode):
     return out
 
 
-_UNBATCHED: dict = {}  # (fn, mask, kinds, patterns) -> why it has no batched JVP
+_UNBATCHED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # fn -> {key: why}
+
+
+def unbatched_key(vals, idx):
+    """The key of ``_UNBATCHED[fn]`` for these arguments (active ones at ``idx``)."""
+    return (tuple(i in idx for i in range(len(vals))), tuple(_kind(v) for v in vals),
+            tuple(pattern(v) for v in vals))
 
 
 def _batched_jvp(fn, vals, idx, report):
     """The batched JVP of ``fn`` (``transforms/batch.py``), or None when some construct of
-    it has no batched form (remembered, and said in ``report``)."""
-    mask = tuple(i in idx for i in range(len(vals)))
-    key = (fn, mask, tuple(_kind(v) for v in vals), tuple(pattern(v) for v in vals))
+    it has no batched form (remembered while ``fn`` lives, and said in ``report``)."""
+    key = unbatched_key(vals, idx)
     try:
-        why = _UNBATCHED.get(key)
-    except TypeError:  # an unhashable callable: not remembered
-        key, why = None, None
+        known = _UNBATCHED.setdefault(fn, {})
+    except TypeError:  # a callable that takes no weak reference: not remembered
+        known = {}
+    why = known.get(key)
     if why is None:
         try:
             return _compiled(fn, vals, idx, "bjvp")
         except NotBatchedError as e:
-            why = str(e).splitlines()[0]
-            if key is not None:
-                _UNBATCHED[key] = why
+            why = known[key] = str(e).splitlines()[0]
     report["sweeps"] = f"one sweep per column: {why}"
     return None
 

@@ -29,20 +29,15 @@ GRAD = corpus.grad_cases()
 VJP = corpus.vjp_cases()
 
 
-def _key(fn, args, wrt):
-    vals, idx, _ = J.prepare(fn, wrt, args)
-    return (fn, tuple(i in idx for i in range(len(vals))), tuple(J._kind(v) for v in vals),
-            tuple(J.pattern(v) for v in vals))
-
-
 def per_column(jac, args):
     """``jac(*args)`` by one sweep per column (the batched path switched off)."""
-    key = _key(jac.fn, args, jac.wrt)
-    J._UNBATCHED[key] = "switched off (test)"
+    vals, idx, _ = J.prepare(jac.fn, jac.wrt, args)
+    known, key = J._UNBATCHED.setdefault(jac.fn, {}), J.unbatched_key(vals, idx)
+    known[key] = "switched off (test)"
     try:
         return jac(*args)
     finally:
-        del J._UNBATCHED[key]
+        del known[key]
 
 
 def leaves(x):
