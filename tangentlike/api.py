@@ -193,7 +193,8 @@ class Derivative(DerivativeBase):
         differentiated)."""
         samples = {"scalar": 0.0, "seq": [], "num": np.zeros(2)}
         vals = [samples.get(k if isinstance(k, str) else "seq", np.zeros(2)) for k in kinds]
-        return self.compiled(vals, kinds=[k if k in samples else "num" for k in kinds])
+        # a kind the caller does not know stays unknown: the generic code (rt.add, not +)
+        return self.compiled(vals, kinds=[k if k in samples else "unk" for k in kinds])
 
     def plan(self, args=None, kinds=None) -> Request:
         """What the pipeline compiles for arguments like ``args`` (default: arrays of any

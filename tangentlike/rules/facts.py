@@ -89,6 +89,7 @@ defbatch({(0, 2): rt.add_at_batch}, rt.add_at)  # the tangent written is batched
 defbatch({(0, 2): rt.restore_item_batch}, rt.restore_item)
 declare("structure_of_first", rt.add_at_batch, rt.restore_item_batch)
 declare((), rt.add_at_batch, rt.restore_item_batch, effects=True)
+declare("in_place", rt.add_at, rt.restore_item, rt.add_at_batch, rt.restore_item_batch)
 defbatch("source", rt.zeros_batch, rt.spread)
 defbatch("size", rt.batch_size)
 defbatch({(0,): "same"}, rt.copy, rt.dtype_like, np.copy)

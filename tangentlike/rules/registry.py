@@ -140,6 +140,7 @@ FACTS = {
     "product_vjp_left": "the cotangent helper of a product's left operand (specialize)",
     "product_vjp_right": "the cotangent helper of a product's right operand (specialize)",
     "view": "may return a view of its first argument (frontend.aliases)",
+    "in_place": "changes its first argument in place and returns it (transforms.stale, cse)",
     "per_argument": "given several arrays, one call per array (frontend.rewrites)",
 }
 

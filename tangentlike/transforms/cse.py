@@ -8,12 +8,16 @@ adjoint sweep), the table of available expressions is emptied after every op
 with an effect, and a region's effects empty it for what follows the region.
 Constants are left alone (the backend writes them inline). Nor is an op whose
 result is later changed in place, directly or as a loop's or branch's initial
-value (two ``zeros_like(y)`` buffers that tangent code fills are two buffers).
+value (two ``zeros_like(y)`` buffers that tangent code fills, or that ``rt.add_at``
+scatters into, are two buffers).
 """
 from __future__ import annotations
 
-from ..ir.nodes import INPLACE_OPS, walk_ops
+import operator
+
+from ..ir.nodes import walk_ops
 from .dce import is_pure
+from .stale import changes_in_place as _inplace
 
 
 def _key(op):
@@ -32,15 +36,36 @@ def _effects(op) -> bool:
     return not is_pure(op) and op.kind not in ("yield", "return")
 
 
+def _containers(ops):
+    """Values put into a container (a tuple, list or dict, an append, an item assignment,
+    a tape push) and values taken out of one (items read, unpacked, popped, iterated)."""
+    stored, taken = set(), set()
+    for op in ops:
+        if op.kind in ("tuple", "list", "dict"):
+            stored.update(op.args)
+        elif op.kind in ("append", "setitem", "push"):
+            stored.update(op.args[1:])
+        elif op.kind in ("unpack", "pop") or (op.kind == "call"
+                                              and op.attrs["fn"] is operator.getitem):
+            taken.update(op.results)
+        elif op.kind == "for":
+            taken.add(op.regions[0].params[0])
+    return stored, taken
+
+
 def _mutated(func) -> set:
     """Values whose data an in-place op changes: its target, and what flows into one
-    through loop carries and branch yields (to a fixed point)."""
+    through loop carries and branch yields (to a fixed point). A value taken out of a
+    container and changed may be any value ever put into one: all of them are."""
     ops = list(walk_ops(func.body))
-    out = {op.args[0] for op in ops if op.kind in INPLACE_OPS}
+    out = {op.args[0] for op in ops if _inplace(op)}
+    stored, taken = _containers(ops)
     while True:
         n = len(out)
+        if not out.isdisjoint(taken):
+            out |= stored
         for op in ops:
-            if op.kind in INPLACE_OPS and op.result in out:
+            if _inplace(op) and op.results and op.result in out:
                 out.add(op.args[0])
             elif op.kind in ("for", "while"):
                 body = op.regions[-1]

@@ -6,7 +6,7 @@
     primal.*    selects cse dce signs         on every lowered function (cached)
     prepare.*   inline_calls fold_constants cse cut_shifts   reverse mode, on its copy
     reverse | forward            the AD transform (transforms/reverse.py, forward.py)
-    cleanup.*   selects cse sum_views dce signs   on every generated function
+    cleanup.*   selects cse sum_views dce signs stale_uses   on every generated function
     emit                         backend: IR -> Python source
 
 Each ``Pass`` has a name, the analyses it computes for itself (``needs``: none is
@@ -33,6 +33,7 @@ from .inline_calls import fold_constants, inline_calls
 from .shift import cut_shifts
 from .signs import signs
 from .simplify import selects
+from .stale import stale_uses
 from .sum_views import sum_views
 
 
@@ -65,7 +66,9 @@ PREPARE = _group(
 CLEANUP = _group("cleanup", *_CLEAN[:2],
                  ("sum_views", lambda f, u: sum_views(f), (),
                   "sum_vjp(g, x) * y -> sum_expand(g, x) * y: no copies of g"),
-                 *_CLEAN[2:])
+                 *_CLEAN[2:]) + (
+    Pass("cleanup.stale_uses", lambda f, u: stale_uses(f), ("uses",), False,
+         "a copy for a read of a value after an in-place change of it"),)
 TRANSFORMS = ("reverse", "forward")
 STAGES = ("lowered",) + tuple(p.name for p in PRIMAL + PREPARE) + TRANSFORMS + \
     tuple(p.name for p in CLEANUP) + ("optimized",)

@@ -283,7 +283,7 @@ def assemble_split(res, fwd_name, bwd_name, single_tuple) -> tuple:
     ret = body.ops.pop()
     saved = [v for v in free_in(res.adjoint) if v is not res.g]
     b = Builder(body, ret.loc)
-    pack = b.op("tuple", saved, ["saved"]).result
+    pack = b.op("tuple", saved, ["saved"], {"residuals": True}).result  # references, kept
     b.op("return", [b.op("tuple", [res.out, pack], ["res"]).result])
     fwd = Func(fwd_name, res.primal.params, body, res.primal.loc, res.primal.param_names)
     bbody = Block()
