@@ -86,7 +86,14 @@ def getitem_vjp_jvp(d, out, g, x, idx):
 
 @defvjp(rt.setitem_vjp)
 def setitem_vjp(ct, out, g, idx):
-    return rt.add(rt.setitem_vjp(ct[0], idx)[0], rt.getitem_vjp(ct[1], ct[0], idx))
+    return rt.add(rt.setitem_vjp(ct[0], idx)[0],
+                  rt.getitem_vjp(rt.keep_assigned(ct[1], ct[0], idx), ct[0], idx))
+
+
+@defvjp(rt.keep_assigned)
+@defjvp(rt.keep_assigned)
+def keep_assigned(g, ans, v, x, idx):
+    return rt.keep_assigned(g, x, idx)  # a 0/1 mask on v: its own adjoint
 
 
 @defjvp(rt.setitem_vjp)

@@ -33,6 +33,23 @@ def _zeros_like_containers(x):
 
 @overload(setitem_vjp)
 def _setitem_vjp(g, idx):
+    if isinstance(g, types.Array) and isinstance(idx, types.Array) \
+            and isinstance(idx.dtype, types.Integer):
+        def impl_positions(g, idx):  # an element set twice keeps its last value only
+            value = copy(g[idx])
+            before = g.copy()
+            before[idx] = 0
+            n = g.shape[0]
+            seen = np.zeros(n, dtype=np.bool_)
+            for j in range(idx.shape[0] - 1, -1, -1):
+                k = idx[j] + n if idx[j] < 0 else idx[j]
+                if seen[k]:
+                    value[j] = 0
+                seen[k] = True
+            return before, value
+        if idx.ndim == 1:
+            return impl_positions
+        return None
     if isinstance(g, types.Array):
         def impl(g, idx):
             value = copy(g[idx])
