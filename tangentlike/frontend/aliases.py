@@ -55,7 +55,12 @@ class AliasCheck:
             init = self.carry_init.get(v)
             return own if init is None else own | self.roots(init, weak, held)
         if op.kind in _KEEP:
-            return self.roots(op.args[0], weak, held)
+            base = self.roots(op.args[0], weak, held)
+            # a list holds what is appended to it; an item assignment holds its value
+            # when the target is a list or dict (an array copies it: decided at run time)
+            if held and (op.kind == "append" or (op.kind == "setitem" and weak)):
+                base = base | self.roots(op.args[-1], weak, held)
+            return base
         if (_collects(op) and held) or (op.kind == "call" and _shares(op, weak, type(self))):
             return own.union(*[self.roots(a, weak, held) for a in op.args])
         if op.kind == "if":

@@ -127,8 +127,13 @@ def lift_item(v, x, idx):
 
 
 def getitem_batch(x, idx):
-    """``x[idx]`` for each member of the batched ``x``."""
-    return x[batch_index(x, idx)]
+    """``x[idx]`` for each member of the batched ``x``. A member's element (a number: a
+    copy, in NumPy) is a copy here too, not a view of ``x``'s column, which a later
+    write into ``x`` would change."""
+    out = x[batch_index(x, idx)]
+    if type(x) is np.ndarray and x.ndim > 1 and out.ndim == 1 and out.base is not None:
+        return out.copy()
+    return out
 
 
 def broadcast_like_batch(t, ans):

@@ -135,14 +135,30 @@ def items(x):
 
 
 
+def _holds(other, target, depth=0) -> bool:
+    """Is ``target`` (about to change in place) reachable from ``other``: the same object,
+    an array sharing its memory, or either of them inside ``other``'s lists, tuples and
+    dicts?"""
+    if isinstance(target, np.ndarray) and isinstance(other, np.ndarray):
+        return np.may_share_memory(target, other) and np.shares_memory(target, other)
+    if other is target:
+        return True
+    if depth < 8 and isinstance(other, (list, tuple, dict)):
+        items = other.values() if isinstance(other, dict) else other
+        return any(_holds(o, target, depth + 1) for o in items)
+    return False
+
+
 def check_unshared(target, other, name, other_name):
-    """Raise if ``other`` shares memory with ``target``, about to change in place."""
-    if isinstance(target, np.ndarray) and isinstance(other, np.ndarray) \
-            and np.may_share_memory(target, other) and np.shares_memory(target, other):
+    """Raise if ``other`` shares data with ``target``, about to change in place: a view
+    of the same array, or a list, tuple or dict that holds it (a number changed "in
+    place", ``x += 1``, is a new number: nothing else sees it)."""
+    if isinstance(target, (np.ndarray, list, dict)) and _holds(other, target):
         from ..errors import UnsupportedSyntaxError
+        what = "is a view of" if isinstance(other, np.ndarray) else "holds"
         raise UnsupportedSyntaxError(
-            f"in-place change of '{name}' while '{other_name}' is a view of the same data "
-            f"(make a copy: {other_name} = {other_name}.copy())")
+            f"in-place change of '{name}' while '{other_name}' {what} the same data "
+            f"(make a copy: {name} = {name}.copy())")
 
 
 def _raiser(source, filename):

@@ -38,9 +38,9 @@ from .reverse import clone_func
 
 
 def _inplace_chain(y, p) -> bool:
-    """Is ``y`` the result of in-place writes applied to ``p`` (``p[i] = ...``)?"""
+    """Is ``y`` the result of in-place changes to ``p`` (``p[i] = ...``, appends, pops)?"""
     while y is not p and not isinstance(y.owner, Block) and (
-            y.owner.kind in ("setitem", "append") or _is_add_at(y.owner)):
+            y.owner.kind in ("setitem", "append", "listpop") or _is_add_at(y.owner)):
         y = y.owner.args[0]
     return y is p
 
@@ -200,6 +200,10 @@ class Forward:
         if total.hint in ("t", "c"):
             total.hint = "d" + op.result.hint
         self.tan[op.result] = total
+        seq = op.args[0]
+        if fn is operator.getitem and is_container(kind_of(seq)) \
+                and self.owner_of.get(self.tan.get(seq)) == seq:
+            self.owner_of[total] = op.result  # an item of a mirrored container mirrors it
 
     def t_add_at(self, op):
         """``rt.add_at(acc, idx, g)`` (a scatter-add in place into a buffer the sweep owns):
@@ -265,10 +269,14 @@ class Forward:
         v = op.args[0]
         if v not in self.varied:
             return
-        new = self.b.op("unpack", [self.tan[v]], ["d" + r.hint for r in op.results])
+        tv = self.tan[v]
+        new = self.b.op("unpack", [tv], ["d" + r.hint for r in op.results])
+        owned = self.owner_of.get(tv) == v
         for r, t in zip(op.results, new.results):
             self.tan[r] = t
             self._mark(t, r)
+            if owned:  # the items' tangents mirror the items (a tape's tuple, popped)
+                self.owner_of[t] = r
 
     def t_listpop(self, op):
         if op.args[0] not in self.varied:
@@ -327,9 +335,11 @@ class Forward:
         y, ts = self._yield_tangents(body, [ys[j] for j in vc])
         y.args[n:n] = ts
         op.args += t_inits
-        for j in vc:
+        for j, own in zip(vc, owned):
             res = op.results[j]
             self.tan[res] = self._mark(op.add_result("d" + res.hint), res)
+            if own:  # the buffer changed in place around the loop, as its primal is
+                self.owner_of[self.tan[res]] = res
         for o in op.regions[0].ops if op.kind == "while" else ():
             o.block = op.regions[0]
 
