@@ -80,19 +80,37 @@ def leaves_like(d, like):
     return [d]
 
 
+def block_dtype(out_leaf, in_leaf):
+    """The dtype of the block d out_leaf / d in_leaf: their common float type (float32
+    with float32 stays float32; a Python float counts as float64)."""
+    kinds = [np.asarray(v).dtype if isinstance(v, (np.ndarray, np.generic)) else np.float64
+             for v in (out_leaf, in_leaf)]
+    dtype = np.result_type(*kinds)
+    return dtype if dtype.kind == "f" else np.dtype(np.float64)
+
+
+def _scalar_or(J):
+    """A 0-d block as a number (a Python float for float64), else the array."""
+    if J.ndim:
+        return J
+    return float(J) if J.dtype == np.float64 else J[()]
+
+
 def _block(parts, out_leaf, in_leaf, rows):
     """One leaf block from per-element parts (columns or rows), shaped out + in."""
     shape = np.shape(out_leaf) + np.shape(in_leaf)
+    dtype = block_dtype(out_leaf, in_leaf)
     if not parts:
-        J = np.zeros(shape)
+        J = np.zeros(shape, dtype=dtype)
     else:
         like = np.shape(in_leaf) if rows else np.shape(out_leaf)
         if any(np.iscomplexobj(p) for p in parts + [out_leaf, in_leaf]):
             raise ArgumentError("Jacobians of complex values are not supported (split them "
                                 "into real and imaginary parts)")
-        parts = [np.zeros(like) if p is None else np.asarray(p, dtype=float) for p in parts]
+        parts = [np.zeros(like, dtype=dtype) if p is None else np.asarray(p, dtype=dtype)
+                 for p in parts]
         J = np.stack(parts, axis=0 if rows else -1).reshape(shape)
-    return float(J) if J.ndim == 0 else J
+    return _scalar_or(J)
 
 
 def _assemble(out, vals, idx, single, block):
@@ -221,15 +239,16 @@ class _Rows:
     def block(self, o, out_leaf, in_leaf):
         d = self.douts[o]
         shape = np.shape(out_leaf) + np.shape(in_leaf)
+        dtype = block_dtype(out_leaf, in_leaf)
         if d is None or self.hi == self.lo:
-            J = np.zeros(shape)
+            J = np.zeros(shape, dtype=dtype)
         else:
             if np.iscomplexobj(d) or np.iscomplexobj(out_leaf) or np.iscomplexobj(in_leaf):
                 raise ArgumentError("Jacobians of complex values are not supported (split "
                                     "them into real and imaginary parts)")
-            rows = np.asarray(d[self.lo:self.hi], dtype=float)
+            rows = np.asarray(d[self.lo:self.hi], dtype=dtype)
             J = np.moveaxis(rows, 0, -1).reshape(shape)
-        return float(J) if J.ndim == 0 else J
+        return _scalar_or(J)
 
 
 def _per_member_note(source):

@@ -208,3 +208,25 @@ def test_gradient_of_gradient_float32():
     x64 = x.astype(float)
     expect = 2 * np.cos(x64) - x64 * np.sin(x64)
     np.testing.assert_allclose(hx, expect, rtol=1e-5)  # ~10 eps32 of rounding
+
+
+def _quartic(x):
+    return np.sum(np.sin(x) * x ** 3)
+
+
+@pytest.mark.parametrize("jac", ["jacfwd", "jacrev", "hessian"])
+def test_jacobians_keep_float32(jac):
+    """A Jacobian's block has the common dtype of its output and argument: float32 for a
+    float32 function of float32 (it was float64); values as the float64 Jacobian's at the
+    same point to the module's normwise tolerance."""
+    x = np.array([0.3, -0.8, 1.1], dtype=np.float32)
+    fn = tl.hessian(_quartic) if jac == "hessian" else getattr(tl, jac)(lambda v: np.sin(v) * v)
+    J32, J64 = fn(x), fn(x.astype(np.float64))
+    assert J32.dtype == np.float32 and J64.dtype == np.float64
+    assert np.max(np.abs(J32 - J64)) <= NORMWISE * np.max(np.abs(J64))
+
+
+def test_a_jacobian_of_float64_output_stays_float64():
+    x = np.array([0.3, -0.8], dtype=np.float32)
+    J = tl.jacfwd(lambda v: v.astype(np.float64) * 2.0)(x)
+    assert J.dtype == np.float64
