@@ -162,6 +162,8 @@ def zeros_like(x):
 
 def add(a, b):
     """Accumulate two cotangents; ``None`` is zero, containers add elementwise."""
+    if type(a) is np.ndarray and type(b) is np.ndarray:  # the common case (issue 20: LSTM)
+        return a + b
     if a is None:
         return b
     if b is None:
@@ -191,7 +193,7 @@ def _basic_index(idx) -> bool:
 def add_at(acc, idx, g):
     """Add ``g`` into ``acc[idx]`` in place (a new tuple for tuples) and return ``acc``.
     ``acc`` None is the cotangent of something that has none (a range): it stays None."""
-    if type(acc) is np.ndarray and _basic_index(idx):
+    if type(acc) is np.ndarray and (type(idx) is int or type(idx) is slice or _basic_index(idx)):
         acc[idx] += g  # basic indexing: in place, no repeated positions
         return acc
     if acc is None:

@@ -71,6 +71,38 @@ def test_concatenate_vjp_splits_at_the_pieces_sizes(axis):
         assert p.shape == a.shape and p.dtype == np.float32 and not np.shares_memory(p, g)
 
 
+def test_concatenate_vjp_of_a_tuple_of_arrays_on_axis_0_is_the_general_path():
+    """The tuple fast path (LSTM's ``np.concatenate((x, h, x, h))``) gives what the list
+    (general) path gives: a tuple of fresh pieces, 1-d and 2-d, float32 kept."""
+    for arrays in ((np.zeros(2, np.float32), np.zeros(3, np.float32), np.zeros(0, np.float32)),
+                   (np.zeros((1, 2), np.float32), np.zeros((4, 2), np.float32))):
+        n = sum(a.shape[0] for a in arrays)
+        g = np.arange(n * arrays[0][0:1].size, dtype=np.float32).reshape((n,) + arrays[0].shape[1:])
+        fast, general = rt.concatenate_vjp(g, arrays, 0), rt.concatenate_vjp(g, list(arrays), 0)
+        assert type(fast) is tuple and type(general) is list and len(fast) == len(general)
+        for p, q, a in zip(fast, general, arrays):
+            np.testing.assert_array_equal(p, q)
+            assert p.shape == a.shape and p.dtype == np.float32 and not np.shares_memory(p, g)
+
+
+def test_unpack_vjp_of_a_tuple_with_every_cotangent_is_those_cotangents():
+    a, b = np.ones(2), np.full(3, 2.0)
+    out = rt.unpack_vjp((a, b), (np.zeros(2), np.zeros(3)))
+    assert type(out) is tuple and out[0] is a and out[1] is b
+    out = rt.unpack_vjp((None, b), (np.zeros(2, np.float32), np.zeros(3)))  # a zero: filled
+    assert type(out) is tuple and out[1] is b and out[0].dtype == np.float32
+    np.testing.assert_array_equal(out[0], [0.0, 0.0])
+    out = rt.unpack_vjp([a, b], [np.zeros(2), np.zeros(3)])  # a list keeps its type
+    assert type(out) is list and out[0] is a
+
+
+def test_add_of_two_arrays_is_their_sum_in_a_fresh_array():
+    a, b = np.ones(3, np.float32), np.arange(3, dtype=np.float32)
+    out = rt.add(a, b)
+    assert out.dtype == np.float32 and not np.shares_memory(out, a)
+    np.testing.assert_array_equal(out, [1.0, 2.0, 3.0])
+
+
 def test_concatenate_vjp_axis_none_reshapes_the_flat_pieces():
     arrays = (np.zeros((2, 2)), np.zeros(3))
     g = np.arange(7.0)
