@@ -193,9 +193,15 @@ def _basic_index(idx) -> bool:
 def add_at(acc, idx, g):
     """Add ``g`` into ``acc[idx]`` in place (a new tuple for tuples) and return ``acc``.
     ``acc`` None is the cotangent of something that has none (a range): it stays None."""
-    if type(acc) is np.ndarray and (type(idx) is int or type(idx) is slice or _basic_index(idx)):
-        acc[idx] += g  # basic indexing: in place, no repeated positions
-        return acc
+    if type(acc) is np.ndarray:
+        ti = type(idx)
+        if ti is slice or ti is int and acc.ndim > 1:  # a view: added into in place, with
+            view = acc[idx]  # the casting of ``acc[idx] += g`` and without its write back
+            view += g
+            return acc
+        if ti is int or _basic_index(idx):
+            acc[idx] += g  # basic indexing: in place, no repeated positions
+            return acc
     if acc is None:
         return None
     if isinstance(acc, np.ndarray):

@@ -147,3 +147,20 @@ def test_grad_of_float32_stack_and_sum_program_stays_float32():
     assert da.dtype == np.float32 and db.dtype == np.float32
     np.testing.assert_allclose(da, 2 * a * b * b)  # d/da sum((ab)^2 + b^2), exact
     np.testing.assert_allclose(db, 2 * a * a * b + 2 * b)
+
+
+def test_add_at_through_a_view_adds_in_place_as_the_subscript_assignment_does():
+    """``rt.add_at`` with a slice, or an integer into a 2-d buffer, adds into the view
+    ``acc[idx]`` (no write back): the same values and dtype as ``acc[idx] += g``, the
+    same buffer returned; a 1-d buffer's integer item still goes through ``acc[i] += g``."""
+    for acc, idx, g in ((np.zeros(6, np.float32), slice(1, 4), np.array([1.0, 2.0, 3.0])),
+                        (np.zeros((3, 2)), 1, np.array([4.0, 5.0])),
+                        (np.zeros((3, 2)), slice(None, None, 2), np.float64(1.5)),
+                        (np.zeros(4), 2, 2.5), (np.zeros((2, 3)), (1, slice(0, 2)), 1.0)):
+        want = acc.copy()
+        want[idx] += g
+        out = rt.add_at(acc, idx, g)
+        assert out is acc and out.dtype == want.dtype
+        np.testing.assert_array_equal(out, want)
+    with pytest.raises(ValueError):  # a cotangent wider than the item is an error either way
+        rt.add_at(np.zeros(4), slice(0, 2), np.ones(3))
