@@ -138,6 +138,8 @@ def zeros_like(x):
         return np.zeros(x.shape, dtype=float_dtype(x))
     if x is None:
         return None
+    if type(x) is list:
+        return [zeros_like(v) for v in x]
     if isinstance(x, dict):
         return {k: zeros_like(v) for k, v in x.items()}
     if isinstance(x, (tuple, list)):
@@ -202,6 +204,9 @@ def add_at(acc, idx, g):
         if ti is int or _basic_index(idx):
             acc[idx] += g  # basic indexing: in place, no repeated positions
             return acc
+    elif type(acc) is list:  # a list's cotangent (LSTM's list of states)
+        acc[idx] = add(acc[idx], g)
+        return acc
     if acc is None:
         return None
     if isinstance(acc, np.ndarray):

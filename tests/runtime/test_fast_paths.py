@@ -164,3 +164,14 @@ def test_add_at_through_a_view_adds_in_place_as_the_subscript_assignment_does():
         np.testing.assert_array_equal(out, want)
     with pytest.raises(ValueError):  # a cotangent wider than the item is an error either way
         rt.add_at(np.zeros(4), slice(0, 2), np.ones(3))
+
+
+def test_add_at_into_a_list_and_zeros_like_of_a_list_keep_the_list():
+    acc = rt.zeros_like([np.zeros(2, np.float32), 1.0, np.zeros((1, 2))])
+    assert type(acc) is list and acc[0].dtype == np.float32 and acc[1] == 0.0
+    out = rt.add_at(acc, 0, np.ones(2, np.float32))
+    out = rt.add_at(out, -1, np.full((1, 2), 3.0))
+    assert out is acc and out[0].dtype == np.float32
+    np.testing.assert_array_equal(out[0], [1.0, 1.0])
+    np.testing.assert_array_equal(out[2], [[3.0, 3.0]])
+    assert rt.add_at([None, 2.0], 0, 1.5) == [1.5, 2.0]  # None is zero
