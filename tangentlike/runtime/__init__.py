@@ -138,6 +138,8 @@ def zeros_like(x):
         return np.zeros(x.shape, dtype=float_dtype(x))
     if x is None:
         return None
+    if type(x) is list:
+        return [zeros_like(v) for v in x]
     if isinstance(x, dict):
         return {k: zeros_like(v) for k, v in x.items()}
     if isinstance(x, (tuple, list)):
@@ -162,6 +164,8 @@ def zeros_like(x):
 
 def add(a, b):
     """Accumulate two cotangents; ``None`` is zero, containers add elementwise."""
+    if type(a) is np.ndarray and type(b) is np.ndarray:  # the common case (issue 20: LSTM)
+        return a + b
     if a is None:
         return b
     if b is None:
@@ -191,8 +195,17 @@ def _basic_index(idx) -> bool:
 def add_at(acc, idx, g):
     """Add ``g`` into ``acc[idx]`` in place (a new tuple for tuples) and return ``acc``.
     ``acc`` None is the cotangent of something that has none (a range): it stays None."""
-    if type(acc) is np.ndarray and _basic_index(idx):
-        acc[idx] += g  # basic indexing: in place, no repeated positions
+    if type(acc) is np.ndarray:
+        ti = type(idx)
+        if ti is slice or ti is int and acc.ndim > 1:  # a view: added into in place, with
+            view = acc[idx]  # the casting of ``acc[idx] += g`` and without its write back
+            view += g
+            return acc
+        if ti is int or _basic_index(idx):
+            acc[idx] += g  # basic indexing: in place, no repeated positions
+            return acc
+    elif type(acc) is list:  # a list's cotangent (LSTM's list of states)
+        acc[idx] = add(acc[idx], g)
         return acc
     if acc is None:
         return None

@@ -123,6 +123,9 @@ def drop_last(lst):
 def unpack_vjp(cts, value):
     """Cotangent of ``value`` from those of its items (``a, b = value``); None is zero.
     Rows of an array are stacked back; a tuple or list keeps its type."""
+    if type(value) is tuple and type(cts) is tuple and len(cts) == len(value) \
+            and all(c is not None for c in cts):
+        return cts  # every item has its cotangent already (issue 20: LSTM)
     parts = [zeros_like(v) if c is None else c for c, v in zip(cts, value)]
     if isinstance(value, np.ndarray):
         return np.stack([np.broadcast_to(p, value.shape[1:]) for p in parts])

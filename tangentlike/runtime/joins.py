@@ -17,6 +17,16 @@ def concatenate_vjp(g, arrays, axis=0):
             pieces.append(np.reshape(flat[start:start + n], np.shape(a)))
             start += n
         return _pieces(pieces, arrays)
+    if axis == 0 and type(g) is np.ndarray and type(arrays) is tuple:  # issue 20: LSTM
+        out, start = [], 0
+        for a in arrays:
+            if type(a) is not np.ndarray or not a.ndim:
+                break
+            n = a.shape[0]
+            out.append(g[start:start + n].copy())
+            start += n
+        else:
+            return tuple(out)
     ax = axis % np.ndim(arrays[0])
     lead, start, pieces = (slice(None),) * ax, 0, []
     for a in arrays:

@@ -71,6 +71,38 @@ def test_concatenate_vjp_splits_at_the_pieces_sizes(axis):
         assert p.shape == a.shape and p.dtype == np.float32 and not np.shares_memory(p, g)
 
 
+def test_concatenate_vjp_of_a_tuple_of_arrays_on_axis_0_is_the_general_path():
+    """The tuple fast path (LSTM's ``np.concatenate((x, h, x, h))``) gives what the list
+    (general) path gives: a tuple of fresh pieces, 1-d and 2-d, float32 kept."""
+    for arrays in ((np.zeros(2, np.float32), np.zeros(3, np.float32), np.zeros(0, np.float32)),
+                   (np.zeros((1, 2), np.float32), np.zeros((4, 2), np.float32))):
+        n = sum(a.shape[0] for a in arrays)
+        g = np.arange(n * arrays[0][0:1].size, dtype=np.float32).reshape((n,) + arrays[0].shape[1:])
+        fast, general = rt.concatenate_vjp(g, arrays, 0), rt.concatenate_vjp(g, list(arrays), 0)
+        assert type(fast) is tuple and type(general) is list and len(fast) == len(general)
+        for p, q, a in zip(fast, general, arrays):
+            np.testing.assert_array_equal(p, q)
+            assert p.shape == a.shape and p.dtype == np.float32 and not np.shares_memory(p, g)
+
+
+def test_unpack_vjp_of_a_tuple_with_every_cotangent_is_those_cotangents():
+    a, b = np.ones(2), np.full(3, 2.0)
+    out = rt.unpack_vjp((a, b), (np.zeros(2), np.zeros(3)))
+    assert type(out) is tuple and out[0] is a and out[1] is b
+    out = rt.unpack_vjp((None, b), (np.zeros(2, np.float32), np.zeros(3)))  # a zero: filled
+    assert type(out) is tuple and out[1] is b and out[0].dtype == np.float32
+    np.testing.assert_array_equal(out[0], [0.0, 0.0])
+    out = rt.unpack_vjp([a, b], [np.zeros(2), np.zeros(3)])  # a list keeps its type
+    assert type(out) is list and out[0] is a
+
+
+def test_add_of_two_arrays_is_their_sum_in_a_fresh_array():
+    a, b = np.ones(3, np.float32), np.arange(3, dtype=np.float32)
+    out = rt.add(a, b)
+    assert out.dtype == np.float32 and not np.shares_memory(out, a)
+    np.testing.assert_array_equal(out, [1.0, 2.0, 3.0])
+
+
 def test_concatenate_vjp_axis_none_reshapes_the_flat_pieces():
     arrays = (np.zeros((2, 2)), np.zeros(3))
     g = np.arange(7.0)
@@ -115,3 +147,31 @@ def test_grad_of_float32_stack_and_sum_program_stays_float32():
     assert da.dtype == np.float32 and db.dtype == np.float32
     np.testing.assert_allclose(da, 2 * a * b * b)  # d/da sum((ab)^2 + b^2), exact
     np.testing.assert_allclose(db, 2 * a * a * b + 2 * b)
+
+
+def test_add_at_through_a_view_adds_in_place_as_the_subscript_assignment_does():
+    """``rt.add_at`` with a slice, or an integer into a 2-d buffer, adds into the view
+    ``acc[idx]`` (no write back): the same values and dtype as ``acc[idx] += g``, the
+    same buffer returned; a 1-d buffer's integer item still goes through ``acc[i] += g``."""
+    for acc, idx, g in ((np.zeros(6, np.float32), slice(1, 4), np.array([1.0, 2.0, 3.0])),
+                        (np.zeros((3, 2)), 1, np.array([4.0, 5.0])),
+                        (np.zeros((3, 2)), slice(None, None, 2), np.float64(1.5)),
+                        (np.zeros(4), 2, 2.5), (np.zeros((2, 3)), (1, slice(0, 2)), 1.0)):
+        want = acc.copy()
+        want[idx] += g
+        out = rt.add_at(acc, idx, g)
+        assert out is acc and out.dtype == want.dtype
+        np.testing.assert_array_equal(out, want)
+    with pytest.raises(ValueError):  # a cotangent wider than the item is an error either way
+        rt.add_at(np.zeros(4), slice(0, 2), np.ones(3))
+
+
+def test_add_at_into_a_list_and_zeros_like_of_a_list_keep_the_list():
+    acc = rt.zeros_like([np.zeros(2, np.float32), 1.0, np.zeros((1, 2))])
+    assert type(acc) is list and acc[0].dtype == np.float32 and acc[1] == 0.0
+    out = rt.add_at(acc, 0, np.ones(2, np.float32))
+    out = rt.add_at(out, -1, np.full((1, 2), 3.0))
+    assert out is acc and out[0].dtype == np.float32
+    np.testing.assert_array_equal(out[0], [1.0, 1.0])
+    np.testing.assert_array_equal(out[2], [[3.0, 3.0]])
+    assert rt.add_at([None, 2.0], 0, 1.5) == [1.5, 2.0]  # None is zero
