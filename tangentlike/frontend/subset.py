@@ -42,10 +42,10 @@ if hasattr(gast, "TryStar"):
 
 def check_subset(spec) -> None:
     _check_signature(spec, spec.node, stars=False)
-    top = {id(s) for s in spec.node.body
-           if isinstance(s, gast.Delete) and all(isinstance(t, gast.Name) for t in s.targets)}
+    top = [s for s in spec.node.body
+           if isinstance(s, gast.Delete) and all(isinstance(t, gast.Name) for t in s.targets)]
     for node in _walk_body(spec.node):
-        if id(node) in top:  # ``del a, b`` in the function's own body: the names are freed
+        if any(node is s for s in top):  # ``del a, b`` in the function's own body: freed
             continue
         _check_node(spec, node)
 

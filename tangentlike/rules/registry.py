@@ -140,6 +140,8 @@ FACTS = {
     "product_vjp_left": "the cotangent helper of a product's left operand (specialize)",
     "product_vjp_right": "the cotangent helper of a product's right operand (specialize)",
     "view": "may return a view of its first argument (frontend.aliases)",
+    "shrinking": "linear, its result never larger than its first argument (signs)",
+    "multiplication": "binary times (sum_views)",
     "per_argument": "given several arrays, one call per array (frontend.rewrites)",
 }
 

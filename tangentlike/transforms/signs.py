@@ -24,7 +24,7 @@ _DEPTH = 8
 # Linear helpers whose result is never larger than their first argument: a negation
 # moved past one (and absorbed no further) is done on the reduced array (issue 20, GMM:
 # ``rt.unbroadcast(-dxc, t)`` of a (K, n, d) cotangent summed to (K, 1, d)).
-_SHRINKING = (rt.unbroadcast, rt.sum_axes)
+# (the fact ``shrinking``: rt.unbroadcast, rt.sum_axes)
 
 
 def signs(func) -> bool:
@@ -106,7 +106,7 @@ def _absorbed(neg, uses, depth, edits, stops=None) -> bool:
             if _absorbed(u, uses, depth + 1, edits, stops):  # (-w).sum() = -(w.sum())
                 continue
             stops[0] = before
-            if fn in _SHRINKING and len(us) == 1 and not before:
+            if registry.has(fn, "shrinking") and len(us) == 1 and not before:
                 stops[0] = 1  # -(w.sum()) stays, on the sum: as many negations, smaller
                 continue
             return False

@@ -20,14 +20,11 @@ bit for bit (away from overflow and subnormals, where both round alike too).
 """
 from __future__ import annotations
 
-import operator
-
-import numpy as np
-
 from .. import runtime as rt
 from ..analysis.shapes import is_elementwise
 from ..ir.nodes import Op, Value, walk_ops
 from ..rules import registry
+
 
 def sum_views(func) -> bool:
     changed = False
@@ -58,7 +55,7 @@ def _double_small(func) -> bool:
                 or not registry.has(op.attrs["fn"], "addition") or op.args[0] is not op.args[1]:
             continue
         p = op.args[0].owner
-        if not (isinstance(p, Op) and p.kind == "call" and p.attrs["fn"] in _PRODUCTS
+        if not (isinstance(p, Op) and p.kind == "call" and registry.has(p.attrs["fn"], "multiplication")
                 and not p.attrs.get("kw") and len(p.args) == 2 and len(p.results) == 1
                 and uses.get(p.result) == 2 and p.args[0] is not p.args[1]):
             continue
@@ -76,8 +73,6 @@ def _double_small(func) -> bool:
                 break
     return changed
 
-
-_PRODUCTS = (operator.mul, np.multiply)
 
 
 def _spread(s) -> bool:
