@@ -102,7 +102,8 @@ def uses_double_star_kwargs(x):
 def uses_del(x):
     y = x * x
     z = y * 2.0
-    del y  # <- del
+    if z > 0.0:
+        del y  # <- del
     return z
 
 

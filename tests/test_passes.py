@@ -151,3 +151,25 @@ def test_optimize_false_gives_the_same_gradient(case):
     opt = tl.grad(case.fn, wrt=tuple(case.wrt))(*case.make_args())
     for a, b in zip(raw if isinstance(raw, tuple) else (raw,), opt if isinstance(opt, tuple) else (opt,)):
         np.testing.assert_allclose(np.asarray(a, float), np.asarray(b, float), rtol=1e-10, atol=1e-12)
+
+
+def squared_rows(a, b):
+    z = a * b
+    return np.sum(np.exp(np.sum(z * z, axis=1)))
+
+
+def test_cleanup_sum_views_doubles_the_small_operand():
+    """``p + p`` with ``p = rt.sum_expand(s, ...) * z`` (``z * z``'s two equal parts) is
+    ``(s + s) * z``: the doubling on the reduced cotangent, one full-size op fewer."""
+    import re
+    rng = np.random.default_rng(0)
+    a, b = 0.3 * rng.standard_normal((4, 3)), 0.3 * rng.standard_normal((4, 3))
+    g = tl.grad(squared_rows, wrt=(0, 1))
+    got = g(a, b)
+    z = a * b
+    w = np.exp(np.sum(z * z, axis=1))[:, None] * 2 * z  # the closed form, to rounding
+    np.testing.assert_allclose(got[0], w * b, rtol=1e-12)
+    np.testing.assert_allclose(got[1], w * a, rtol=1e-12)
+    text = tl.ir(squared_rows, after="cleanup.sum_views")  # the code for any shapes
+    doubled = re.search(r"(%\S+) = call add\((%\S+), \2\)\s.*\n.* = call mul\(\1, %z\)", text)
+    assert doubled and "rt.sum_expand" in text.split(doubled.group(2) + " = ")[1].split("\n")[0], text

@@ -31,7 +31,8 @@ ROWS = {
     "a method of an object held in a local variable or parameter": (oc.local_method, (2.0,)),
     "set literals and set comprehensions": (ec.uses_set_comprehension, (2.0,)),
     "`min`/`max` with `default=`": (oc.max_default, (2.0,)),
-    "`del`": (ec.uses_del, (2.0,)),
+    "`del` of an item, or inside a loop, branch or nested `def` (`del a, b` of names in "
+    "the function's own body is supported)": (ec.uses_del, (2.0,)),
     "`import` inside the function": (ec.uses_import, (2.0,)),
     "`raise`": (oc.uses_raise, (2.0,)),
     "`eval`, `exec`": (ec.uses_eval, (2.0,)),

@@ -64,3 +64,24 @@ def test_a_negation_read_twice_and_negated_again():
     for i in (0, 1):
         assert got[i] == pytest.approx(central_difference(shared_negations, list(args), i),
                                        rel=1e-6)
+
+
+def centred(x, mu):
+    xc = x[None, :, :] - mu[:, None, :]   # (K, n, d): mu's cotangent is -(a sum over n)
+    return np.sum(np.sin(xc) * xc)
+
+
+def test_a_negation_moves_past_a_shrinking_sum():
+    """``rt.unbroadcast(-w, mu)`` of a (K, n, d) ``w`` is ``-rt.unbroadcast(w, mu)``: the
+    one negation is done on the (K, 1, d) sum (issue 20, GMM)."""
+    rng = np.random.default_rng(3)
+    x, mu = rng.standard_normal((5, 2)), rng.standard_normal((3, 2))
+    g = tl.grad(centred, wrt=(0, 1))
+    got = g(x, mu)
+    for i in (0, 1):  # float64 central differences: rtol 1e-6 is well above their error
+        np.testing.assert_allclose(got[i], central_difference(centred, [x, mu], i), rtol=1e-6)
+    assert "-rt.unbroadcast(" in g.source and "rt.unbroadcast(-" not in g.source, g.source
+    assert _negations(g.source) == 1, g.source
+    general = g.compiled().fn(x, mu)
+    for a, b in zip(got, general):  # an exact move: equal bit for bit
+        np.testing.assert_array_equal(a, b)

@@ -14,11 +14,13 @@ import ast
 import re
 
 from ..errors import EmitError
-from ..ir.nodes import INPLACE_OPS, Block, walk_ops
+from ..ir.facts import kind_of
+from ..ir.nodes import INPLACE_OPS, Block, values, walk_ops
 from ..runtime.containers import UNBOUND
 from ..transforms.dce import is_pure
 from . import array_api, numba_jit
 from .exprs import Globals, call_expr, const_expr, subscript_index
+from .liveness import free_dead
 from .naming import Names
 from .sourcemap import tag
 
@@ -155,10 +157,21 @@ class FuncEmitter:
         args = ast.arguments([], [ast.arg(self.names.name(p)) for p in f.params],
                              None, [], [], None, defaults)
         body = self.block(self.func.body)
+        if not self.jit:  # numba types each local once: nothing to free there
+            body = free_dead(body, [a.arg for a in args.args] + self._numbers())
         if self.xp:
             body.insert(0, array_api.prologue([a.arg for a in args.args]))
         fdef = ast.FunctionDef(self.func.name, args, body or [ast.Pass()], [], None, None)
         return numba_jit.decorate(fdef) if self.jit else fdef
+
+    def _numbers(self):
+        """Names all of whose values are inferred Python numbers (or None): nothing to free."""
+        kinds = {}
+        for v in values(self.func):
+            n = self.names.names.get(self.names.find(v))
+            if n is not None:
+                kinds.setdefault(n, set()).add(kind_of(v))
+        return sorted(n for n, ks in kinds.items() if ks <= {"scalar", "none"})
 
     def block(self, block):
         out = []

@@ -77,6 +77,8 @@ declare("view", np.reshape, np.transpose, np.ravel, np.squeeze, np.asarray, np.e
         np.real, np.diag, np.einsum, np.matrix_transpose, np.split, np.array_split,
         np.hsplit, np.vsplit, np.dsplit)  # tests/test_primitives.py finds the views
 declare("per_argument", np.atleast_1d, np.atleast_2d, np.atleast_3d)
+declare("shrinking", rt.unbroadcast, rt.sum_axes)
+declare("multiplication", operator.mul, np.multiply)
 # Runtime helpers that write into an argument or check one: never dropped or merged.
 declare((), rt.add_at, rt.check_scalar, rt.restore_item, rt.check_unshared, effects=True)
 

@@ -141,6 +141,8 @@ FACTS = {
     "product_vjp_right": "the cotangent helper of a product's right operand (specialize)",
     "view": "may return a view of its first argument (frontend.aliases)",
     "in_place": "changes its first argument in place and returns it (transforms.stale, cse)",
+    "shrinking": "linear, its result never larger than its first argument (signs)",
+    "multiplication": "binary times (sum_views)",
     "per_argument": "given several arrays, one call per array (frontend.rewrites)",
 }
 

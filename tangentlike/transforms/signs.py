@@ -7,16 +7,24 @@ the adjoint sweep forward, through products and quotients (``(-a) * b`` is
 ``-(a * b)``, exactly, in IEEE arithmetic) and sums over axes, until a sum or difference absorbs
 it (``x + (-w)`` is ``x - w``, ``x - (-w)`` is ``x + w``) or another negation
 cancels it. It only does so when every path ends that way within the block, so
-it never adds an operation; all the rewrites are exact.
+it never adds an operation; all the rewrites are exact. On one path the negation may
+instead stop after a sum that shrinks its operand (``rt.unbroadcast(-w, x)`` becomes
+``-rt.unbroadcast(w, x)``): the same count of operations, the negation on fewer
+elements (``-`` commutes with a sum exactly: rounding is symmetric).
 """
 from __future__ import annotations
 
 import operator
 
+from .. import runtime as rt
 from ..ir.nodes import Op, Value, walk_ops
 from ..rules import registry
 
 _DEPTH = 8
+# Linear helpers whose result is never larger than their first argument: a negation
+# moved past one (and absorbed no further) is done on the reduced array (issue 20, GMM:
+# ``rt.unbroadcast(-dxc, t)`` of a (K, n, d) cotangent summed to (K, 1, d)).
+# (the fact ``shrinking``: rt.unbroadcast, rt.sum_axes)
 
 
 def signs(func) -> bool:
@@ -81,8 +89,10 @@ def _users(v, uses, edits):
     return out
 
 
-def _absorbed(neg, uses, depth, edits) -> bool:
-    """Whether every use of ``-w`` (``neg``'s result) can take the sign, within its block."""
+def _absorbed(neg, uses, depth, edits, stops=None) -> bool:
+    """Whether every use of ``-w`` (``neg``'s result) can take the sign, within its block
+    (or, on one path, be carried past a sum to its smaller result: ``stops``)."""
+    stops = [0] if stops is None else stops
     v = neg.result
     us = _users(v, uses, edits)
     if not us or depth > _DEPTH:
@@ -92,7 +102,12 @@ def _absorbed(neg, uses, depth, edits) -> bool:
             return False
         fn = u.attrs["fn"]
         if registry.has(fn, "linear_first") and u.args[0] is v and v not in u.args[1:]:
-            if _absorbed(u, uses, depth + 1, edits):  # linear in it: (-w).sum() = -(w.sum())
+            before = stops[0]
+            if _absorbed(u, uses, depth + 1, edits, stops):  # (-w).sum() = -(w.sum())
+                continue
+            stops[0] = before
+            if registry.has(fn, "shrinking") and len(us) == 1 and not before:
+                stops[0] = 1  # -(w.sum()) stays, on the sum: as many negations, smaller
                 continue
             return False
         if u.attrs.get("kw") or len(u.args) != 2 and not registry.has(fn, "negation"):
@@ -103,7 +118,7 @@ def _absorbed(neg, uses, depth, edits) -> bool:
             continue
         passes = (registry.has(fn, "subtraction") and u.args[0] is v and u.args[1] is not v) or \
             (registry.has(fn, "scaling") and (u.args[0] is v) != (u.args[1] is v))
-        if not (passes and _absorbed(u, uses, depth + 1, edits)):
+        if not (passes and _absorbed(u, uses, depth + 1, edits, stops)):
             return False
     return True
 

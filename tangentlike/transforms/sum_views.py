@@ -11,6 +11,12 @@ broadcasting. Certain means: ``y`` is
 the shape of its second argument and that argument is ``x`` (``rt.extremum_share(ans, x,
 ...)`` of ``np.max``). GMM's gradient spreads (K, n) cotangents over (K, n, d) this way
 (issue 20). The ``sum_vjp`` left unused is dropped by ``dce``.
+
+Then ``p + p`` (two equal contributions to one cotangent, as ``z * z`` gives once
+``cse`` merged them) where ``p = s * y`` and ``s`` is such a ``sum_expand`` view becomes
+``(s + s) * y``: the doubling is done on the small operand, and one operation on the
+large shape is saved. Doubling is exact, so ``(s + s) * y`` is ``s * y + s * y``
+bit for bit (away from overflow and subnormals, where both round alike too).
 """
 from __future__ import annotations
 
@@ -18,6 +24,7 @@ from .. import runtime as rt
 from ..analysis.shapes import is_elementwise
 from ..ir.nodes import Op, Value, walk_ops
 from ..rules import registry
+
 
 def sum_views(func) -> bool:
     changed = False
@@ -31,7 +38,41 @@ def sum_views(func) -> bool:
                 op.args[i] = _insert_before(op, s)
                 changed = True
                 break
+    return _double_small(func) or changed
+
+
+def _double_small(func) -> bool:
+    """``r = p + p`` with ``p = s * y``, ``s`` a ``sum_expand``, used only there: ``p`` becomes
+    ``s + s`` and ``r`` becomes ``p * y`` (the same order of ops, so every operand is
+    still defined before it is read)."""
+    uses = {}
+    for op in walk_ops(func.body):
+        for a in op.args:
+            uses[a] = uses.get(a, 0) + 1
+    changed = False
+    for op in list(walk_ops(func.body)):
+        if op.kind != "call" or op.attrs.get("kw") or len(op.args) != 2 \
+                or not registry.has(op.attrs["fn"], "addition") or op.args[0] is not op.args[1]:
+            continue
+        p = op.args[0].owner
+        if not (isinstance(p, Op) and p.kind == "call" and registry.has(p.attrs["fn"], "multiplication")
+                and not p.attrs.get("kw") and len(p.args) == 2 and len(p.results) == 1
+                and uses.get(p.result) == 2 and p.args[0] is not p.args[1]):
+            continue
+        for i in (0, 1):
+            s = p.args[i].owner
+            if isinstance(s, Op) and s.kind == "call" and s.attrs["fn"] is rt.sum_expand:
+                y = p.args[1 - i]
+                small = p.args[i]
+                product, addition = p.attrs["fn"], op.attrs["fn"]
+                p.attrs = dict(p.attrs, fn=addition)
+                p.args = [small, small]
+                op.attrs = dict(op.attrs, fn=product)
+                op.args = [p.result, y] if i == 0 else [y, p.result]
+                changed = True
+                break
     return changed
+
 
 
 def _spread(s) -> bool:

@@ -31,6 +31,7 @@ def grad_early_return(x):
         dretval, ds = (1.0, rt.zeros_like(s))
     else:
         dretval, ds = (rt.zeros_like(retval), 1.0)
+    del retval, s
     dx = rt.zeros_like(x)
     for i_2 in rng[:n_iter][::-1]:
         t_3 = itape.pop()

@@ -17,6 +17,7 @@ def grad_item_assign(x):
     # adjoint of line 76: return np.sum(y * x)
     # adjoint of line 74: for i in range(4):
     dy, dx = (x, rt.copy(y))
+    del y
     for i_2 in rng[::-1]:
         y_2, old_2, t_5, t_6, t_7, t_8 = tape.pop()
         # adjoint of line 75: y[i] = x[i] * x[3 - i]

@@ -15,8 +15,11 @@ def grad_list_append(x):
     rt.check_scalar(t_2 * t_3 + parts[2], 'list_append')
     # adjoint of line 83: return parts[0] * parts[1] + parts[2]
     dparts = rt.add_at(rt.zeros_like(parts), 2, 1.0)
+    del parts
     dparts_2 = rt.add_at(dparts, 1, t_2)
+    del dparts, t_2
     dparts_3 = rt.add_at(dparts_2, 0, t_3)
+    del dparts_2, t_3
     # adjoint of line 81: for i in range(3):
     dx = rt.zeros_like(x)
     for _ in rng[::-1]:

@@ -16,8 +16,10 @@ def grad_loop_break(x):
         s, n_iter = (s_2, k)
         if t:
             break
+    del s
     # adjoint of line 47: for v in x:
     ds, dx = (1.0, rt.zeros_like(x_2))
+    del x_2
     for i_2 in rng[:n_iter][::-1]:
         item_2 = tape.pop()
         # adjoint of line 48: s = s + v * v

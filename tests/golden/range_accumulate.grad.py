@@ -18,6 +18,7 @@ def grad_range_accumulate(x):
     # adjoint of line 33: return np.sum(acc * acc)
     # adjoint of line 31: for i in range(4):
     dacc, dx = (acc + acc, rt.zeros_like(x))
+    del acc
     for i_2 in rng[::-1]:
         acc_3, t_5, t_6, t_7, t_8 = tape.pop()
         # adjoint of line 32: acc = acc + x[i] * x[i + 1]

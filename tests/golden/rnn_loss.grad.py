@@ -17,6 +17,7 @@ def grad_loss(W, xs):
     # adjoint of line 96: return np.sum(h * h)
     # adjoint of line 92: for t in range(xs.shape[0]):
     dh, dW = (h + h, rt.zeros_like(W))
+    del h
     for _ in rng[:n_iter][::-1]:
         tanh_2, h_2 = tape.pop()
         # adjoint of line 87: return np.tanh(W @ h + x)

@@ -73,9 +73,12 @@ def grad_determinant(A):
             everything.append(i)
             tape.append(everything)
         minor_det, minor_det_res = minor_det_fwd(A, everything, everything)
+        del everything
         rt.check_scalar(minor_det, 'determinant')
+        del minor_det
         # adjoint of line 36: return minor_det(A, everything, everything)
         dA = minor_det_bwd(minor_det_res, 1.0)
+        del minor_det_res
         # adjoint of line 34: for i in range(A.shape[0]):
         for _ in rng[::-1]:
             everything_2 = tape.pop()
@@ -158,10 +161,10 @@ _SOURCE_MAP = {
     73: ((12, 32, 15),),
     74: ((12, 35, 15),),
     75: ((8, 75, 16),),
-    76: ((8, 49, 12),),
-    78: ((8, 46, 16), (42, 45, 12)),
-    80: ((8, 1000000, 13),),
-    81: ((12, 37, 15),),
-    83: ((12, 30, 15),),
-    84: ((8, 35, 12),),
+    77: ((8, 49, 12),),
+    80: ((8, 46, 16), (42, 45, 12)),
+    83: ((8, 1000000, 13),),
+    84: ((12, 37, 15),),
+    86: ((12, 30, 15),),
+    87: ((8, 35, 12),),
 }

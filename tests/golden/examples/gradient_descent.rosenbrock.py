@@ -14,9 +14,12 @@ def grad_rosenbrock(p):
         rt.check_scalar(t ** 2 + 100.0 * t_2 ** 2, 'rosenbrock')
         # adjoint of line 24: return (1.0 - x) ** 2 + 100.0 * (y - x ** 2) ** 2
         da = 200.0 * t_2
+        del t_2
         dx = -da * 2 * x - 2 * t
+        del t, x
         # adjoint of line 23: y = p[1]
         dp = rt.add_at(rt.zeros_like(p), 1, da)
+        del da
         # adjoint of line 22: x = p[0]
         dp_2 = rt.add_at(dp, 0, dx)
         return rt.dtype_like(dp_2, p)
@@ -39,8 +42,8 @@ _SOURCE_MAP = {
     13: ((8, 27, 1), (14, 18, 2)),
     14: ((8, 64, 3), (24, 49, 1)),
     16: ((8, 24, 1),),
-    17: ((8, 32, 1),),
-    19: ((8, 47, 2),),
-    21: ((8, 35, 0),),
-    22: ((8, 37, 3),),
+    18: ((8, 32, 1),),
+    21: ((8, 47, 2),),
+    24: ((8, 35, 0),),
+    25: ((8, 37, 3),),
 }

@@ -15,16 +15,22 @@ def grad_lagrangian(v):
         rt.check_scalar(x + y + lam * t, 'lagrangian')
         # adjoint of line 32: return objective(x, y) + lam * (x * x + y * y - 1.0)
         dy = lam * y
+        del y
         dx = lam * x
+        del lam, x
         # adjoint of line 25: return x + y
         dx_2 = dx + dx + 1.0
+        del dx
         # adjoint of line 32: return objective(x, y) + lam * (x * x + y * y - 1.0)
         # adjoint of line 25: return x + y
         dy_2 = dy + dy + 1.0
+        del dy
         # adjoint of line 31: lam = v[2]
         dv = rt.add_at(rt.zeros_like(v), 2, t)
+        del t
         # adjoint of line 30: y = v[1]
         dv_2 = rt.add_at(dv, 1, dy_2)
+        del dv, dy_2
         # adjoint of line 29: x = v[0]
         dv_3 = rt.add_at(dv_2, 0, dx_2)
         return rt.dtype_like(dv_3, v)
@@ -50,11 +56,11 @@ _SOURCE_MAP = {
     14: ((8, 31, 3),),
     15: ((8, 54, 4), (24, 39, 3), (24, 29, 5)),
     17: ((8, 20, 3),),
-    18: ((8, 20, 3),),
-    20: ((8, 28, 5), (15, 22, 3), (25, 28, 4)),
-    23: ((8, 28, 5), (15, 22, 3), (25, 28, 4)),
-    25: ((8, 46, 2),),
-    27: ((8, 37, 1),),
-    29: ((8, 39, 0),),
-    30: ((8, 37, 4),),
+    19: ((8, 20, 3),),
+    22: ((8, 28, 5), (15, 22, 3), (25, 28, 4)),
+    26: ((8, 28, 5), (15, 22, 3), (25, 28, 4)),
+    29: ((8, 46, 2),),
+    32: ((8, 37, 1),),
+    35: ((8, 39, 0),),
+    36: ((8, 37, 4),),
 }
