@@ -190,10 +190,9 @@ class Derivative(DerivativeBase):
 
     def compiled_for_kinds(self, kinds) -> Compiled:
         """The variant for arguments of these kinds (used when a derivative is itself
-        differentiated)."""
+        differentiated); a kind the caller does not know gets generic code (rt.add)."""
         samples = {"scalar": 0.0, "seq": [], "num": np.zeros(2)}
         vals = [samples.get(k if isinstance(k, str) else "seq", np.zeros(2)) for k in kinds]
-        # a kind the caller does not know stays unknown: the generic code (rt.add, not +)
         return self.compiled(vals, kinds=[k if k in samples else "unk" for k in kinds])
 
     def plan(self, args=None, kinds=None) -> Request:

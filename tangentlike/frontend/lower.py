@@ -17,7 +17,7 @@ import operator
 import gast
 
 from .. import runtime as rt
-from ..errors import LocatedError, UnsupportedSyntaxError
+from ..errors import UnsupportedSyntaxError
 from ..ir.builder import Builder
 from ..ir.nodes import Block, Func, Op, append_op
 from ..ir.verifier import verify
@@ -277,15 +277,6 @@ class Lowerer(SugarLowering, BuiltinSugar, FuncArgs, StarParams, DictMethods, Co
 
     def s_Pass(self, s):
         pass
-
-    def s_Delete(self, s):
-        """``del a, b`` (names, in the function's own body: ``subset``): unbound from here,
-        so a later read is the error Python gives (generated code frees its dead locals
-        this way: backend/liveness.py)."""
-        for t in s.targets:
-            if self.env.pop(t.id, None) is None:
-                raise LocatedError(f"variable '{t.id}' is deleted before it is assigned",
-                                   self.spec.loc(t))
 
     def s_Break(self, s):
         self.env[".brk"] = self.b.const(True, hint="brk")

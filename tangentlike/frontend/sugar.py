@@ -20,7 +20,7 @@ import itertools
 import gast
 
 from .. import runtime as rt
-from ..errors import UnsupportedSyntaxError
+from ..errors import LocatedError, UnsupportedSyntaxError
 
 # Names the desugared code refers to, whatever the user's module calls ``len``.
 REFS = {"@len": len, "@range": range, "@min": min, "@zip": zip, "@sort_order": rt.sort_order,
@@ -230,3 +230,12 @@ class SugarLowering:
             msg = self.expr(s.msg) if s.msg is not None else self.b.const(None)
             self.b.call(rt.assert_failed, [msg])
         self.lower_branches(failed, fail, None)
+
+    def s_Delete(self, s):
+        """``del a, b`` (names, in the function's own body: ``subset``): unbound from here,
+        so a later read is the error Python gives (generated code frees its dead locals
+        this way: backend/liveness.py)."""
+        for t in s.targets:
+            if self.env.pop(t.id, None) is None:
+                raise LocatedError(f"variable '{t.id}' is deleted before it is assigned",
+                                   self.spec.loc(t))

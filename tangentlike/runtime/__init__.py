@@ -290,25 +290,6 @@ def getitem_vjp(g, x, idx):
     return add_at(zeros_like(x), idx, g)
 
 
-def _int_fancy(idx) -> bool:
-    """Advanced indexing by integers (positions may repeat; a boolean mask never does)."""
-    parts = idx if isinstance(idx, tuple) else (idx,)
-    return any(isinstance(i, (list, np.ndarray)) and np.asarray(i).dtype != bool for i in parts)
-
-
-def keep_assigned(v, x, idx):
-    """``v`` (shaped like ``x[idx]``) with zeros where ``x[idx] = ...`` is overwritten by a
-    later position of the same element (``x[[0, 0]] = a``: ``a[1]`` is what stays): the
-    positions NumPy's own assignment keeps, found by assigning position numbers."""
-    if not (isinstance(x, np.ndarray) and _int_fancy(idx)):
-        return v
-    where = np.full(np.shape(x), -1, dtype=np.intp)
-    ids = np.arange(where[idx].size).reshape(where[idx].shape)
-    where[idx] = ids
-    keep = where[idx] == ids
-    return v if keep.all() else np.where(keep, v, 0.0).astype(np.result_type(v), copy=False)
-
-
 def setitem_vjp(g, idx):
     """For ``x[idx] = v`` done in place: fresh ``(g_before, g_value)``; ``g`` is not mutated.
     A position of ``v`` overwritten by a later one (repeated integer indices) gets zero."""
@@ -379,7 +360,8 @@ from .products import (dot_vjp_left, dot_vjp_right, matmul_vjp_left,  # noqa: E4
 from .arrays import (astype, broadcast_like, clip_share, cumsum_vjp, diag_vjp, item,  # noqa: E402
                      diagonal_vjp, dtype_passes, flatten, hstack_vjp, norm_p, norm_share,
                      pad_vjp, prod_others, repeat_index, reshape_as, sum_expand,
-                     take_along_axis_vjp, take_vjp, tile_vjp, trace_vjp, vstack_vjp)
+                     take_along_axis_vjp, take_vjp, tile_vjp, trace_vjp, vstack_vjp,
+                     keep_assigned)
 from .algebra import (contract, diag_embed, diag_part, inner_subscripts,  # noqa: E402
                       inv_gaps, kron_subscripts, phi, read_triangle,
                       read_triangle_vjp, skew_lower, tensordot_subscripts)

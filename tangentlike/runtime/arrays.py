@@ -261,3 +261,22 @@ def sum_expand(g, x, axis=None, keepdims=False):
 def item(x):
     """``x.item()``: the Python number in a size-1 array (or a NumPy scalar)."""
     return np.asarray(x).item()
+
+
+def _int_fancy(idx) -> bool:
+    """Advanced indexing by integers (positions may repeat; a boolean mask never does)."""
+    parts = idx if isinstance(idx, tuple) else (idx,)
+    return any(isinstance(i, (list, np.ndarray)) and np.asarray(i).dtype != bool for i in parts)
+
+
+def keep_assigned(v, x, idx):
+    """``v`` (shaped like ``x[idx]``) with zeros where ``x[idx] = ...`` is overwritten by a
+    later position of the same element (``x[[0, 0]] = a``: ``a[1]`` is what stays): the
+    positions NumPy's own assignment keeps, found by assigning position numbers."""
+    if not (isinstance(x, np.ndarray) and _int_fancy(idx)):
+        return v
+    where = np.full(np.shape(x), -1, dtype=np.intp)
+    ids = np.arange(where[idx].size).reshape(where[idx].shape)
+    where[idx] = ids
+    keep = where[idx] == ids
+    return v if keep.all() else np.where(keep, v, 0.0).astype(np.result_type(v), copy=False)
