@@ -6,8 +6,8 @@ an op after it that reads the old value would read the new data. The transforms 
 emit such a read; a pass that puts one value in place of another (``1.0 * y`` -> ``y``
 in an adjoint, ``y`` then restored before that adjoint is summed) can. This pass finds
 each such read and gives it a copy taken just before the change, so what the code
-computes is what the SSA form says. A loop or branch changes the outer values that the
-in-place ops inside it change (a loop: also the initial value of a carry it changes).
+computes is what the SSA form says. Each block is read as straight-line code: a loop or
+branch is one op that reads its free values (changes inside it are its blocks' own).
 """
 from __future__ import annotations
 
