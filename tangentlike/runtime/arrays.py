@@ -275,6 +275,10 @@ def keep_assigned(v, x, idx):
     positions NumPy's own assignment keeps, found by assigning position numbers."""
     if not (isinstance(x, np.ndarray) and _int_fancy(idx)):
         return v
+    if not isinstance(idx, tuple) and x.ndim:  # one index array: repeats are cheap to rule out
+        pos = np.asarray(idx).ravel()
+        if np.unique(np.where(pos < 0, pos + x.shape[0], pos)).size == pos.size:
+            return v
     where = np.full(np.shape(x), -1, dtype=np.intp)
     ids = np.arange(where[idx].size).reshape(where[idx].shape)
     where[idx] = ids
